@@ -1,0 +1,934 @@
+//! The Markdown roadmap format: parser and printer. `docs/format.md` is the reference.
+//!
+//! The parser never fails: it returns the roadmap it could build and every problem it saw.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::blocks::{self, Block, BlockKind};
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::emoji::split_leading_emoji;
+use crate::model::{
+    Content, IdAllocator, IdError, Kind, Meta, Node, NodeId, Related, Resource, ResourceKind,
+    Roadmap, Title, slugify,
+};
+
+/// Item nesting deeper than this (topic → subtopic → …) is reported and not read.
+pub const MAX_ITEM_DEPTH: usize = 12;
+
+/// Where things were found, for diagnostics that come after parsing (the checker's).
+#[derive(Debug, Default, Clone)]
+pub struct Spans {
+    pub nodes: HashMap<NodeId, Range<usize>>,
+    pub related: Vec<(NodeId, Related, Range<usize>)>,
+    pub templates: Vec<(NodeId, NodeId, Range<usize>)>,
+}
+
+/// What the parser gives back: always a roadmap, and what was wrong with the input.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub roadmap: Roadmap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub spans: Spans,
+}
+
+impl Parsed {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The front matter as written (the YAML between `---` lines).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    id: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(flatten)]
+    meta: Meta,
+}
+
+/// Parses a roadmap from the bytes of a file. `fallback_id` names it when the front matter
+/// gives no `id` (the CLI passes the file's stem).
+pub fn parse(input: &[u8], fallback_id: &str) -> Parsed {
+    let mut diags = Vec::new();
+    let text = decode(input, &mut diags);
+    let mut text = text.into_owned();
+    let front = take_front_matter(&mut text, &mut diags);
+    let mut p = Builder {
+        src: &text,
+        diags,
+        title: None,
+        description: Vec::new(),
+        heads: Vec::new(),
+        head_state: ContentState::default(),
+        root: Vec::new(),
+        spans: Spans::default(),
+        deep_reported: false,
+    };
+    let doc = blocks::parse(&text);
+    for r in doc.too_deep.iter().take(1) {
+        p.diags.push(
+            Diagnostic::error(r.clone(), "nested too deeply; this part is not read")
+                .with_hint(format!(
+                    "a roadmap nests at most {MAX_ITEM_DEPTH} list levels below an area"
+                )),
+        );
+    }
+    for b in &doc.blocks {
+        p.top_block(b);
+    }
+    p.close_heads(0);
+    let Builder {
+        title,
+        description,
+        root,
+        mut diags,
+        spans,
+        ..
+    } = p;
+    let mut spans = spans;
+
+    let id = match front.id.as_ref() {
+        Some((s, range)) => match NodeId::new(s) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                diags.push(Diagnostic::error(range.clone(), format!("bad roadmap id {s:?}: {e}")));
+                None
+            }
+        },
+        None => None,
+    }
+    .or_else(|| NodeId::new(fallback_id).ok())
+    .or_else(|| slugify(fallback_id))
+    .unwrap_or_else(|| NodeId::new("roadmap").unwrap_or_else(|_| unreachable!()));
+
+    let title = match (title, front.title) {
+        (Some(t), _) => t,
+        (None, Some(t)) => Title::from_plain(&t).unwrap_or_else(|| fallback_title(&id)),
+        (None, None) => {
+            diags.push(
+                Diagnostic::error(0..0, "the roadmap has no title")
+                    .with_hint("start the file with a `# Title` line"),
+            );
+            fallback_title(&id)
+        }
+    };
+    let mut description = description.join("\n\n");
+    if description.is_empty()
+        && let Some(d) = front.description
+    {
+        description = d.trim().to_owned();
+    }
+
+    let children = assign_ids(&text, root, &mut diags, &mut spans);
+    diags.sort_by_key(|d| (d.range.start, d.range.end));
+    Parsed {
+        roadmap: Roadmap {
+            id,
+            title,
+            description,
+            meta: front.meta,
+            children,
+        },
+        diagnostics: diags,
+        spans,
+    }
+}
+
+fn fallback_title(id: &NodeId) -> Title {
+    Title::from_plain(id.as_str()).unwrap_or_else(|| Title::trusted("Untitled".to_owned()))
+}
+
+/// Decodes UTF-8, reporting invalid bytes by offset. Each invalid byte becomes one `?`, so
+/// that every later offset still points into the original input. A BOM becomes a space.
+fn decode<'a>(input: &'a [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<'a, str> {
+    let input_str = match std::str::from_utf8(input) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            let mut out = String::with_capacity(input.len());
+            let mut reported = 0usize;
+            let mut offset = 0usize;
+            for chunk in input.utf8_chunks() {
+                out.push_str(chunk.valid());
+                offset += chunk.valid().len();
+                let bad = chunk.invalid();
+                if !bad.is_empty() {
+                    if reported < 5 {
+                        diags.push(
+                            Diagnostic::error(
+                                offset..offset + bad.len(),
+                                format!(
+                                    "invalid UTF-8 at byte {offset} (0x{})",
+                                    bad.iter().map(|b| format!("{b:02X}")).collect::<String>()
+                                ),
+                            )
+                            .with_hint("save the file as UTF-8"),
+                        );
+                    }
+                    reported += 1;
+                    out.extend(std::iter::repeat_n('?', bad.len()));
+                    offset += bad.len();
+                }
+            }
+            if reported > 5 {
+                diags.push(Diagnostic::error(
+                    input.len()..input.len(),
+                    format!("{} more invalid UTF-8 sequences", reported - 5),
+                ));
+            }
+            std::borrow::Cow::Owned(out)
+        }
+    };
+    if let Some(rest) = input_str.strip_prefix('\u{feff}') {
+        // Three spaces keep the offsets; a BOM is not an error.
+        std::borrow::Cow::Owned(format!("   {rest}"))
+    } else {
+        input_str
+    }
+}
+
+#[derive(Default)]
+struct Front {
+    id: Option<(String, Range<usize>)>,
+    title: Option<String>,
+    description: Option<String>,
+    meta: Meta,
+}
+
+/// Reads and blanks out the front matter (same byte length, so offsets hold).
+fn take_front_matter(text: &mut String, diags: &mut Vec<Diagnostic>) -> Front {
+    let start = text.len() - text.trim_start_matches(' ').len();
+    let body = &text[start..];
+    let first_end = body.find('\n').map_or(body.len(), |i| i + 1);
+    if body[..first_end].trim_end() != "---" {
+        return Front::default();
+    }
+    let yaml_start = start + first_end;
+    let mut pos = yaml_start;
+    let mut close = None;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            close = Some((pos, end));
+            break;
+        }
+        pos = end;
+    }
+    let Some((yaml_end, fm_end)) = close else {
+        diags.push(
+            Diagnostic::error(start..start + 3, "the front matter is not closed")
+                .with_hint("end it with a line of three dashes `---`"),
+        );
+        return Front::default();
+    };
+    let yaml = &text[yaml_start..yaml_end];
+    let mut front = Front::default();
+    if !yaml.trim().is_empty() {
+        match serde_yaml_ng::from_str::<FrontMatter>(yaml) {
+            Ok(fm) => {
+                if let Some(id) = fm.id {
+                    let off = yaml.find("id:").map_or(yaml_start, |i| yaml_start + i);
+                    front.id = Some((id, off..off + 3));
+                }
+                front.title = fm.title;
+                front.description = fm.description;
+                front.meta = fm.meta;
+            }
+            Err(e) => {
+                let off = e.location().map_or(yaml_start, |l| yaml_start + l.index());
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+                diags.push(
+                    Diagnostic::error(off..off, format!("malformed front matter: {msg}"))
+                        .with_hint(
+                            "front matter is YAML with the keys id, title, description, version, authors, licence, source, credits",
+                        ),
+                );
+            }
+        }
+    }
+    // Blank out the front matter, keeping line breaks and byte length.
+    let blank: String = text[start..fm_end]
+        .chars()
+        .map(|c| if c == '\n' { "\n".to_owned() } else { " ".repeat(c.len_utf8()) })
+        .collect();
+    text.replace_range(start..fm_end, &blank);
+    front
+}
+
+/// A node while parsing: its id may still be missing.
+struct Raw {
+    id: Option<NodeId>,
+    kind: Kind,
+    title: Title,
+    emoji: Option<String>,
+    content: Content,
+    children: Vec<Raw>,
+    range: Range<usize>,
+    /// Heading level for nodes made from headings (1 part, 2 area/flat part, 3 group).
+    level: u8,
+    related_ranges: Vec<Range<usize>>,
+    template_ranges: Vec<Range<usize>>,
+}
+
+/// A content label that waits for the list after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Steps,
+    Pitfalls,
+    Resources,
+    Related,
+    Templates,
+    Established,
+}
+
+impl Label {
+    fn parse(text: &str) -> Option<(Label, &str)> {
+        let (word, rest) = text.split_once(':')?;
+        let label = match word.trim().to_ascii_lowercase().as_str() {
+            "steps" | "how to start" => Label::Steps,
+            "pitfalls" => Label::Pitfalls,
+            "resources" => Label::Resources,
+            "related" => Label::Related,
+            "templates" => Label::Templates,
+            "established" => Label::Established,
+            _ => return None,
+        };
+        Some((label, rest.trim()))
+    }
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    diags: Vec<Diagnostic>,
+    title: Option<Title>,
+    description: Vec<String>,
+    /// Open heading nodes, outermost first, with the content state of the innermost.
+    heads: Vec<Raw>,
+    head_state: ContentState,
+    root: Vec<Raw>,
+    spans: Spans,
+    /// Set after content that could not be placed, so it is reported once.
+    deep_reported: bool,
+}
+
+/// Per-container state while reading the blocks under a heading or inside an item.
+#[derive(Default)]
+struct ContentState {
+    pending: Option<(Label, Range<usize>)>,
+    in_established: bool,
+}
+
+/// A title as found in the source: text, attributes and a leading emoji split off.
+struct SplitTitle<'a> {
+    text: String,
+    emoji: Option<String>,
+    attrs: Option<(&'a str, usize)>,
+}
+
+/// Normalises a title's source (line breaks to spaces) and splits off `{…}` and the emoji.
+fn split_title(raw: &str) -> SplitTitle<'_> {
+    let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
+    let mut attrs = None;
+    let mut body = trimmed;
+    if trimmed.ends_with('}')
+        && let Some(open) = trimmed.rfind('{')
+        && !trimmed[..open].ends_with('\\')
+    {
+        let inner = &trimmed[open + 1..trimmed.len() - 1];
+        let tokens: Vec<&str> = inner.split_whitespace().collect();
+        if !tokens.is_empty() && tokens.iter().all(|t| t.starts_with(['#', '.'])) {
+            let offset = raw.len() - raw.trim_start().len() + open;
+            attrs = Some((inner, offset));
+            body = trimmed[..open].trim_end_matches(|c: char| c.is_whitespace());
+        }
+    }
+    let (emoji, rest) = split_leading_emoji(body);
+    let text = if rest.contains(['\n', '\r']) {
+        rest.split(['\n', '\r'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        rest.to_owned()
+    };
+    SplitTitle {
+        text,
+        emoji: emoji.map(str::to_owned),
+        attrs,
+    }
+}
+
+/// Does `s` read back unchanged as a heading's and as a list item's title?
+pub(crate) fn title_round_trips(s: &str) -> bool {
+    ["## ", "- "].iter().all(|ctx| {
+        let src = format!("{ctx}{s}\n");
+        let doc = blocks::parse(&src);
+        let [only] = doc.blocks.as_slice() else {
+            return false;
+        };
+        let inline = match only.kind {
+            BlockKind::Heading(2) => only.inline.clone(),
+            BlockKind::List => match only.children.as_slice() {
+                [item] => match item.children.as_slice() {
+                    [p] if p.kind == BlockKind::Paragraph => p.inline.clone(),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(inline) = inline else {
+            return false;
+        };
+        let st = split_title(&src[inline]);
+        st.attrs.is_none() && st.emoji.is_none() && st.text == s
+    })
+}
+
+/// Strips up to `cols` columns of leading white space from every line but the first.
+fn dedent(text: &str, cols: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if i > 0 {
+            out.push('\n');
+            let mut col = 0;
+            let mut cut = 0;
+            for (j, c) in line.char_indices() {
+                if col >= cols {
+                    break;
+                }
+                match c {
+                    ' ' => col += 1,
+                    '\t' => col = (col / 4 + 1) * 4,
+                    _ => break,
+                }
+                cut = j + 1;
+            }
+            out.push_str(&line[cut..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    let trimmed = out.trim_end();
+    trimmed.to_owned()
+}
+
+impl<'s> Builder<'s> {
+    /// The column (in chars) at which `offset` sits on its line.
+    fn column(&self, offset: usize) -> usize {
+        let line_start = self.src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        self.src[line_start..offset]
+            .chars()
+            .fold(0, |col, c| if c == '\t' { (col / 4 + 1) * 4 } else { col + 1 })
+    }
+
+    fn block_source(&self, b: &Block) -> String {
+        let range = if b.kind == BlockKind::Paragraph {
+            b.inline.clone().unwrap_or(b.range.clone())
+        } else {
+            b.range.clone()
+        };
+        let cols = self.column(range.start);
+        dedent(&self.src[range], cols)
+    }
+
+    fn top_block(&mut self, b: &Block) {
+        match b.kind {
+            BlockKind::Heading(level) if level <= 3 => self.heading(b, level),
+            BlockKind::List if self.heads.is_empty() => {
+                for item in &b.children {
+                    let start = item.range.start;
+                    self.diags.push(
+                        Diagnostic::error(start..start + 1, "a list item before any area")
+                            .with_hint("add an area heading (`## Area`) above the list"),
+                    );
+                }
+            }
+            _ if self.heads.is_empty() => {
+                if let BlockKind::Heading(level) = b.kind {
+                    self.diags.push(Diagnostic::warning(
+                        b.range.clone(),
+                        format!("heading level {level} is not part of the format; kept as text"),
+                    ));
+                }
+                let text = self.block_source(b);
+                if !text.is_empty() {
+                    self.description.push(text);
+                }
+            }
+            _ => {
+                if let Some(mut node) = self.heads.pop() {
+                    let mut st = std::mem::take(&mut self.head_state);
+                    if let BlockKind::Heading(level) = b.kind {
+                        self.diags.push(Diagnostic::warning(
+                            b.range.clone(),
+                            format!(
+                                "heading level {level} is not part of the format; kept as text"
+                            ),
+                        ));
+                    }
+                    self.content_block(&mut node, b, &mut st, 0);
+                    self.head_state = st;
+                    self.heads.push(node);
+                }
+            }
+        }
+    }
+
+    /// Closes open headings of `level` and deeper, attaching each to its parent.
+    fn close_heads(&mut self, level: u8) {
+        let mut st = std::mem::take(&mut self.head_state);
+        self.finish_pending(&mut st);
+        while self.heads.last().is_some_and(|h| h.level >= level.max(1)) {
+            if let Some(done) = self.heads.pop() {
+                match self.heads.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => self.root.push(done),
+                }
+            }
+        }
+        self.head_state = ContentState::default();
+    }
+
+    fn finish_pending(&mut self, st: &mut ContentState) {
+        if let Some((label, range)) = st.pending.take() {
+            self.diags.push(
+                Diagnostic::warning(range, format!("`{label:?}:` is not followed by a list"))
+                    .with_hint("put the list right after the label"),
+            );
+        }
+    }
+
+    fn make_title(&mut self, b: &Block) -> Option<(Title, Option<String>, Option<NodeId>, Option<Kind>)> {
+        let inline = b.inline.clone()?;
+        let raw = &self.src[inline.clone()];
+        let st = split_title(raw);
+        let mut id = None;
+        let mut kind = None;
+        if let Some((attrs, at)) = st.attrs {
+            let at = inline.start + at;
+            for tok in attrs.split_whitespace() {
+                let range = at..at + attrs.len() + 2;
+                if let Some(s) = tok.strip_prefix('#') {
+                    match NodeId::new(s) {
+                        Ok(i) if id.is_none() => id = Some(i),
+                        Ok(_) => self.diags.push(Diagnostic::error(range, "a node has one id")),
+                        Err(e) => self.diags.push(
+                            Diagnostic::error(range, format!("bad id `{s}`: {e}"))
+                                .with_hint("ids are ASCII letters, digits, `-`, `_` and `.`"),
+                        ),
+                    }
+                } else if let Some(c) = tok.strip_prefix('.') {
+                    match c {
+                        "part" => kind = Some(Kind::Part),
+                        "group" => kind = Some(Kind::Group),
+                        _ => self.diags.push(
+                            Diagnostic::error(range, format!("unknown class `.{c}`"))
+                                .with_hint("the classes are `.part` (on an area heading) and `.group` (on an item under an area)"),
+                        ),
+                    }
+                }
+            }
+        }
+        let text = st.text;
+        let title = if text.is_empty() {
+            match st.emoji.clone() {
+                Some(e) => Title::trusted(e),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(b.range.clone(), "a node without a title")
+                            .with_hint("write the title after the list marker or the `#`s"),
+                    );
+                    return None;
+                }
+            }
+        } else {
+            Title::trusted(text)
+        };
+        let emoji = if title.as_markdown() == st.emoji.as_deref().unwrap_or("") {
+            None
+        } else {
+            st.emoji
+        };
+        Some((title, emoji, id, kind))
+    }
+
+    fn heading(&mut self, b: &Block, level: u8) {
+        let Some((title, emoji, id, class)) = self.make_title(b) else {
+            return;
+        };
+        if level == 1 && self.title.is_none() && self.heads.is_empty() && self.root.is_empty() {
+            if id.is_some() || class.is_some() || emoji.is_some() {
+                self.diags.push(Diagnostic::warning(
+                    b.range.clone(),
+                    "the roadmap title takes no id, class or emoji; set the id in the front matter",
+                ));
+            }
+            self.title = Some(title);
+            return;
+        }
+        self.close_heads(level);
+        let kind = match (level, class) {
+            (1, None | Some(Kind::Part)) => Kind::Part,
+            (2, None) => Kind::Area,
+            (2, Some(Kind::Part)) => Kind::Part,
+            (3, None | Some(Kind::Group)) => Kind::Group,
+            (_, Some(c)) => {
+                self.diags.push(Diagnostic::error(
+                    b.range.clone(),
+                    format!("`.{c}` does not apply to a level-{level} heading"),
+                ));
+                match level {
+                    1 => Kind::Part,
+                    2 => Kind::Area,
+                    _ => Kind::Group,
+                }
+            }
+            _ => Kind::Group,
+        };
+        if level == 3 && self.heads.is_empty() {
+            self.diags.push(
+                Diagnostic::error(b.range.clone(), "a group heading before any area")
+                    .with_hint("add an area heading (`## Area`) above it"),
+            );
+            return;
+        }
+        self.heads.push(Raw {
+            id,
+            kind,
+            title,
+            emoji,
+            content: Content::default(),
+            children: Vec::new(),
+            range: b.range.clone(),
+            level,
+            related_ranges: Vec::new(),
+            template_ranges: Vec::new(),
+        });
+        self.head_state = ContentState::default();
+    }
+
+    /// One block under a container (heading node or item): content or children.
+    fn content_block(&mut self, node: &mut Raw, b: &Block, st: &mut ContentState, depth: usize) {
+        match b.kind {
+            BlockKind::Paragraph => {
+                let text = self.block_source(b);
+                if let Some((label, rest)) = Label::parse(&text) {
+                    self.finish_pending(st);
+                    st.in_established = false;
+                    let range = b.inline.clone().unwrap_or(b.range.clone());
+                    if label == Label::Established {
+                        st.in_established = true;
+                        if !rest.is_empty() {
+                            push_para(&mut node.content.established, rest);
+                        }
+                    } else if rest.is_empty() {
+                        st.pending = Some((label, range));
+                    } else {
+                        self.content_entries(node, label, &[(rest.to_owned(), range)]);
+                    }
+                } else {
+                    self.finish_pending(st);
+                    if st.in_established {
+                        push_para(&mut node.content.established, &text);
+                    } else {
+                        push_para(&mut node.content.summary, &text);
+                    }
+                }
+            }
+            BlockKind::List => {
+                st.in_established = false;
+                if let Some((label, _)) = st.pending.take() {
+                    let entries: Vec<(String, Range<usize>)> = b
+                        .children
+                        .iter()
+                        .map(|item| (self.item_source(item), item.range.clone()))
+                        .collect();
+                    self.content_entries(node, label, &entries);
+                } else {
+                    for item in &b.children {
+                        if let Some(child) = self.item(item, node.kind, depth + 1) {
+                            node.children.push(child);
+                        }
+                    }
+                }
+            }
+            BlockKind::Heading(_) | BlockKind::Other | BlockKind::Item => {
+                self.finish_pending(st);
+                let text = self.block_source(b);
+                if st.in_established {
+                    push_para(&mut node.content.established, &text);
+                } else {
+                    push_para(&mut node.content.summary, &text);
+                }
+            }
+        }
+    }
+
+    /// The source of a content list item, from its first block to its end, dedented.
+    fn item_source(&self, item: &Block) -> String {
+        let Some(first) = item.children.first() else {
+            return String::new();
+        };
+        let start = match first.kind {
+            BlockKind::Paragraph => first.inline.as_ref().map_or(first.range.start, |r| r.start),
+            _ => first.range.start,
+        };
+        let end = item
+            .children
+            .last()
+            .map_or(item.range.end, |l| match l.kind {
+                BlockKind::Paragraph => l.inline.as_ref().map_or(l.range.end, |r| r.end),
+                _ => l.range.end,
+            });
+        let cols = self.column(start);
+        dedent(&self.src[start..end.max(start)], cols)
+    }
+
+    fn content_entries(&mut self, node: &mut Raw, label: Label, entries: &[(String, Range<usize>)]) {
+        for (text, range) in entries {
+            match label {
+                Label::Steps => node.content.steps.push(text.clone()),
+                Label::Pitfalls => node.content.pitfalls.push(text.clone()),
+                Label::Established => push_para(&mut node.content.established, text),
+                Label::Resources => match parse_resource(text) {
+                    Ok(r) => node.content.resources.push(r),
+                    Err(d) => {
+                        let mut d = d;
+                        d.range = range.start..range.start + text.len().min(range.len());
+                        self.diags.push(d);
+                    }
+                },
+                Label::Related | Label::Templates => {
+                    for tok in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                        let tok = tok.trim_matches('`');
+                        let parsed: Result<(), IdError> = if label == Label::Related {
+                            Related::parse(tok).map(|r| {
+                                node.content.related.push(r);
+                                node.related_ranges.push(range.clone());
+                            })
+                        } else {
+                            NodeId::new(tok.trim_start_matches('#')).map(|t| {
+                                node.content.templates.push(t);
+                                node.template_ranges.push(range.clone());
+                            })
+                        };
+                        if let Err(e) = parsed {
+                            self.diags.push(Diagnostic::error(
+                                range.clone(),
+                                format!("bad id `{tok}` in `{label:?}:`: {e}"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn item(&mut self, item: &Block, parent: Kind, depth: usize) -> Option<Raw> {
+        if depth > MAX_ITEM_DEPTH {
+            if !self.deep_reported {
+                self.deep_reported = true;
+                self.diags.push(
+                    Diagnostic::error(item.range.clone(), "nested too deeply; this part is not read")
+                        .with_hint(format!(
+                            "a roadmap nests at most {MAX_ITEM_DEPTH} list levels below an area"
+                        )),
+                );
+            }
+            return None;
+        }
+        let Some(first) = item.children.first().filter(|f| f.kind == BlockKind::Paragraph) else {
+            let start = item.range.start;
+            self.diags.push(
+                Diagnostic::error(start..start + 1, "a list item without a title")
+                    .with_hint("write the title right after the list marker"),
+            );
+            return None;
+        };
+        let (title, emoji, id, class) = self.make_title(first)?;
+        let mut kind = match parent {
+            Kind::Part | Kind::Area => Kind::Topic,
+            Kind::Group => Kind::Topic,
+            Kind::Topic | Kind::Subtopic => Kind::Subtopic,
+        };
+        match class {
+            Some(Kind::Group) if matches!(parent, Kind::Area | Kind::Part) => kind = Kind::Group,
+            Some(c) => self.diags.push(
+                Diagnostic::error(
+                    first.range.clone(),
+                    format!("`.{c}` does not apply to an item under a {parent}"),
+                )
+                .with_hint("`.group` marks an item directly under an area; `.part` an area heading"),
+            ),
+            None => {}
+        }
+        let mut raw = Raw {
+            id,
+            kind,
+            title,
+            emoji,
+            content: Content::default(),
+            children: Vec::new(),
+            range: first.inline.clone().unwrap_or(item.range.clone()),
+            level: 0,
+            related_ranges: Vec::new(),
+            template_ranges: Vec::new(),
+        };
+        let mut st = ContentState::default();
+        for b in &item.children[1..] {
+            self.content_block(&mut raw, b, &mut st, depth);
+        }
+        self.finish_pending(&mut st);
+        Some(raw)
+    }
+}
+
+fn push_para(field: &mut String, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if !field.is_empty() {
+        field.push_str("\n\n");
+    }
+    field.push_str(text);
+}
+
+/// Reads `kind: Title — Author, Year <url>`.
+pub fn parse_resource(text: &str) -> Result<Resource, Diagnostic> {
+    let text = text.trim();
+    let Some((word, rest)) = text.split_once(':').filter(|(w, _)| {
+        !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == ' ')
+    }) else {
+        return Err(Diagnostic::error(0..0, "a resource starts with its kind, as in `book: …`")
+            .with_hint(kinds_hint()));
+    };
+    let Some(kind) = ResourceKind::parse(word) else {
+        return Err(
+            Diagnostic::error(0..0, format!("unknown resource kind `{}`", word.trim()))
+                .with_hint(kinds_hint()),
+        );
+    };
+    let mut rest = rest.trim();
+    let mut url = None;
+    if rest.ends_with('>')
+        && let Some(open) = rest.rfind('<')
+    {
+        url = Some(rest[open + 1..rest.len() - 1].to_owned());
+        rest = rest[..open].trim_end();
+    }
+    let (title_part, byline) = match rest.split_once(" — ").or_else(|| rest.split_once(" -- ")) {
+        Some((t, b)) => (t.trim(), Some(b.trim())),
+        None => (rest, None),
+    };
+    let mut title = title_part.to_owned();
+    if title.starts_with('[')
+        && title.ends_with(')')
+        && let Some(mid) = title.find("](")
+    {
+        if url.is_none() {
+            url = Some(title[mid + 2..title.len() - 1].to_owned());
+        }
+        title = title[1..mid].to_owned();
+    }
+    if title.is_empty() {
+        return Err(Diagnostic::error(0..0, "a resource needs a title after its kind"));
+    }
+    let (author, year) = match byline {
+        None => (None, None),
+        Some(b) => split_year(b),
+    };
+    Ok(Resource {
+        kind,
+        title,
+        author,
+        year,
+        url,
+    })
+}
+
+fn split_year(byline: &str) -> (Option<String>, Option<u16>) {
+    let is_year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let b = byline.trim();
+    if is_year(b) {
+        return (None, b.parse().ok());
+    }
+    if let Some((a, y)) = b.rsplit_once(", ")
+        && is_year(y.trim())
+    {
+        return (Some(a.trim().to_owned()).filter(|a| !a.is_empty()), y.trim().parse().ok());
+    }
+    (Some(b.to_owned()).filter(|a| !a.is_empty()), None)
+}
+
+fn kinds_hint() -> String {
+    let kinds: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+    format!("the kinds are: {}", kinds.join(", "))
+}
+
+/// Gives every node its id: explicit ids first (duplicates reported), then derived ones.
+fn assign_ids(
+    src: &str,
+    root: Vec<Raw>,
+    diags: &mut Vec<Diagnostic>,
+    spans: &mut Spans,
+) -> Vec<Node> {
+    let mut root = root;
+    let mut ids = IdAllocator::new();
+    let mut first_use: HashMap<NodeId, usize> = HashMap::new();
+    let mut stack: Vec<&mut Raw> = root.iter_mut().rev().collect();
+    while let Some(raw) = stack.pop() {
+        if let Some(id) = raw.id.clone() {
+            if ids.reserve(&id) {
+                first_use.insert(id, raw.range.start);
+            } else {
+                let first = first_use.get(&id).copied().unwrap_or(0);
+                let line = LineIndex::new(src.as_bytes()).line_col(first).line;
+                diags.push(
+                    Diagnostic::error(raw.range.clone(), format!("duplicate id `{id}`"))
+                        .with_hint(format!(
+                            "ids are unique in a roadmap; `{id}` is first used on line {line}"
+                        )),
+                );
+                raw.id = None;
+            }
+        }
+        stack.extend(raw.children.iter_mut().rev());
+    }
+    root.into_iter()
+        .map(|r| build(r, None, &mut ids, spans))
+        .collect()
+}
+
+fn build(raw: Raw, parent: Option<&NodeId>, ids: &mut IdAllocator, spans: &mut Spans) -> Node {
+    let id = match raw.id.clone() {
+        Some(id) => id,
+        None => ids.derive(raw.title.as_markdown(), raw.kind, parent),
+    };
+    spans.nodes.insert(id.clone(), raw.range.clone());
+    for (rel, range) in raw.content.related.iter().zip(&raw.related_ranges) {
+        spans.related.push((id.clone(), rel.clone(), range.clone()));
+    }
+    for (t, range) in raw.content.templates.iter().zip(&raw.template_ranges) {
+        spans.templates.push((id.clone(), t.clone(), range.clone()));
+    }
+    let children = raw
+        .children
+        .into_iter()
+        .map(|c| build(c, Some(&id), ids, spans))
+        .collect();
+    Node {
+        id,
+        kind: raw.kind,
+        title: raw.title,
+        emoji: raw.emoji,
+        content: raw.content,
+        children,
+    }
+}

@@ -1,0 +1,372 @@
+//! Command definitions and their (thin) implementations.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use leadmap_core::check::{Resolver, check};
+use leadmap_core::diagnostic::Severity;
+use leadmap_core::import::{self, Format};
+use leadmap_core::{Diagnostic, Kind, LineIndex, Node, Parsed, Roadmap};
+use owo_colors::OwoColorize;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leadmap",
+    version,
+    about = "Engineering-leadership roadmaps as code: check, import, show.",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the roadmaps bundled in the binary.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a roadmap as a tree, or as JSON.
+    Show {
+        /// A Markdown file, or the id of a bundled roadmap (see `leadmap list`).
+        roadmap: String,
+        /// Print the model as JSON (the shape is documented in docs/json.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check roadmap files; print every problem as file:line:col. Exit 1 on errors.
+    Check {
+        /// Markdown roadmap files (or bundled roadmap ids).
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
+    Import {
+        /// The file to import (`-` reads standard input).
+        file: String,
+        /// Where to write the Markdown (standard output when absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The input format; detected from the content when absent.
+        #[arg(long, value_enum)]
+        from: Option<From>,
+        /// The roadmap's id (default: the output file's name, else the title).
+        #[arg(long)]
+        id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum From {
+    Outline,
+    Roadmapsh,
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::List { json } => list(json),
+        Command::Show { roadmap, json } => show(&roadmap, json),
+        Command::Check { files, strict } => check_files(&files, strict),
+        Command::Import {
+            file,
+            output,
+            from,
+            id,
+        } => import_file(&file, output.as_deref(), from, id.as_deref()),
+    }
+}
+
+/// A roadmap source: a file on disk or a bundled roadmap.
+struct Source {
+    name: String,
+    bytes: Vec<u8>,
+    fallback_id: String,
+}
+
+fn load(arg: &str) -> Result<Source> {
+    let path = Path::new(arg);
+    if path.exists() {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {arg}"))?;
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "roadmap".to_owned(), |s| s.to_string_lossy().into_owned());
+        return Ok(Source {
+            name: arg.to_owned(),
+            bytes,
+            fallback_id: stem,
+        });
+    }
+    if let Some(b) = leadmap_bundled::get(arg) {
+        return Ok(Source {
+            name: b.file.to_owned(),
+            bytes: b.source.as_bytes().to_vec(),
+            fallback_id: b.id.to_owned(),
+        });
+    }
+    let ids: Vec<&str> = leadmap_bundled::ROADMAPS.iter().map(|b| b.id).collect();
+    bail!(
+        "{arg}: no such file, and no bundled roadmap of that id (bundled: {})",
+        ids.join(", ")
+    )
+}
+
+fn parse_source(src: &Source) -> Parsed {
+    leadmap_core::parse(&src.bytes, &src.fallback_id)
+}
+
+fn list(json: bool) -> Result<ExitCode> {
+    let mut rows = Vec::new();
+    for b in leadmap_bundled::ROADMAPS {
+        let r = b.parse().roadmap;
+        rows.push((b.id, r.title.plain(), r.count(Kind::Area), r.count(Kind::Topic) + r.count(Kind::Subtopic)));
+    }
+    let mut out = anstream::stdout();
+    if json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(id, title, areas, topics)| {
+                serde_json::json!({"id": id, "title": title, "areas": areas, "topics": topics})
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(2).max(2);
+        writeln!(out, "{:w$}  {:>5}  {:>6}  TITLE", "ID".bold(), "AREAS".bold(), "TOPICS".bold())?;
+        for (id, title, areas, topics) in rows {
+            writeln!(out, "{:w$}  {areas:>5}  {topics:>6}  {title}", id.cyan())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_diagnostics(name: &str, bytes: &[u8], diags: &[Diagnostic]) {
+    let index = LineIndex::new(bytes);
+    let mut err = anstream::stderr();
+    for d in diags {
+        let place = if d.is_located() {
+            let lc = index.line_col(d.range.start);
+            format!("{name}:{}:{}", lc.line, lc.col)
+        } else {
+            name.to_owned()
+        };
+        let sev = match d.severity {
+            Severity::Error => "error".red().bold().to_string(),
+            Severity::Warning => "warning".yellow().bold().to_string(),
+        };
+        let _ = writeln!(err, "{}: {sev}: {}", place.bold(), d.message);
+        if let Some(h) = &d.hint {
+            let _ = writeln!(err, "  {} {h}", "= hint:".cyan());
+        }
+    }
+}
+
+fn show(arg: &str, json: bool) -> Result<ExitCode> {
+    let src = load(arg)?;
+    let parsed = parse_source(&src);
+    print_diagnostics(&src.name, &src.bytes, &parsed.diagnostics);
+    let mut out = anstream::stdout();
+    if json {
+        let v = leadmap_core::json::to_json(&parsed.roadmap);
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        print_tree(&mut out, &parsed.roadmap)?;
+    }
+    Ok(if parsed.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_tree(out: &mut impl Write, r: &Roadmap) -> std::io::Result<()> {
+    writeln!(out, "{}", r.title.plain().bold().underline())?;
+    let counts = format!(
+        "{} areas · {} groups · {} topics · {} subtopics",
+        r.count(Kind::Area),
+        r.count(Kind::Group),
+        r.count(Kind::Topic),
+        r.count(Kind::Subtopic)
+    );
+    writeln!(out, "{}", counts.dimmed())?;
+    // Iterative walk: (node, prefix for its children, is last).
+    let mut stack: Vec<(&Node, String, bool)> = Vec::new();
+    let n = r.children.len();
+    for (i, c) in r.children.iter().enumerate().rev() {
+        stack.push((c, String::new(), i + 1 == n));
+    }
+    while let Some((node, prefix, last)) = stack.pop() {
+        let branch = if last { "└─ " } else { "├─ " };
+        let emoji = node.emoji.as_deref().map(|e| format!("{e} ")).unwrap_or_default();
+        let title = node.title.plain();
+        let styled = match node.kind {
+            Kind::Part => title.magenta().bold().to_string(),
+            Kind::Area => title.cyan().bold().to_string(),
+            Kind::Group => title.yellow().to_string(),
+            Kind::Topic => title.to_string(),
+            Kind::Subtopic => title.dimmed().to_string(),
+        };
+        writeln!(
+            out,
+            "{}{}{emoji}{styled}  {}",
+            prefix.dimmed(),
+            branch.dimmed(),
+            format!("#{}", node.id).dimmed()
+        )?;
+        let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
+        let m = node.children.len();
+        for (i, c) in node.children.iter().enumerate().rev() {
+            stack.push((c, child_prefix.clone(), i + 1 == m));
+        }
+    }
+    Ok(())
+}
+
+/// Knows the node ids of the bundled roadmaps and of every file being checked.
+struct Known(HashMap<String, HashSet<String>>);
+
+impl Resolver for Known {
+    fn has_node(&self, roadmap: &str, id: &str) -> Option<bool> {
+        self.0.get(roadmap).map(|ids| ids.contains(id))
+    }
+}
+
+fn ids_of(r: &Roadmap) -> HashSet<String> {
+    r.nodes().map(|n| n.id.to_string()).collect()
+}
+
+fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
+    let mut known = Known(HashMap::new());
+    for b in leadmap_bundled::ROADMAPS {
+        known.0.insert(b.id.to_owned(), ids_of(&b.parse().roadmap));
+    }
+    let mut loaded = Vec::new();
+    let mut unreadable = 0;
+    for f in files {
+        match load(f) {
+            Ok(src) => {
+                let parsed = parse_source(&src);
+                known
+                    .0
+                    .insert(parsed.roadmap.id.to_string(), ids_of(&parsed.roadmap));
+                loaded.push((src, parsed));
+            }
+            Err(e) => {
+                anstream::eprintln!("leadmap: error: {e:#}");
+                unreadable += 1;
+            }
+        }
+    }
+    let (mut errors, mut warnings) = (0, 0);
+    for (src, parsed) in &loaded {
+        let mut diags = check(parsed, &known);
+        if strict {
+            for d in &mut diags {
+                d.severity = Severity::Error;
+            }
+        }
+        errors += diags.iter().filter(|d| d.is_error()).count();
+        warnings += diags.iter().filter(|d| !d.is_error()).count();
+        print_diagnostics(&src.name, &src.bytes, &diags);
+    }
+    let summary = format!(
+        "checked {} file{}: {errors} error{}, {warnings} warning{}",
+        loaded.len(),
+        if loaded.len() == 1 { "" } else { "s" },
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    );
+    anstream::eprintln!("{}", summary.dimmed());
+    Ok(if unreadable > 0 {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Inputs larger than this get a progress bar (on a terminal).
+const PROGRESS_BYTES: usize = 1 << 20;
+
+fn import_file(
+    file: &str,
+    output: Option<&Path>,
+    from: Option<From>,
+    id: Option<&str>,
+) -> Result<ExitCode> {
+    let bytes = if file == "-" {
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b).context("cannot read standard input")?;
+        b
+    } else {
+        std::fs::read(file).with_context(|| format!("cannot read {file}"))?
+    };
+    let format = match from {
+        Some(From::Outline) => Format::Outline,
+        Some(From::Roadmapsh) => Format::RoadmapSh,
+        None => Format::detect(&bytes),
+    };
+    let stem = output.and_then(|o| o.file_stem()).map(|s| s.to_string_lossy().into_owned());
+    let id_hint = id.map(str::to_owned).or(stem);
+
+    let bar = (bytes.len() > PROGRESS_BYTES && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(1);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} importing {bar:30} {percent}%")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut tick = |done: u64, total: u64| {
+        if let Some(b) = &bar {
+            b.set_length(total.max(1));
+            b.set_position(done);
+        }
+    };
+    let imported = import::import(&bytes, format, id_hint.as_deref(), &mut tick);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let name = if file == "-" { "<stdin>" } else { file };
+    print_diagnostics(name, &bytes, &imported.diagnostics);
+    let Some(roadmap) = imported.roadmap else {
+        return Ok(ExitCode::from(1));
+    };
+    let md = leadmap_core::print(&roadmap);
+    match output {
+        Some(path) => {
+            std::fs::write(path, &md).with_context(|| format!("cannot write {}", path.display()))?;
+            anstream::eprintln!(
+                "{}",
+                format!(
+                    "imported {} areas, {} groups, {} topics, {} subtopics into {}",
+                    roadmap.count(Kind::Area),
+                    roadmap.count(Kind::Group),
+                    roadmap.count(Kind::Topic),
+                    roadmap.count(Kind::Subtopic),
+                    path.display()
+                )
+                .dimmed()
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(md.as_bytes())?;
+        }
+    }
+    Ok(if imported.diagnostics.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
