@@ -83,9 +83,22 @@ impl AsRef<str> for NodeId {
 /// Makes an id-shaped slug of a title: lower-case ASCII words joined by `-`.
 /// Returns `None` when nothing id-worthy is left (a title of emoji only, say).
 pub fn slugify(title: &str) -> Option<NodeId> {
-    let mut out = String::with_capacity(title.len());
+    let plain = crate::inline::plain_text(title);
+    // Parenthesised asides ("Onboarding (First day, First week)") do not name the node.
+    let mut bare = String::with_capacity(plain.len());
+    let mut depth = 0usize;
+    for c in plain.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    let source = if bare.chars().any(|c| c.is_ascii_alphanumeric()) { bare } else { plain };
+    let mut out = String::with_capacity(source.len());
     let mut dash = false;
-    for c in crate::inline::plain_text(title).chars() {
+    for c in source.chars() {
         if c.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -97,7 +110,7 @@ pub fn slugify(title: &str) -> Option<NodeId> {
         } else {
             dash = true;
         }
-        if out.len() >= 80 {
+        if out.len() >= 60 && dash {
             break;
         }
     }
@@ -473,6 +486,11 @@ mod tests {
         assert_eq!(s("The Manager's Path").as_deref(), Some("the-managers-path"));
         assert_eq!(s("Use `git` *well*").as_deref(), Some("use-git-well"));
         assert_eq!(s("💯"), None);
+        assert_eq!(
+            s("Oversee Recruitment (Screening, Offer)").as_deref(),
+            Some("oversee-recruitment")
+        );
+        assert_eq!(s("(only aside)").as_deref(), Some("only-aside"));
     }
 
     #[test]

@@ -50,6 +50,14 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print a roadmap file in the canonical form, every node with its id (frozen ids
+    /// survive renames). With --write, rewrite the file in place.
+    Fmt {
+        file: PathBuf,
+        /// Rewrite the file instead of printing it.
+        #[arg(short, long)]
+        write: bool,
+    },
     /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
     Import {
         /// The file to import (`-` reads standard input).
@@ -77,6 +85,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List { json } => list(json),
         Command::Show { roadmap, json } => show(&roadmap, json),
         Command::Check { files, strict } => check_files(&files, strict),
+        Command::Fmt { file, write } => fmt(&file, write),
         Command::Import {
             file,
             output,
@@ -293,6 +302,27 @@ fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn fmt(file: &Path, write: bool) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let stem = file.file_stem().map_or_else(|| "roadmap".to_owned(), |s| s.to_string_lossy().into_owned());
+    let parsed = leadmap_core::parse(&bytes, &stem);
+    let name = file.display().to_string();
+    print_diagnostics(&name, &bytes, &parsed.diagnostics);
+    if parsed.has_errors() {
+        anstream::eprintln!("leadmap: not formatting {name}: fix the errors first");
+        return Ok(ExitCode::from(1));
+    }
+    let md = leadmap_core::print(&parsed.roadmap);
+    if write {
+        if md.as_bytes() != bytes.as_slice() {
+            std::fs::write(file, &md).with_context(|| format!("cannot write {name}"))?;
+        }
+    } else {
+        std::io::stdout().lock().write_all(md.as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Inputs larger than this get a progress bar (on a terminal).

@@ -11,6 +11,14 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(e) => {
+            // `leadmap show … | head` closes the pipe early: not an error worth a word.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             anstream::eprintln!("leadmap: error: {e:#}");
             ExitCode::from(2)
         }

@@ -318,6 +318,31 @@ pub fn fix_leading_symbol(s: &str) -> Option<(String, usize)> {
     None
 }
 
+/// A leading emoji that another emoji could have been mis-decoded into (`🏑` for `🏡`):
+/// both are valid, so nothing is changed, but the caller warns.
+pub fn maybe_misread(s: &str) -> Option<String> {
+    let c = s.chars().next()?;
+    if c.is_ascii() || !crate::emoji::is_emoji(&c.to_string()) {
+        return None;
+    }
+    let mut buf = [0u8; 4];
+    let bytes = c.encode_utf8(&mut buf).as_bytes().to_vec();
+    for pos in 1..bytes.len() {
+        for (from, to) in SWAPS {
+            if bytes[pos] == from {
+                let mut nb = bytes.clone();
+                nb[pos] = to;
+                if let Ok(t) = std::str::from_utf8(&nb)
+                    && crate::emoji::is_emoji(t)
+                {
+                    return Some(t.to_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,5 +395,7 @@ mod tests {
         assert_eq!(fix_leading_symbol("ℒ️ Cultivate"), Some(("™".to_owned(), 3)));
         assert_eq!(fix_leading_symbol("⭐ Influence"), None);
         assert_eq!(fix_leading_symbol("Émile"), None);
+        assert_eq!(maybe_misread("🏑 Remote").as_deref(), Some("🏡"));
+        assert_eq!(maybe_misread("🏡 Remote"), None);
     }
 }

@@ -104,6 +104,7 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
     for (n, raw) in body.split('\n').enumerate() {
         let raw_line = raw.strip_suffix('\r').unwrap_or(raw);
         let (mut fixed, fixes) = mojibake::repair(raw_line);
+        let untouched = fixes.is_empty();
         for f in fixes {
             match f {
                 Fix::Repaired { at, from, to } => diags.push(Diagnostic::warning(
@@ -142,6 +143,18 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                 format!("repaired mis-decoded symbol `{old}` to `{emoji}`"),
             ));
             fixed.replace_range(text_at..text_at + len, &emoji);
+        } else if untouched
+            && let Line::Item { text_at, .. } | Line::Plain { text_at, .. } = classify(&fixed)
+            && let Some(other) = mojibake::maybe_misread(&fixed[text_at..])
+        {
+            let c = fixed[text_at..].chars().next().map(String::from).unwrap_or_default();
+            diags.push(
+                Diagnostic::warning(
+                    offset + text_at..offset + text_at + c.len(),
+                    format!("`{c}` may be a mis-decoded `{other}`; kept as it is"),
+                )
+                .with_hint("check the original and edit the emoji if another was meant"),
+            );
         }
         lines.push((offset, fixed));
         offset += raw.len() + 1;
