@@ -100,7 +100,7 @@ pub fn parse(src: &str) -> Document {
                             open.push(Block::new(kind, range));
                         }
                     }
-                    None => inline(&mut open, range),
+                    None => inline(&mut open, widen(src, range)),
                 }
             }
             Event::End(tag) => match tag {
@@ -110,7 +110,7 @@ pub fn parse(src: &str) -> Document {
                         push_child(&mut open, &mut root, b);
                     }
                 }
-                _ => inline(&mut open, range),
+                _ => inline(&mut open, widen(src, range)),
             },
             Event::Rule => {
                 close_implicit(&mut open, &mut root);
@@ -120,7 +120,7 @@ pub fn parse(src: &str) -> Document {
                 close_implicit(&mut open, &mut root);
                 push_child(&mut open, &mut root, Block::new(BlockKind::Other, range));
             }
-            _ => inline(&mut open, range),
+            _ => inline(&mut open, widen(src, range)),
         }
     }
     while let Some(b) = open.pop() {
@@ -129,6 +129,20 @@ pub fn parse(src: &str) -> Document {
     Document {
         blocks: root.children,
         too_deep,
+    }
+}
+
+/// pulldown-cmark gives an escaped character (`\#`) a range without its backslash; put
+/// the backslash back so that a title's source reads back the same.
+fn widen(src: &str, range: Range<usize>) -> Range<usize> {
+    let bytes = src.as_bytes();
+    let escaped = range.start > 0
+        && bytes[range.start - 1] == b'\\'
+        && bytes.get(range.start).is_some_and(u8::is_ascii_punctuation);
+    if escaped {
+        range.start - 1..range.end
+    } else {
+        range
     }
 }
 

@@ -150,17 +150,16 @@ fn decode<'a>(input: &'a [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<
             let mut out = String::with_capacity(input.len());
             let mut reported = 0usize;
             let mut offset = 0usize;
-            for chunk in input.utf8_chunks() {
-                out.push_str(chunk.valid());
-                offset += chunk.valid().len();
-                let bad = chunk.invalid();
-                if !bad.is_empty() {
+            // Adjacent invalid bytes make one run, reported once.
+            let mut run: Option<(usize, Vec<u8>)> = None;
+            let mut flush = |run: &mut Option<(usize, Vec<u8>)>, diags: &mut Vec<Diagnostic>| {
+                if let Some((start, bad)) = run.take() {
                     if reported < 5 {
                         diags.push(
                             Diagnostic::error(
-                                offset..offset + bad.len(),
+                                start..start + bad.len(),
                                 format!(
-                                    "invalid UTF-8 at byte {offset} (0x{})",
+                                    "invalid UTF-8 at byte {start} (0x{})",
                                     bad.iter().map(|b| format!("{b:02X}")).collect::<String>()
                                 ),
                             )
@@ -168,10 +167,28 @@ fn decode<'a>(input: &'a [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<
                         );
                     }
                     reported += 1;
+                }
+            };
+            for chunk in input.utf8_chunks() {
+                if !chunk.valid().is_empty() {
+                    flush(&mut run, diags);
+                }
+                out.push_str(chunk.valid());
+                offset += chunk.valid().len();
+                let bad = chunk.invalid();
+                if !bad.is_empty() {
+                    match run.as_mut() {
+                        Some((_, bytes)) if bytes.len() < 16 => bytes.extend_from_slice(bad),
+                        _ => {
+                            flush(&mut run, diags);
+                            run = Some((offset, bad.to_vec()));
+                        }
+                    }
                     out.extend(std::iter::repeat_n('?', bad.len()));
                     offset += bad.len();
                 }
             }
+            flush(&mut run, diags);
             if reported > 5 {
                 diags.push(Diagnostic::error(
                     input.len()..input.len(),
@@ -339,8 +356,8 @@ fn split_title(raw: &str) -> SplitTitle<'_> {
         && !trimmed[..open].ends_with('\\')
     {
         let inner = &trimmed[open + 1..trimmed.len() - 1];
-        let tokens: Vec<&str> = inner.split_whitespace().collect();
-        if !tokens.is_empty() && tokens.iter().all(|t| t.starts_with(['#', '.'])) {
+        // `{#…}` or `{.…}` is meant as attributes, even when a token in it is wrong.
+        if inner.trim_start().starts_with(['#', '.']) {
             let offset = raw.len() - raw.trim_start().len() + open;
             attrs = Some((inner, offset));
             body = trimmed[..open].trim_end_matches(|c: char| c.is_whitespace());
@@ -524,6 +541,11 @@ impl<'s> Builder<'s> {
                                 .with_hint("ids are ASCII letters, digits, `-`, `_` and `.`"),
                         ),
                     }
+                } else if !tok.starts_with('.') {
+                    self.diags.push(
+                        Diagnostic::error(range, format!("`{tok}` is not an attribute"))
+                            .with_hint("attributes are `{#id}` and `{.class}`; ids have no spaces"),
+                    );
                 } else if let Some(c) = tok.strip_prefix('.') {
                     match c {
                         "part" => kind = Some(Kind::Part),
@@ -537,8 +559,10 @@ impl<'s> Builder<'s> {
             }
         }
         let text = st.text;
+        let mut emoji = st.emoji;
         let title = if text.is_empty() {
-            match st.emoji.clone() {
+            // A title of an emoji alone: the emoji is the title.
+            match emoji.take() {
                 Some(e) => Title::trusted(e),
                 None => {
                     self.diags.push(
@@ -550,11 +574,6 @@ impl<'s> Builder<'s> {
             }
         } else {
             Title::trusted(text)
-        };
-        let emoji = if title.as_markdown() == st.emoji.as_deref().unwrap_or("") {
-            None
-        } else {
-            st.emoji
         };
         Some((title, emoji, id, kind))
     }
@@ -648,7 +667,12 @@ impl<'s> Builder<'s> {
                     let entries: Vec<(String, Range<usize>)> = b
                         .children
                         .iter()
-                        .map(|item| (self.item_source(item), item.range.clone()))
+                        .map(|item| {
+                            let start = item.children.first().map_or(item.range.start, |f| {
+                                f.inline.as_ref().map_or(f.range.start, |r| r.start)
+                            });
+                            (self.item_source(item), start..item.range.end)
+                        })
                         .collect();
                     self.content_entries(node, label, &entries);
                 } else {

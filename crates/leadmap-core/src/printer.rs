@@ -18,7 +18,8 @@ pub fn print(r: &Roadmap) -> String {
     for n in &r.children {
         if n.kind == Kind::Part {
             let has_area = n.children.iter().any(|c| c.kind == Kind::Area);
-            let is_h1 = has_area || (after_h1_part && n.children.is_empty());
+            // After a `#` part, every part must be `#` too, or it would nest in the one before.
+            let is_h1 = has_area || after_h1_part;
             if is_h1 {
                 after_h1_part = true;
                 heading(&mut out, 1, n, "");

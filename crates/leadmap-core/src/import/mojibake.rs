@@ -360,7 +360,7 @@ mod tests {
             fixed("πŸ§‘β€πŸ€β€πŸ§‘ Talent Management"),
             "🧑\u{200d}🤝\u{200d}🧑 Talent Management"
         );
-        assert_eq!(fixed("πŸ§ͺΒ Review Processes"), "🧪\u{a0}Review Processes");
+        assert_eq!(fixed("πŸ§ͺΒ\u{a0}Review Processes"), "🧪\u{a0}Review Processes");
         assert_eq!(fixed("β™ŸοΈ Foster"), "♟\u{fe0f} Foster");
         assert_eq!(fixed("πŸ‘¨β€βœˆοΈ Planning"), "👨\u{200d}✈\u{fe0f} Planning");
         assert_eq!(fixed("β€οΈβ€πŸ©Ή Support"), "❤\u{fe0f}\u{200d}🩹 Support");

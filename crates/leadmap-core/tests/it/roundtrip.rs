@@ -1,0 +1,193 @@
+//! `parse(print(r)) == r` for every roadmap the format can hold, and printing is stable.
+
+use leadmap_core::model::{IdAllocator, Meta, Related};
+use leadmap_core::{Content, Kind, Node, NodeId, Resource, ResourceKind, Roadmap, Title, parse, print};
+use proptest::prelude::*;
+
+const WORDS: &[&str] = &[
+    "team", "vision", "hiring", "1:1s", "budget", "on-call", "review", "goals", "trust", "OKRs",
+    "café", "naïve", "x", "CI/CD", "v2.0", "&", "Q&A", "50%", "(draft)", "\"quoted\"", "it's",
+];
+
+fn words(max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(WORDS), 1..=max).prop_map(|w| w.join(" "))
+}
+
+/// Titles: plain words with Markdown sprinkled in; only those `Title::new` accepts.
+fn title() -> impl Strategy<Value = Title> {
+    let piece = prop_oneof![
+        4 => prop::sample::select(WORDS).prop_map(str::to_owned),
+        1 => Just("`code`".to_owned()),
+        1 => Just("*em*".to_owned()),
+        1 => Just("**strong**".to_owned()),
+        1 => Just("[link](https://example.com/a)".to_owned()),
+        1 => Just("#".to_owned()),
+        1 => Just("1.".to_owned()),
+        1 => Just("-".to_owned()),
+        1 => Just("{#x}".to_owned()),
+        1 => Just("\\*".to_owned()),
+        1 => Just("💯".to_owned()),
+        1 => Just("_".to_owned()),
+        1 => Just("<b>".to_owned()),
+    ];
+    prop::collection::vec(piece, 1..6).prop_filter_map("not a title", |p| {
+        let s = p.join(" ");
+        Title::new(&s).ok().or_else(|| Title::from_plain(&s))
+    })
+}
+
+fn emoji() -> impl Strategy<Value = Option<String>> {
+    prop::option::weighted(
+        0.3,
+        prop::sample::select(&["💯", "✏️", "❤️", "🧑\u{200d}🤝\u{200d}🧑", "🚀"][..]).prop_map(str::to_owned),
+    )
+}
+
+fn resource() -> impl Strategy<Value = Resource> {
+    (
+        prop::sample::select(&ResourceKind::ALL[..]),
+        words(4),
+        prop::option::of(words(3)),
+        prop::option::of(1900u16..2100),
+        prop::option::of(Just("https://example.com/book".to_owned())),
+    )
+        .prop_map(|(kind, title, author, year, url)| Resource { kind, title, author, year, url })
+}
+
+fn content() -> impl Strategy<Value = Content> {
+    (
+        prop::collection::vec(words(8), 0..3),
+        prop::collection::vec(words(6), 0..3),
+        prop::collection::vec(words(6), 0..2),
+        prop::collection::vec(resource(), 0..3),
+        prop::collection::vec(words(8), 0..2),
+        prop::collection::vec("[a-z][a-z0-9-]{0,8}", 0..2),
+    )
+        .prop_map(|(summary, steps, pitfalls, resources, established, templates)| Content {
+            summary: summary.join("\n\n"),
+            steps,
+            pitfalls,
+            resources,
+            related: Vec::new(),
+            templates: templates.iter().filter_map(|t| NodeId::new(t).ok()).collect(),
+            established: established.join("\n\n"),
+        })
+}
+
+/// A node skeleton: kind, title, emoji, content, children.
+#[derive(Debug, Clone)]
+struct Sk(Kind, Title, Option<String>, Content, Vec<Sk>);
+
+fn leaf(kind: Kind) -> impl Strategy<Value = Sk> {
+    (title(), emoji(), content()).prop_map(move |(t, e, c)| Sk(kind, t, e, c, Vec::new()))
+}
+
+fn topic() -> impl Strategy<Value = Sk> {
+    let sub = leaf(Kind::Subtopic).prop_recursive(2, 6, 3, |inner| {
+        (leaf(Kind::Subtopic), prop::collection::vec(inner, 0..3)).prop_map(|(mut s, c)| {
+            s.4 = c;
+            s
+        })
+    });
+    (leaf(Kind::Topic), prop::collection::vec(sub, 0..3)).prop_map(|(mut t, c)| {
+        t.4 = c;
+        t
+    })
+}
+
+fn group() -> impl Strategy<Value = Sk> {
+    (leaf(Kind::Group), prop::collection::vec(topic(), 0..4)).prop_map(|(mut g, c)| {
+        g.4 = c;
+        g
+    })
+}
+
+fn area_like(kind: Kind) -> impl Strategy<Value = Sk> {
+    let child = prop_oneof![3 => topic(), 1 => group()];
+    (leaf(kind), prop::collection::vec(child, 0..5)).prop_map(|(mut a, c)| {
+        a.4 = c;
+        a
+    })
+}
+
+/// A part printed as `#`: leading topics/groups, then areas.
+fn h1_part() -> impl Strategy<Value = Sk> {
+    let lead = prop::collection::vec(prop_oneof![topic(), group()], 0..2);
+    (leaf(Kind::Part), lead, prop::collection::vec(area_like(Kind::Area), 0..3)).prop_map(
+        |(mut p, mut lead, areas)| {
+            lead.extend(areas);
+            p.4 = lead;
+            p
+        },
+    )
+}
+
+fn roadmap() -> impl Strategy<Value = Roadmap> {
+    let flat = prop::collection::vec(prop_oneof![3 => area_like(Kind::Area), 1 => area_like(Kind::Part)], 0..4);
+    let parts = prop::collection::vec(h1_part(), 0..3);
+    (title(), prop::collection::vec(words(10), 0..3), flat, parts, prop::option::of(words(3)), any::<u64>())
+        .prop_map(|(title, desc, mut top, parts, version, seed)| {
+            top.extend(parts);
+            let mut ids = IdAllocator::new();
+            let mut all = Vec::new();
+            let children: Vec<Node> = top
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| build(s, None, &mut ids, seed.rotate_left(i as u32), &mut all))
+                .collect();
+            let mut r = Roadmap {
+                id: NodeId::new("prop-roadmap").unwrap(),
+                title,
+                description: desc.join("\n\n"),
+                meta: Meta {
+                    version,
+                    authors: vec!["A. Author".into(), "Ann: \"B\" #2".into()],
+                    ..Meta::default()
+                },
+                children,
+            };
+            // Related links to nodes that exist, and one to another roadmap.
+            if let Some(first) = all.first().cloned() {
+                for n in r.children.iter_mut() {
+                    n.content.related = vec![
+                        Related { roadmap: None, id: first.clone() },
+                        Related { roadmap: Some(NodeId::new("other").unwrap()), id: first.clone() },
+                    ];
+                }
+            }
+            r
+        })
+}
+
+fn build(s: Sk, parent: Option<&NodeId>, ids: &mut IdAllocator, seed: u64, all: &mut Vec<NodeId>) -> Node {
+    let Sk(kind, title, emoji, content, children) = s;
+    // Half the ids are derived from titles, half explicit-looking.
+    let id = if seed % 2 == 0 {
+        ids.derive(title.as_markdown(), kind, parent)
+    } else {
+        let explicit = NodeId::new(&format!("n{}", all.len() * 7 + 3)).unwrap();
+        if ids.reserve(&explicit) { explicit } else { ids.derive(title.as_markdown(), kind, parent) }
+    };
+    all.push(id.clone());
+    let children = children
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| build(c, Some(&id), ids, seed.rotate_right(i as u32 + 1), all))
+        .collect();
+    Node { id, kind, title, emoji, content, children }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parse_of_print_is_identity(r in roadmap()) {
+        let md = print(&r);
+        let parsed = parse(md.as_bytes(), "fallback");
+        let errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
+        prop_assert!(errors.is_empty(), "errors {:#?} in\n{}", errors, md);
+        prop_assert_eq!(&parsed.roadmap, &r, "printed:\n{}", md);
+        // Printing is stable: the printed form prints the same again.
+        prop_assert_eq!(print(&parsed.roadmap), md);
+    }
+}
