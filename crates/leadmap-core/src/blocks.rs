@@ -103,15 +103,12 @@ pub fn parse(src: &str) -> Document {
                     None => inline(&mut open, widen(src, range)),
                 }
             }
-            Event::End(tag) => match tag {
-                TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::List(_) | TagEnd::Item => {
-                    close_implicit(&mut open, &mut root);
-                    if let Some(b) = open.pop() {
-                        push_child(&mut open, &mut root, b);
-                    }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::List(_) | TagEnd::Item) => {
+                close_implicit(&mut open, &mut root);
+                if let Some(b) = open.pop() {
+                    push_child(&mut open, &mut root, b);
                 }
-                _ => inline(&mut open, widen(src, range)),
-            },
+            }
             Event::Rule => {
                 close_implicit(&mut open, &mut root);
                 push_child(&mut open, &mut root, Block::new(BlockKind::Other, range));
@@ -120,6 +117,7 @@ pub fn parse(src: &str) -> Document {
                 close_implicit(&mut open, &mut root);
                 push_child(&mut open, &mut root, Block::new(BlockKind::Other, range));
             }
+            // Inline events, including the ends of inline tags.
             _ => inline(&mut open, widen(src, range)),
         }
     }
@@ -172,7 +170,9 @@ fn inline(open: &mut Vec<Block>, range: Range<usize>) {
 
 /// Closes an implicit paragraph (tight item text) before a new block starts or an item ends.
 fn close_implicit(open: &mut Vec<Block>, root: &mut Block) {
-    if open.last().is_some_and(|b| b.implicit) && let Some(b) = open.pop() {
+    if open.last().is_some_and(|b| b.implicit)
+        && let Some(b) = open.pop()
+    {
         push_child(open, root, b);
     }
 }

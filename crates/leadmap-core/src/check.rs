@@ -25,17 +25,20 @@ impl Resolver for NoOtherRoadmaps {
 pub fn check(parsed: &Parsed, others: &dyn Resolver) -> Vec<Diagnostic> {
     let mut out = parsed.diagnostics.clone();
     let r = &parsed.roadmap;
-    let span = |id: &crate::NodeId| parsed.spans.nodes.get(id).cloned().unwrap_or(0..0);
-    for n in r.nodes() {
+    let span = |i: usize| parsed.spans.nodes.get(i).cloned().unwrap_or(0..0);
+    for (i, n) in r.nodes().enumerate() {
         if n.children.is_empty() && matches!(n.kind, Kind::Area | Kind::Part) {
             out.push(
-                Diagnostic::error(span(&n.id), format!("the {} `{}` is empty", n.kind, n.title.plain()))
-                    .with_hint("list its topics under it (`- Topic`), or remove it"),
+                Diagnostic::error(
+                    span(i),
+                    format!("the {} `{}` is empty", n.kind, n.title.plain()),
+                )
+                .with_hint("list its topics under it (`- Topic`), or remove it"),
             );
         }
         if n.children.is_empty() && n.kind == Kind::Group {
             out.push(
-                Diagnostic::warning(span(&n.id), format!("the group `{}` is empty", n.title.plain()))
+                Diagnostic::warning(span(i), format!("the group `{}` is empty", n.title.plain()))
                     .with_hint("list its topics under it (`- Topic`), or remove it"),
             );
         }
@@ -53,12 +56,18 @@ pub fn check(parsed: &Parsed, others: &dyn Resolver) -> Vec<Diagnostic> {
             match others.has_node(rm.as_str(), rel.id.as_str()) {
                 Some(true) => {}
                 Some(false) => out.push(
-                    Diagnostic::error(range.clone(), format!("related topic `{rel}` does not exist in `{rm}`"))
-                        .with_hint("check the id with `leadmap show ROADMAP --json`"),
+                    Diagnostic::error(
+                        range.clone(),
+                        format!("related topic `{rel}` does not exist in `{rm}`"),
+                    )
+                    .with_hint("check the id with `leadmap show ROADMAP --json`"),
                 ),
                 None => out.push(
-                    Diagnostic::warning(range.clone(), format!("unknown roadmap `{rm}` in related topic `{rel}`"))
-                        .with_hint("name a bundled roadmap, or check that file together with this one"),
+                    Diagnostic::warning(
+                        range.clone(),
+                        format!("unknown roadmap `{rm}` in related topic `{rel}`"),
+                    )
+                    .with_hint("name a bundled roadmap, or check that file together with this one"),
                 ),
             }
         }

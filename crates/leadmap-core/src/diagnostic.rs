@@ -130,7 +130,9 @@ impl<'a> LineIndex<'a> {
         };
         let end = self.starts.get(line).map_or(self.text.len(), |e| e - 1);
         let bytes = &self.text[start..end.max(start)];
-        String::from_utf8_lossy(bytes).trim_end_matches('\r').to_owned()
+        String::from_utf8_lossy(bytes)
+            .trim_end_matches('\r')
+            .to_owned()
     }
 }
 

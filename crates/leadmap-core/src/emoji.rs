@@ -6,6 +6,13 @@ const MAX_EMOJI_CHARS: usize = 12;
 /// Splits a leading emoji off `s`: `("💯", "Integrity")` from `"💯 Integrity"`.
 /// Returns `(None, s)` when `s` does not start with an emoji or when nothing would be left.
 pub fn split_leading_emoji(s: &str) -> (Option<&str>, &str) {
+    // Emoji start outside ASCII, but for keycaps (#️⃣, 1️⃣), which need U+FE0F or U+20E3.
+    let Some(first) = s.chars().next() else {
+        return (None, s);
+    };
+    if first.is_ascii() && !s[1..].starts_with(['\u{fe0f}', '\u{20e3}']) {
+        return (None, s);
+    }
     let mut best = None;
     for (n, (i, c)) in s.char_indices().enumerate() {
         if n >= MAX_EMOJI_CHARS {
@@ -45,15 +52,27 @@ mod tests {
 
     #[test]
     fn splits_simple_and_joined_emoji() {
-        assert_eq!(split_leading_emoji("💯 Integrity"), (Some("💯"), "Integrity"));
+        assert_eq!(
+            split_leading_emoji("💯 Integrity"),
+            (Some("💯"), "Integrity")
+        );
         assert_eq!(
             split_leading_emoji("🧑\u{200d}🤝\u{200d}🧑 Talent Management"),
             (Some("🧑\u{200d}🤝\u{200d}🧑"), "Talent Management")
         );
-        assert_eq!(split_leading_emoji("✏️ Fundamentals"), (Some("✏️"), "Fundamentals"));
-        assert_eq!(split_leading_emoji("🧪\u{a0}Review"), (Some("🧪"), "Review"));
+        assert_eq!(
+            split_leading_emoji("✏️ Fundamentals"),
+            (Some("✏️"), "Fundamentals")
+        );
+        assert_eq!(
+            split_leading_emoji("🧪\u{a0}Review"),
+            (Some("🧪"), "Review")
+        );
         assert_eq!(split_leading_emoji("Plain"), (None, "Plain"));
         assert_eq!(split_leading_emoji("💯"), (None, "💯"));
-        assert_eq!(split_leading_emoji("1. Not an emoji"), (None, "1. Not an emoji"));
+        assert_eq!(
+            split_leading_emoji("1. Not an emoji"),
+            (None, "1. Not an emoji")
+        );
     }
 }

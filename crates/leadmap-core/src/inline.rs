@@ -7,8 +7,13 @@ const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '&', '!', '~
 
 /// The text a reader sees of one line of inline Markdown.
 pub fn plain_text(md: &str) -> String {
+    plain_text_cow(md).into_owned()
+}
+
+/// [`plain_text`], borrowing when there is no Markdown syntax to remove (the common case).
+pub fn plain_text_cow(md: &str) -> std::borrow::Cow<'_, str> {
     if !md.contains(SPECIAL) {
-        return md.to_owned();
+        return std::borrow::Cow::Borrowed(md);
     }
     let mut out = String::with_capacity(md.len());
     for ev in Parser::new(md) {
@@ -19,7 +24,7 @@ pub fn plain_text(md: &str) -> String {
             _ => {}
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Escapes plain text so that Markdown shows it as it is.
@@ -102,7 +107,15 @@ mod tests {
 
     #[test]
     fn escaping_keeps_the_words() {
-        for s in ["# Not a heading", "1. First", "a *b* c", "C #", "x {#y}", "&amp; co", "- dash"] {
+        for s in [
+            "# Not a heading",
+            "1. First",
+            "a *b* c",
+            "C #",
+            "x {#y}",
+            "&amp; co",
+            "- dash",
+        ] {
             let e = escape_plain(s);
             assert_eq!(plain_text(&e), s, "{e}");
         }

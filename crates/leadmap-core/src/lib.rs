@@ -15,8 +15,11 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod printer;
+pub mod synthetic;
 
 pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity};
 pub use markdown::{Parsed, parse};
-pub use model::{Content, Kind, Meta, Node, NodeId, Related, Resource, ResourceKind, Roadmap, Title};
+pub use model::{
+    Content, Kind, Meta, Node, NodeId, Related, Resource, ResourceKind, Roadmap, Title,
+};
 pub use printer::print;

@@ -19,7 +19,8 @@ pub const MAX_ITEM_DEPTH: usize = 12;
 /// Where things were found, for diagnostics that come after parsing (the checker's).
 #[derive(Debug, Default, Clone)]
 pub struct Spans {
-    pub nodes: HashMap<NodeId, Range<usize>>,
+    /// The source range of each node's title, in document order (`Roadmap::nodes()` order).
+    pub nodes: Vec<Range<usize>>,
     pub related: Vec<(NodeId, Related, Range<usize>)>,
     pub templates: Vec<(NodeId, NodeId, Range<usize>)>,
 }
@@ -64,16 +65,16 @@ pub fn parse(input: &[u8], fallback_id: &str) -> Parsed {
         heads: Vec::new(),
         head_state: ContentState::default(),
         root: Vec::new(),
+        side: Vec::new(),
         spans: Spans::default(),
         deep_reported: false,
     };
     let doc = blocks::parse(&text);
     for r in doc.too_deep.iter().take(1) {
         p.diags.push(
-            Diagnostic::error(r.clone(), "nested too deeply; this part is not read")
-                .with_hint(format!(
-                    "a roadmap nests at most {MAX_ITEM_DEPTH} list levels below an area"
-                )),
+            Diagnostic::error(r.clone(), "nested too deeply; this part is not read").with_hint(
+                format!("a roadmap nests at most {MAX_ITEM_DEPTH} list levels below an area"),
+            ),
         );
     }
     for b in &doc.blocks {
@@ -83,9 +84,10 @@ pub fn parse(input: &[u8], fallback_id: &str) -> Parsed {
     let Builder {
         title,
         description,
-        root,
+        mut root,
         mut diags,
         spans,
+        side,
         ..
     } = p;
     let mut spans = spans;
@@ -94,7 +96,10 @@ pub fn parse(input: &[u8], fallback_id: &str) -> Parsed {
         Some((s, range)) => match NodeId::new(s) {
             Ok(id) => Some(id),
             Err(e) => {
-                diags.push(Diagnostic::error(range.clone(), format!("bad roadmap id {s:?}: {e}")));
+                diags.push(Diagnostic::error(
+                    range.clone(),
+                    format!("bad roadmap id {s:?}: {e}"),
+                ));
                 None
             }
         },
@@ -122,7 +127,8 @@ pub fn parse(input: &[u8], fallback_id: &str) -> Parsed {
         description = d.trim().to_owned();
     }
 
-    let children = assign_ids(&text, root, &mut diags, &mut spans);
+    assign_ids(&text, &mut root, &side, &mut diags, &mut spans);
+    let children = root;
     diags.sort_by_key(|d| (d.range.start, d.range.end));
     Parsed {
         roadmap: Roadmap {
@@ -270,30 +276,39 @@ fn take_front_matter(text: &mut String, diags: &mut Vec<Diagnostic>) -> Front {
     // Blank out the front matter, keeping line breaks and byte length.
     let blank: String = text[start..fm_end]
         .chars()
-        .map(|c| if c == '\n' { "\n".to_owned() } else { " ".repeat(c.len_utf8()) })
+        .map(|c| {
+            if c == '\n' {
+                "\n".to_owned()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
         .collect();
     text.replace_range(start..fm_end, &blank);
     front
 }
 
-/// A node while parsing: its id may still be missing.
-struct Raw {
-    id: Option<NodeId>,
-    kind: Kind,
-    title: Title,
-    emoji: Option<String>,
-    content: Content,
-    children: Vec<Raw>,
+/// What the parser keeps about a node beyond the model: where it is in the source, and
+/// where its links are. One per node, in document order (the tree's preorder).
+#[derive(Default)]
+struct Side {
     range: Range<usize>,
-    /// Heading level for nodes made from headings (1 part, 2 area/flat part, 3 group).
-    level: u8,
     related_ranges: Vec<Range<usize>>,
     template_ranges: Vec<Range<usize>>,
+}
+
+/// A heading node still open: later blocks go into it.
+struct Open {
+    node: Node,
+    /// 1 part, 2 area or flat part, 3 group.
+    level: u8,
+    side: usize,
 }
 
 /// A content label that waits for the list after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Label {
+    Summary,
     Steps,
     Pitfalls,
     Resources,
@@ -306,6 +321,7 @@ impl Label {
     fn parse(text: &str) -> Option<(Label, &str)> {
         let (word, rest) = text.split_once(':')?;
         let label = match word.trim().to_ascii_lowercase().as_str() {
+            "summary" => Label::Summary,
             "steps" | "how to start" => Label::Steps,
             "pitfalls" => Label::Pitfalls,
             "resources" => Label::Resources,
@@ -324,9 +340,10 @@ struct Builder<'s> {
     title: Option<Title>,
     description: Vec<String>,
     /// Open heading nodes, outermost first, with the content state of the innermost.
-    heads: Vec<Raw>,
+    heads: Vec<Open>,
     head_state: ContentState,
-    root: Vec<Raw>,
+    root: Vec<Node>,
+    side: Vec<Side>,
     spans: Spans,
     /// Set after content that could not be placed, so it is reported once.
     deep_reported: bool,
@@ -338,6 +355,9 @@ struct ContentState {
     pending: Option<(Label, Range<usize>)>,
     in_established: bool,
 }
+
+/// A node's title, emoji, explicit id and class, as read from its line.
+type MadeTitle = (Title, Option<String>, Option<NodeId>, Option<Kind>);
 
 /// A title as found in the source: text, attributes and a leading emoji split off.
 struct SplitTitle<'a> {
@@ -440,9 +460,13 @@ impl<'s> Builder<'s> {
     /// The column (in chars) at which `offset` sits on its line.
     fn column(&self, offset: usize) -> usize {
         let line_start = self.src[..offset].rfind('\n').map_or(0, |i| i + 1);
-        self.src[line_start..offset]
-            .chars()
-            .fold(0, |col, c| if c == '\t' { (col / 4 + 1) * 4 } else { col + 1 })
+        self.src[line_start..offset].chars().fold(0, |col, c| {
+            if c == '\t' {
+                (col / 4 + 1) * 4
+            } else {
+                col + 1
+            }
+        })
     }
 
     fn block_source(&self, b: &Block) -> String {
@@ -480,7 +504,7 @@ impl<'s> Builder<'s> {
                 }
             }
             _ => {
-                if let Some(mut node) = self.heads.pop() {
+                if let Some(mut open) = self.heads.pop() {
                     let mut st = std::mem::take(&mut self.head_state);
                     if let BlockKind::Heading(level) = b.kind {
                         self.diags.push(Diagnostic::warning(
@@ -490,9 +514,9 @@ impl<'s> Builder<'s> {
                             ),
                         ));
                     }
-                    self.content_block(&mut node, b, &mut st, 0);
+                    self.content_block(&mut open.node, open.side, b, &mut st, 0);
                     self.head_state = st;
-                    self.heads.push(node);
+                    self.heads.push(open);
                 }
             }
         }
@@ -505,8 +529,8 @@ impl<'s> Builder<'s> {
         while self.heads.last().is_some_and(|h| h.level >= level.max(1)) {
             if let Some(done) = self.heads.pop() {
                 match self.heads.last_mut() {
-                    Some(parent) => parent.children.push(done),
-                    None => self.root.push(done),
+                    Some(parent) => parent.node.children.push(done.node),
+                    None => self.root.push(done.node),
                 }
             }
         }
@@ -522,7 +546,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn make_title(&mut self, b: &Block) -> Option<(Title, Option<String>, Option<NodeId>, Option<Kind>)> {
+    fn make_title(&mut self, b: &Block) -> Option<MadeTitle> {
         let inline = b.inline.clone()?;
         let raw = &self.src[inline.clone()];
         let st = split_title(raw);
@@ -535,7 +559,9 @@ impl<'s> Builder<'s> {
                 if let Some(s) = tok.strip_prefix('#') {
                     match NodeId::new(s) {
                         Ok(i) if id.is_none() => id = Some(i),
-                        Ok(_) => self.diags.push(Diagnostic::error(range, "a node has one id")),
+                        Ok(_) => self
+                            .diags
+                            .push(Diagnostic::error(range, "a node has one id")),
                         Err(e) => self.diags.push(
                             Diagnostic::error(range, format!("bad id `{s}`: {e}"))
                                 .with_hint("ids are ASCII letters, digits, `-`, `_` and `.`"),
@@ -618,23 +644,32 @@ impl<'s> Builder<'s> {
             );
             return;
         }
-        self.heads.push(Raw {
-            id,
-            kind,
-            title,
-            emoji,
-            content: Content::default(),
-            children: Vec::new(),
-            range: b.range.clone(),
+        let side = self.new_side(b.range.clone());
+        self.heads.push(Open {
+            node: new_node(id, kind, title, emoji),
             level,
-            related_ranges: Vec::new(),
-            template_ranges: Vec::new(),
+            side,
         });
         self.head_state = ContentState::default();
     }
 
     /// One block under a container (heading node or item): content or children.
-    fn content_block(&mut self, node: &mut Raw, b: &Block, st: &mut ContentState, depth: usize) {
+    fn new_side(&mut self, range: Range<usize>) -> usize {
+        self.side.push(Side {
+            range,
+            ..Side::default()
+        });
+        self.side.len() - 1
+    }
+
+    fn content_block(
+        &mut self,
+        node: &mut Node,
+        side: usize,
+        b: &Block,
+        st: &mut ContentState,
+        depth: usize,
+    ) {
         match b.kind {
             BlockKind::Paragraph => {
                 let text = self.block_source(b);
@@ -642,7 +677,10 @@ impl<'s> Builder<'s> {
                     self.finish_pending(st);
                     st.in_established = false;
                     let range = b.inline.clone().unwrap_or(b.range.clone());
-                    if label == Label::Established {
+                    if label == Label::Summary {
+                        // Optional: plain paragraphs are the summary anyway.
+                        push_para(&mut node.content.summary, rest);
+                    } else if label == Label::Established {
                         st.in_established = true;
                         if !rest.is_empty() {
                             push_para(&mut node.content.established, rest);
@@ -650,7 +688,7 @@ impl<'s> Builder<'s> {
                     } else if rest.is_empty() {
                         st.pending = Some((label, range));
                     } else {
-                        self.content_entries(node, label, &[(rest.to_owned(), range)]);
+                        self.content_entries(node, side, label, &[(rest.to_owned(), range)]);
                     }
                 } else {
                     self.finish_pending(st);
@@ -674,7 +712,7 @@ impl<'s> Builder<'s> {
                             (self.item_source(item), start..item.range.end)
                         })
                         .collect();
-                    self.content_entries(node, label, &entries);
+                    self.content_entries(node, side, label, &entries);
                 } else {
                     for item in &b.children {
                         if let Some(child) = self.item(item, node.kind, depth + 1) {
@@ -715,12 +753,19 @@ impl<'s> Builder<'s> {
         dedent(&self.src[start..end.max(start)], cols)
     }
 
-    fn content_entries(&mut self, node: &mut Raw, label: Label, entries: &[(String, Range<usize>)]) {
+    fn content_entries(
+        &mut self,
+        node: &mut Node,
+        side: usize,
+        label: Label,
+        entries: &[(String, Range<usize>)],
+    ) {
         for (text, range) in entries {
             match label {
                 Label::Steps => node.content.steps.push(text.clone()),
                 Label::Pitfalls => node.content.pitfalls.push(text.clone()),
                 Label::Established => push_para(&mut node.content.established, text),
+                Label::Summary => push_para(&mut node.content.summary, text),
                 Label::Resources => match parse_resource(text) {
                     Ok(r) => node.content.resources.push(r),
                     Err(d) => {
@@ -735,12 +780,12 @@ impl<'s> Builder<'s> {
                         let parsed: Result<(), IdError> = if label == Label::Related {
                             Related::parse(tok).map(|r| {
                                 node.content.related.push(r);
-                                node.related_ranges.push(range.clone());
+                                self.side[side].related_ranges.push(range.clone());
                             })
                         } else {
                             NodeId::new(tok.trim_start_matches('#')).map(|t| {
                                 node.content.templates.push(t);
-                                node.template_ranges.push(range.clone());
+                                self.side[side].template_ranges.push(range.clone());
                             })
                         };
                         if let Err(e) = parsed {
@@ -755,20 +800,27 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn item(&mut self, item: &Block, parent: Kind, depth: usize) -> Option<Raw> {
+    fn item(&mut self, item: &Block, parent: Kind, depth: usize) -> Option<Node> {
         if depth > MAX_ITEM_DEPTH {
             if !self.deep_reported {
                 self.deep_reported = true;
                 self.diags.push(
-                    Diagnostic::error(item.range.clone(), "nested too deeply; this part is not read")
-                        .with_hint(format!(
-                            "a roadmap nests at most {MAX_ITEM_DEPTH} list levels below an area"
-                        )),
+                    Diagnostic::error(
+                        item.range.clone(),
+                        "nested too deeply; this part is not read",
+                    )
+                    .with_hint(format!(
+                        "a roadmap nests at most {MAX_ITEM_DEPTH} list levels below an area"
+                    )),
                 );
             }
             return None;
         }
-        let Some(first) = item.children.first().filter(|f| f.kind == BlockKind::Paragraph) else {
+        let Some(first) = item
+            .children
+            .first()
+            .filter(|f| f.kind == BlockKind::Paragraph)
+        else {
             let start = item.range.start;
             self.diags.push(
                 Diagnostic::error(start..start + 1, "a list item without a title")
@@ -789,28 +841,20 @@ impl<'s> Builder<'s> {
                     first.range.clone(),
                     format!("`.{c}` does not apply to an item under a {parent}"),
                 )
-                .with_hint("`.group` marks an item directly under an area; `.part` an area heading"),
+                .with_hint(
+                    "`.group` marks an item directly under an area; `.part` an area heading",
+                ),
             ),
             None => {}
         }
-        let mut raw = Raw {
-            id,
-            kind,
-            title,
-            emoji,
-            content: Content::default(),
-            children: Vec::new(),
-            range: first.inline.clone().unwrap_or(item.range.clone()),
-            level: 0,
-            related_ranges: Vec::new(),
-            template_ranges: Vec::new(),
-        };
+        let side = self.new_side(first.inline.clone().unwrap_or(item.range.clone()));
+        let mut node = new_node(id, kind, title, emoji);
         let mut st = ContentState::default();
         for b in &item.children[1..] {
-            self.content_block(&mut raw, b, &mut st, depth);
+            self.content_block(&mut node, side, b, &mut st, depth);
         }
         self.finish_pending(&mut st);
-        Some(raw)
+        Some(node)
     }
 }
 
@@ -828,10 +872,14 @@ fn push_para(field: &mut String, text: &str) {
 pub fn parse_resource(text: &str) -> Result<Resource, Diagnostic> {
     let text = text.trim();
     let Some((word, rest)) = text.split_once(':').filter(|(w, _)| {
-        !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == ' ')
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-' || c == ' ')
     }) else {
-        return Err(Diagnostic::error(0..0, "a resource starts with its kind, as in `book: …`")
-            .with_hint(kinds_hint()));
+        return Err(
+            Diagnostic::error(0..0, "a resource starts with its kind, as in `book: …`")
+                .with_hint(kinds_hint()),
+        );
     };
     let Some(kind) = ResourceKind::parse(word) else {
         return Err(
@@ -862,7 +910,10 @@ pub fn parse_resource(text: &str) -> Result<Resource, Diagnostic> {
         title = title[1..mid].to_owned();
     }
     if title.is_empty() {
-        return Err(Diagnostic::error(0..0, "a resource needs a title after its kind"));
+        return Err(Diagnostic::error(
+            0..0,
+            "a resource needs a title after its kind",
+        ));
     }
     let (author, year) = match byline {
         None => (None, None),
@@ -886,7 +937,10 @@ fn split_year(byline: &str) -> (Option<String>, Option<u16>) {
     if let Some((a, y)) = b.rsplit_once(", ")
         && is_year(y.trim())
     {
-        return (Some(a.trim().to_owned()).filter(|a| !a.is_empty()), y.trim().parse().ok());
+        return (
+            Some(a.trim().to_owned()).filter(|a| !a.is_empty()),
+            y.trim().parse().ok(),
+        );
     }
     (Some(b.to_owned()).filter(|a| !a.is_empty()), None)
 }
@@ -896,63 +950,84 @@ fn kinds_hint() -> String {
     format!("the kinds are: {}", kinds.join(", "))
 }
 
-/// Gives every node its id: explicit ids first (duplicates reported), then derived ones.
-fn assign_ids(
-    src: &str,
-    root: Vec<Raw>,
-    diags: &mut Vec<Diagnostic>,
-    spans: &mut Spans,
-) -> Vec<Node> {
-    let mut root = root;
-    let mut ids = IdAllocator::new();
-    let mut first_use: HashMap<NodeId, usize> = HashMap::new();
-    let mut stack: Vec<&mut Raw> = root.iter_mut().rev().collect();
-    while let Some(raw) = stack.pop() {
-        if let Some(id) = raw.id.clone() {
-            if ids.reserve(&id) {
-                first_use.insert(id, raw.range.start);
-            } else {
-                let first = first_use.get(&id).copied().unwrap_or(0);
-                let line = LineIndex::new(src.as_bytes()).line_col(first).line;
-                diags.push(
-                    Diagnostic::error(raw.range.clone(), format!("duplicate id `{id}`"))
-                        .with_hint(format!(
-                            "ids are unique in a roadmap; `{id}` is first used on line {line}"
-                        )),
-                );
-                raw.id = None;
-            }
-        }
-        stack.extend(raw.children.iter_mut().rev());
+/// A node whose id is not known yet (the placeholder id is empty).
+fn new_node(id: Option<NodeId>, kind: Kind, title: Title, emoji: Option<String>) -> Node {
+    Node {
+        id: id.unwrap_or_else(NodeId::placeholder),
+        kind,
+        title,
+        emoji,
+        content: Content::default(),
+        children: Vec::new(),
     }
-    root.into_iter()
-        .map(|r| build(r, None, &mut ids, spans))
-        .collect()
 }
 
-fn build(raw: Raw, parent: Option<&NodeId>, ids: &mut IdAllocator, spans: &mut Spans) -> Node {
-    let id = match raw.id.clone() {
-        Some(id) => id,
-        None => ids.derive(raw.title.as_markdown(), raw.kind, parent),
-    };
-    spans.nodes.insert(id.clone(), raw.range.clone());
-    for (rel, range) in raw.content.related.iter().zip(&raw.related_ranges) {
-        spans.related.push((id.clone(), rel.clone(), range.clone()));
+/// Gives every node its id: explicit ids first (duplicates reported), then derived ones,
+/// in document order. `side` holds one entry per node in that order.
+fn assign_ids(
+    src: &str,
+    root: &mut [Node],
+    side: &[Side],
+    diags: &mut Vec<Diagnostic>,
+    spans: &mut Spans,
+) {
+    spans.nodes.reserve(side.len());
+    let mut ids = IdAllocator::with_capacity(side.len());
+    let mut first_use: HashMap<NodeId, usize> = HashMap::new();
+    let mut stack: Vec<&mut Node> = root.iter_mut().rev().collect();
+    let mut index = 0;
+    while let Some(node) = stack.pop() {
+        let range = side.get(index).map_or(0..0, |s| s.range.clone());
+        index += 1;
+        if !node.id.is_placeholder() {
+            if ids.reserve(&node.id) {
+                first_use.insert(node.id.clone(), range.start);
+            } else {
+                let id = &node.id;
+                let first = first_use.get(id).copied().unwrap_or(0);
+                let line = LineIndex::new(src.as_bytes()).line_col(first).line;
+                diags.push(
+                    Diagnostic::error(range, format!("duplicate id `{id}`")).with_hint(format!(
+                        "ids are unique in a roadmap; `{id}` is first used on line {line}"
+                    )),
+                );
+                node.id = NodeId::placeholder();
+            }
+        }
+        stack.extend(node.children.iter_mut().rev());
     }
-    for (t, range) in raw.content.templates.iter().zip(&raw.template_ranges) {
-        spans.templates.push((id.clone(), t.clone(), range.clone()));
-    }
-    let children = raw
-        .children
-        .into_iter()
-        .map(|c| build(c, Some(&id), ids, spans))
-        .collect();
-    Node {
-        id,
-        kind: raw.kind,
-        title: raw.title,
-        emoji: raw.emoji,
-        content: raw.content,
-        children,
+    let mut index = 0;
+    derive_ids(root, None, side, &mut index, &mut ids, spans);
+}
+
+fn derive_ids(
+    nodes: &mut [Node],
+    parent: Option<&NodeId>,
+    side: &[Side],
+    index: &mut usize,
+    ids: &mut IdAllocator,
+    spans: &mut Spans,
+) {
+    for node in nodes {
+        let here = side.get(*index);
+        *index += 1;
+        if node.id.is_placeholder() {
+            node.id = ids.derive(node.title.as_markdown(), node.kind, parent);
+        }
+        if let Some(s) = here {
+            spans.nodes.push(s.range.clone());
+            for (rel, range) in node.content.related.iter().zip(&s.related_ranges) {
+                spans
+                    .related
+                    .push((node.id.clone(), rel.clone(), range.clone()));
+            }
+            for (t, range) in node.content.templates.iter().zip(&s.template_ranges) {
+                spans
+                    .templates
+                    .push((node.id.clone(), t.clone(), range.clone()));
+            }
+        }
+        let Node { id, children, .. } = node;
+        derive_ids(children, Some(id), side, index, ids, spans);
     }
 }

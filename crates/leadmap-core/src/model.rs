@@ -49,6 +49,15 @@ impl NodeId {
         Ok(NodeId(s.to_owned()))
     }
 
+    /// The id of a node whose id is not known yet (empty: no valid id is).
+    pub(crate) fn placeholder() -> Self {
+        NodeId(String::new())
+    }
+
+    pub(crate) fn is_placeholder(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The id as a string slice.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -83,39 +92,47 @@ impl AsRef<str> for NodeId {
 /// Makes an id-shaped slug of a title: lower-case ASCII words joined by `-`.
 /// Returns `None` when nothing id-worthy is left (a title of emoji only, say).
 pub fn slugify(title: &str) -> Option<NodeId> {
-    let plain = crate::inline::plain_text(title);
-    // Parenthesised asides ("Onboarding (First day, First week)") do not name the node.
-    let mut bare = String::with_capacity(plain.len());
+    let plain = crate::inline::plain_text_cow(title);
+    // Parenthesised asides ("Onboarding (First day, First week)") do not name the node,
+    // unless nothing else would.
     let mut depth = 0usize;
+    let bare_has_words = plain.chars().any(|c| {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && c.is_ascii_alphanumeric()
+    });
+    let mut out = String::with_capacity(plain.len().min(64));
+    let mut dash = false;
+    depth = 0;
     for c in plain.chars() {
         match c {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => bare.push(c),
             _ => {}
         }
-    }
-    let source = if bare.chars().any(|c| c.is_ascii_alphanumeric()) { bare } else { plain };
-    let mut out = String::with_capacity(source.len());
-    let mut dash = false;
-    for c in source.chars() {
+        if bare_has_words && (depth > 0 || c == ')') {
+            dash = true;
+            continue;
+        }
         if c.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
             out.push(c.to_ascii_lowercase());
-        } else if c == '\'' || c == '\u{2019}' {
-            // "Manager's" -> "managers"
-        } else {
+        } else if c != '\'' && c != '\u{2019}' {
+            // "Manager's" -> "managers"; anything else separates words.
             dash = true;
         }
         if out.len() >= 60 && dash {
             break;
         }
     }
-    let out = out.trim_end_matches('-');
-    NodeId::new(out).ok()
+    // Only ASCII alphanumerics and inner dashes: a valid id when not empty.
+    (!out.is_empty()).then_some(NodeId(out))
 }
 
 /// A node's title: one line of inline Markdown (text, `code`, *emphasis*, [links](…)),
@@ -482,8 +499,14 @@ mod tests {
             s("Setting up a Vision & Mission").as_deref(),
             Some("setting-up-a-vision-mission")
         );
-        assert_eq!(s("EM vs Tech Lead vs IC").as_deref(), Some("em-vs-tech-lead-vs-ic"));
-        assert_eq!(s("The Manager's Path").as_deref(), Some("the-managers-path"));
+        assert_eq!(
+            s("EM vs Tech Lead vs IC").as_deref(),
+            Some("em-vs-tech-lead-vs-ic")
+        );
+        assert_eq!(
+            s("The Manager's Path").as_deref(),
+            Some("the-managers-path")
+        );
         assert_eq!(s("Use `git` *well*").as_deref(), Some("use-git-well"));
         assert_eq!(s("💯"), None);
         assert_eq!(
@@ -512,13 +535,22 @@ mod tests {
 /// (`slug`, then `parent-slug`, then `parent-slug-2` …), deterministically in call order.
 #[derive(Debug, Default, Clone)]
 pub struct IdAllocator {
-    taken: std::collections::HashSet<NodeId>,
+    taken: rustc_hash::FxHashSet<NodeId>,
+    /// For a base that needed a number: the next number to try.
+    next_suffix: rustc_hash::FxHashMap<NodeId, u64>,
     counter: usize,
 }
 
 impl IdAllocator {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An allocator with room for `n` ids.
+    pub fn with_capacity(n: usize) -> Self {
+        let mut a = Self::default();
+        a.taken.reserve(n);
+        a
     }
 
     /// Reserves an explicit id; `false` when it was already taken.
@@ -548,25 +580,35 @@ impl IdAllocator {
         id
     }
 
-    fn free(&self, slug: NodeId, parent: Option<&NodeId>) -> NodeId {
+    fn free(&mut self, slug: NodeId, parent: Option<&NodeId>) -> NodeId {
         if !self.taken.contains(&slug) {
             return slug;
         }
-        let base = parent
-            .and_then(|p| {
-                let joined = format!("{p}-{slug}");
-                let cut = floor_char_boundary(&joined, MAX_ID_LEN - 8);
-                NodeId::new(joined[..cut].trim_end_matches('-')).ok()
-            })
-            .unwrap_or(slug);
+        // Parent and slug are valid ids, so their join (cut short, no trailing dash) is one.
+        let base = match parent {
+            Some(p) => {
+                let mut joined = String::with_capacity(p.0.len() + 1 + slug.0.len());
+                joined.push_str(&p.0);
+                joined.push('-');
+                joined.push_str(&slug.0);
+                joined.truncate(floor_char_boundary(&joined, MAX_ID_LEN - 8));
+                let keep = joined.trim_end_matches('-').len();
+                joined.truncate(keep);
+                NodeId(joined)
+            }
+            None => slug,
+        };
         if !self.taken.contains(&base) {
             return base;
         }
-        let stem = &base.as_str()[..floor_char_boundary(base.as_str(), MAX_ID_LEN - 8)];
-        (2u64..)
-            .filter_map(|n| NodeId::new(&format!("{stem}-{n}")).ok())
-            .find(|id| !self.taken.contains(id))
-            .unwrap_or(base)
+        let stem = base.as_str()[..floor_char_boundary(base.as_str(), MAX_ID_LEN - 8)].to_owned();
+        let start = self.next_suffix.get(&base).copied().unwrap_or(2);
+        let (n, id) = (start..)
+            .filter_map(|n| NodeId::new(&format!("{stem}-{n}")).ok().map(|id| (n, id)))
+            .find(|(_, id)| !self.taken.contains(id))
+            .unwrap_or((start, base.clone()));
+        self.next_suffix.insert(base, n + 1);
+        id
     }
 }
 

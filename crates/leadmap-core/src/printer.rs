@@ -104,7 +104,12 @@ fn print_container(out: &mut String, n: &Node) {
                     out.push('\n');
                     in_list = true;
                 }
-                item(out, c, "", if c.kind == Kind::Group { " .group" } else { "" });
+                item(
+                    out,
+                    c,
+                    "",
+                    if c.kind == Kind::Group { " .group" } else { "" },
+                );
             }
         }
     }

@@ -106,9 +106,10 @@ fn load(arg: &str) -> Result<Source> {
     let path = Path::new(arg);
     if path.exists() {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {arg}"))?;
-        let stem = path
-            .file_stem()
-            .map_or_else(|| "roadmap".to_owned(), |s| s.to_string_lossy().into_owned());
+        let stem = path.file_stem().map_or_else(
+            || "roadmap".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
         return Ok(Source {
             name: arg.to_owned(),
             bytes,
@@ -137,7 +138,12 @@ fn list(json: bool) -> Result<ExitCode> {
     let mut rows = Vec::new();
     for b in leadmap_bundled::ROADMAPS {
         let r = b.parse().roadmap;
-        rows.push((b.id, r.title.plain(), r.count(Kind::Area), r.count(Kind::Topic) + r.count(Kind::Subtopic)));
+        rows.push((
+            b.id,
+            r.title.plain(),
+            r.count(Kind::Area),
+            r.count(Kind::Topic) + r.count(Kind::Subtopic),
+        ));
     }
     let mut out = anstream::stdout();
     if json {
@@ -150,7 +156,13 @@ fn list(json: bool) -> Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(2).max(2);
-        writeln!(out, "{:w$}  {:>5}  {:>6}  TITLE", "ID".bold(), "AREAS".bold(), "TOPICS".bold())?;
+        writeln!(
+            out,
+            "{:w$}  {:>5}  {:>6}  TITLE",
+            "ID".bold(),
+            "AREAS".bold(),
+            "TOPICS".bold()
+        )?;
         for (id, title, areas, topics) in rows {
             writeln!(out, "{:w$}  {areas:>5}  {topics:>6}  {title}", id.cyan())?;
         }
@@ -215,7 +227,11 @@ fn print_tree(out: &mut impl Write, r: &Roadmap) -> std::io::Result<()> {
     }
     while let Some((node, prefix, last)) = stack.pop() {
         let branch = if last { "└─ " } else { "├─ " };
-        let emoji = node.emoji.as_deref().map(|e| format!("{e} ")).unwrap_or_default();
+        let emoji = node
+            .emoji
+            .as_deref()
+            .map(|e| format!("{e} "))
+            .unwrap_or_default();
         let title = node.title.plain();
         let styled = match node.kind {
             Kind::Part => title.magenta().bold().to_string(),
@@ -306,7 +322,10 @@ fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
 
 fn fmt(file: &Path, write: bool) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let stem = file.file_stem().map_or_else(|| "roadmap".to_owned(), |s| s.to_string_lossy().into_owned());
+    let stem = file.file_stem().map_or_else(
+        || "roadmap".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let parsed = leadmap_core::parse(&bytes, &stem);
     let name = file.display().to_string();
     print_diagnostics(&name, &bytes, &parsed.diagnostics);
@@ -336,7 +355,9 @@ fn import_file(
 ) -> Result<ExitCode> {
     let bytes = if file == "-" {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).context("cannot read standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .context("cannot read standard input")?;
         b
     } else {
         std::fs::read(file).with_context(|| format!("cannot read {file}"))?
@@ -346,7 +367,9 @@ fn import_file(
         Some(From::Roadmapsh) => Format::RoadmapSh,
         None => Format::detect(&bytes),
     };
-    let stem = output.and_then(|o| o.file_stem()).map(|s| s.to_string_lossy().into_owned());
+    let stem = output
+        .and_then(|o| o.file_stem())
+        .map(|s| s.to_string_lossy().into_owned());
     let id_hint = id.map(str::to_owned).or(stem);
 
     let bar = (bytes.len() > PROGRESS_BYTES && std::io::stderr().is_terminal()).then(|| {
@@ -375,7 +398,8 @@ fn import_file(
     let md = leadmap_core::print(&roadmap);
     match output {
         Some(path) => {
-            std::fs::write(path, &md).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(path, &md)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             anstream::eprintln!(
                 "{}",
                 format!(

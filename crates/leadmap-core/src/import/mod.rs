@@ -40,7 +40,12 @@ pub struct Imported {
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// Imports `input` in `format`. `id_hint` names the roadmap (the output file's stem, say).
-pub fn import(input: &[u8], format: Format, id_hint: Option<&str>, progress: Progress<'_>) -> Imported {
+pub fn import(
+    input: &[u8],
+    format: Format,
+    id_hint: Option<&str>,
+    progress: Progress<'_>,
+) -> Imported {
     match format {
         Format::Outline => outline::import(input, id_hint, progress),
         Format::RoadmapSh => roadmapsh::import(input, id_hint, progress),

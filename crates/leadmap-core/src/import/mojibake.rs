@@ -18,7 +18,11 @@ pub enum Fix {
     /// Byte offset in the line, the mis-decoded text, what it was repaired to.
     Repaired { at: usize, from: String, to: String },
     /// The repair chose `chose` where `over` was as likely from the bytes alone.
-    Ambiguous { at: usize, chose: String, over: Vec<String> },
+    Ambiguous {
+        at: usize,
+        chose: String,
+        over: Vec<String>,
+    },
     /// Byte offset, the text that could not be repaired and was dropped.
     Dropped { at: usize, from: String },
 }
@@ -108,7 +112,10 @@ const COMMON: &str = "🚀💡🏃🤝✅🔥👍🎉📈📊💯⭐🎯📌📝
 /// ISO-8859-7 (the code page for 0xA0 and up) gives.
 fn tie_break(c: char, bytes: &[u8]) -> i32 {
     let common = if COMMON.contains(c) { 2 } else { 0 };
-    let iso = bytes.iter().filter(|b| matches!(b, 0xA1 | 0xA2 | 0xA4)).count() as i32;
+    let iso = bytes
+        .iter()
+        .filter(|b| matches!(b, 0xA1 | 0xA2 | 0xA4))
+        .count() as i32;
     common + iso
 }
 
@@ -181,7 +188,11 @@ fn readings(chars: &[char], i: usize, memo: &mut HashMap<usize, Vec<Reading>>) -
             let mut here = score(c) - 4 * guesses + tie_break(c, &bytes);
             if followed_by_fe0f(chars, pos) && crate::emoji::is_emoji(&c.to_string()) {
                 // An emoji that takes a variation selector is the likelier reading.
-                here += if emojis::get(&format!("{c}\u{fe0f}")).is_some() { 3 } else { -3 };
+                here += if emojis::get(&format!("{c}\u{fe0f}")).is_some() {
+                    3
+                } else {
+                    -3
+                };
             }
             for (rest_score, rest, dropped) in readings(chars, pos, memo) {
                 out.push((here + rest_score, format!("{c}{rest}"), dropped));
@@ -277,7 +288,11 @@ pub fn repair(line: &str) -> (String, Vec<Fix>) {
         }
         if !to.is_empty() {
             if let Some(other) = runner_up {
-                fixes.push(Fix::Ambiguous { at, chose: to.clone(), over: vec![other] });
+                fixes.push(Fix::Ambiguous {
+                    at,
+                    chose: to.clone(),
+                    over: vec![other],
+                });
             }
             out.push_str(&to);
             fixes.push(Fix::Repaired { at, from, to });
@@ -360,9 +375,15 @@ mod tests {
             fixed("πŸ§‘β€πŸ€β€πŸ§‘ Talent Management"),
             "🧑\u{200d}🤝\u{200d}🧑 Talent Management"
         );
-        assert_eq!(fixed("πŸ§ͺΒ\u{a0}Review Processes"), "🧪\u{a0}Review Processes");
+        assert_eq!(
+            fixed("πŸ§ͺΒ\u{a0}Review Processes"),
+            "🧪\u{a0}Review Processes"
+        );
         assert_eq!(fixed("β™ŸοΈ Foster"), "♟\u{fe0f} Foster");
-        assert_eq!(fixed("πŸ‘¨β€βœˆοΈ Planning"), "👨\u{200d}✈\u{fe0f} Planning");
+        assert_eq!(
+            fixed("πŸ‘¨β€βœˆοΈ Planning"),
+            "👨\u{200d}✈\u{fe0f} Planning"
+        );
         assert_eq!(fixed("β€οΈβ€πŸ©Ή Support"), "❤\u{fe0f}\u{200d}🩹 Support");
         // Where the bytes allow two emoji, the common one, or the one that takes U+FE0F.
         assert_eq!(fixed("πŸ’‘ Creativity"), "💡 Creativity");
@@ -390,8 +411,14 @@ mod tests {
 
     #[test]
     fn fixes_symbols_misread_as_other_symbols() {
-        assert_eq!(fix_leading_symbol("❀️ Leadership"), Some(("❤".to_owned(), 3)));
-        assert_eq!(fix_leading_symbol("🀝 Adaptability"), Some(("🤝".to_owned(), 4)));
+        assert_eq!(
+            fix_leading_symbol("❀️ Leadership"),
+            Some(("❤".to_owned(), 3))
+        );
+        assert_eq!(
+            fix_leading_symbol("🀝 Adaptability"),
+            Some(("🤝".to_owned(), 4))
+        );
         assert_eq!(fix_leading_symbol("ℒ️ Cultivate"), Some(("™".to_owned(), 3)));
         assert_eq!(fix_leading_symbol("⭐ Influence"), None);
         assert_eq!(fix_leading_symbol("Émile"), None);

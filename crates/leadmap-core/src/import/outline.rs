@@ -24,8 +24,15 @@ const MAX_LEVELS: usize = 8;
 #[derive(Debug)]
 enum Line<'a> {
     Blank,
-    Item { indent: usize, text: &'a str, text_at: usize },
-    Plain { text: &'a str, text_at: usize },
+    Item {
+        indent: usize,
+        text: &'a str,
+        text_at: usize,
+    },
+    Plain {
+        text: &'a str,
+        text_at: usize,
+    },
 }
 
 fn classify(line: &str) -> Line<'_> {
@@ -39,14 +46,16 @@ fn classify(line: &str) -> Line<'_> {
         .sum();
     let lead = line.len() - trimmed.len();
     let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
-    let marker_len = if digits > 0 && digits <= 4 && matches!(trimmed.as_bytes().get(digits), Some(b'.' | b')')) {
-        Some(digits + 1)
-    } else {
-        ['-', '*', '•', '+', '–', '◦', '▪']
-            .iter()
-            .find(|m| trimmed.starts_with(**m))
-            .map(|m| m.len_utf8())
-    };
+    let marker_len =
+        if digits > 0 && digits <= 4 && matches!(trimmed.as_bytes().get(digits), Some(b'.' | b')'))
+        {
+            Some(digits + 1)
+        } else {
+            ['-', '*', '•', '+', '–', '◦', '▪']
+                .iter()
+                .find(|m| trimmed.starts_with(**m))
+                .map(|m| m.len_utf8())
+        };
     if let Some(n) = marker_len {
         let rest = &trimmed[n..];
         let text = rest.trim_start_matches(|c: char| c.is_whitespace());
@@ -88,8 +97,11 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
         Err(e) => {
             let at = e.valid_up_to();
             diags.push(
-                Diagnostic::warning(at..at + 1, format!("invalid UTF-8 at byte {at}; read as replacement characters"))
-                    .with_hint("save the outline as UTF-8"),
+                Diagnostic::warning(
+                    at..at + 1,
+                    format!("invalid UTF-8 at byte {at}; read as replacement characters"),
+                )
+                .with_hint("save the outline as UTF-8"),
             );
             String::from_utf8_lossy(input)
         }
@@ -147,7 +159,11 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
             && let Line::Item { text_at, .. } | Line::Plain { text_at, .. } = classify(&fixed)
             && let Some(other) = mojibake::maybe_misread(&fixed[text_at..])
         {
-            let c = fixed[text_at..].chars().next().map(String::from).unwrap_or_default();
+            let c = fixed[text_at..]
+                .chars()
+                .next()
+                .map(String::from)
+                .unwrap_or_default();
             diags.push(
                 Diagnostic::warning(
                     offset + text_at..offset + text_at + c.len(),
@@ -164,7 +180,11 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
     }
 
     let classified: Vec<(usize, Line<'_>)> = lines.iter().map(|(o, l)| (*o, classify(l))).collect();
-    let next_nonblank = |i: usize| classified[i + 1..].iter().find(|(_, l)| !matches!(l, Line::Blank));
+    let next_nonblank = |i: usize| {
+        classified[i + 1..]
+            .iter()
+            .find(|(_, l)| !matches!(l, Line::Blank))
+    };
 
     let mut title: Option<String> = None;
     let mut description: Vec<String> = Vec::new();
@@ -214,7 +234,11 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                     para.push(text);
                 }
             }
-            Line::Item { indent, text, text_at } => {
+            Line::Item {
+                indent,
+                text,
+                text_at,
+            } => {
                 if !para.is_empty() {
                     description.push(para.join(" "));
                     para.clear();
@@ -222,8 +246,11 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                 let at = off + text_at;
                 if areas.is_empty() {
                     diags.push(
-                        Diagnostic::warning(at..at + text.len(), "items before any area line; put in an area named `General`")
-                            .with_hint("add an area line above the first item"),
+                        Diagnostic::warning(
+                            at..at + text.len(),
+                            "items before any area line; put in an area named `General`",
+                        )
+                        .with_hint("add an area line above the first item"),
                     );
                     areas.push(Area {
                         emoji: None,
@@ -240,7 +267,10 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                 }
                 let level = indents.len().min(MAX_LEVELS);
                 let Some((emoji, t)) = title_of(text) else {
-                    diags.push(Diagnostic::warning(at..at + text.len(), "an item with no words; skipped"));
+                    diags.push(Diagnostic::warning(
+                        at..at + text.len(),
+                        "an item with no words; skipped",
+                    ));
                     continue;
                 };
                 if let Some(area) = areas.last_mut() {
@@ -283,7 +313,11 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                 close(&mut stack, &mut area);
             }
             let parent = stack.last().map(|n| &n.id).unwrap_or(&area.id).clone();
-            let kind = if stack.is_empty() { Kind::Topic } else { Kind::Subtopic };
+            let kind = if stack.is_empty() {
+                Kind::Topic
+            } else {
+                Kind::Subtopic
+            };
             let nid = ids.derive(t.as_markdown(), kind, Some(&parent));
             let mut n = Node::new(nid, kind, t);
             n.emoji = emoji;

@@ -50,7 +50,12 @@ impl Item {
 fn num(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => n.as_f64().filter(|f| f.is_finite()),
-        Value::String(s) => s.trim().trim_end_matches("px").parse().ok().filter(|f: &f64| f.is_finite()),
+        Value::String(s) => s
+            .trim()
+            .trim_end_matches("px")
+            .parse()
+            .ok()
+            .filter(|f: &f64| f.is_finite()),
         _ => None,
     }
 }
@@ -61,7 +66,11 @@ fn read_item(v: &Value) -> Result<Item, String> {
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err("a node without an id".to_owned()),
     };
-    let ty = v.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+    let ty = v
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     let data = v.get("data");
     let label = data
         .and_then(|d| d.get("label"))
@@ -69,7 +78,10 @@ fn read_item(v: &Value) -> Result<Item, String> {
         .unwrap_or("")
         .to_owned();
     let pos = v.get("position").or_else(|| v.get("positionAbsolute"));
-    let (Some(x), Some(y)) = (num(pos.and_then(|p| p.get("x"))), num(pos.and_then(|p| p.get("y")))) else {
+    let (Some(x), Some(y)) = (
+        num(pos.and_then(|p| p.get("x"))),
+        num(pos.and_then(|p| p.get("y"))),
+    ) else {
         return Err(format!("node `{id}` has no position"));
     };
     let size = |key: &str| {
@@ -78,8 +90,10 @@ fn read_item(v: &Value) -> Result<Item, String> {
             .or_else(|| num(v.get("style").and_then(|m| m.get(key))))
             .or_else(|| num(data.and_then(|d| d.get("style")).and_then(|m| m.get(key))))
     };
-    let font = num(data.and_then(|d| d.get("style")).and_then(|s| s.get("fontSize")))
-        .or_else(|| num(v.get("style").and_then(|s| s.get("fontSize"))));
+    let font = num(data
+        .and_then(|d| d.get("style"))
+        .and_then(|s| s.get("fontSize")))
+    .or_else(|| num(v.get("style").and_then(|s| s.get("fontSize"))));
     Ok(Item {
         id,
         ty,
@@ -96,7 +110,8 @@ fn read_item(v: &Value) -> Result<Item, String> {
 fn is_heading(p: &Item) -> bool {
     let label = p.label.trim();
     let words = label.split_whitespace().count();
-    let short = (1..=8).contains(&words) && label.len() <= 80 && !label.ends_with(['.', ':', '!', '?']);
+    let short =
+        (1..=8).contains(&words) && label.len() <= 80 && !label.ends_with(['.', ':', '!', '?']);
     let large = match p.font {
         Some(f) => f >= 18.0,
         None => p.h >= 40.0 && p.w >= 150.0,
@@ -169,7 +184,10 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                     items.push(it);
                 }
             }
-            Err(why) => diags.push(Diagnostic::unlocated(Severity::Warning, format!("skipped node #{i}: {why}"))),
+            Err(why) => diags.push(Diagnostic::unlocated(
+                Severity::Warning,
+                format!("skipped node #{i}: {why}"),
+            )),
         }
     }
     progress(total, total);
@@ -216,7 +234,10 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
     let all_ids: std::collections::HashSet<&String> = seen_ids.keys().collect();
     if let Some(edges) = doc.get("edges").and_then(Value::as_array) {
         for (i, e) in edges.iter().enumerate() {
-            let eid = e.get("id").and_then(Value::as_str).map_or_else(|| format!("#{i}"), str::to_owned);
+            let eid = e
+                .get("id")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("#{i}"), str::to_owned);
             let src = e.get("source").and_then(Value::as_str);
             let dst = e.get("target").and_then(Value::as_str);
             let (Some(s), Some(t)) = (src, dst) else {
@@ -228,15 +249,20 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                 continue;
             }
             match (known.get(s), known.get(t)) {
-                (Some(&"topic"), Some(&"subtopic")) => links.entry(t.to_owned()).or_default().push(s.to_owned()),
-                (Some(&"subtopic"), Some(&"topic")) => links.entry(s.to_owned()).or_default().push(t.to_owned()),
+                (Some(&"topic"), Some(&"subtopic")) => {
+                    links.entry(t.to_owned()).or_default().push(s.to_owned())
+                }
+                (Some(&"subtopic"), Some(&"topic")) => {
+                    links.entry(s.to_owned()).or_default().push(t.to_owned())
+                }
                 _ => {}
             }
         }
     }
 
     // Subtopics joined to a topic hang under it; the others are topics in their own right.
-    let topic_pos: HashMap<String, Item> = topics.iter().map(|t| (t.id.clone(), t.clone())).collect();
+    let topic_pos: HashMap<String, Item> =
+        topics.iter().map(|t| (t.id.clone(), t.clone())).collect();
     let mut sub_of: HashMap<String, Vec<Item>> = HashMap::new();
     for s in subtopics {
         let parent = links.get(&s.id).and_then(|ps| {
@@ -255,19 +281,34 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
     }
 
     let mut ids = IdAllocator::new();
-    let mut make = |it: &Item, kind: Kind, parent: Option<&NodeId>, diags: &mut Vec<Diagnostic>| -> Option<Node> {
+    let mut make = |it: &Item,
+                    kind: Kind,
+                    parent: Option<&NodeId>,
+                    diags: &mut Vec<Diagnostic>|
+     -> Option<Node> {
         let (emoji, rest) = crate::emoji::split_leading_emoji(it.label.trim());
         let Some(title) = Title::from_plain(rest) else {
-            diags.push(Diagnostic::unlocated(Severity::Warning, format!("skipped node `{}`: its label has no words", it.id)));
+            diags.push(Diagnostic::unlocated(
+                Severity::Warning,
+                format!("skipped node `{}`: its label has no words", it.id),
+            ));
             return None;
         };
         let id = match NodeId::new(&it.id) {
             Ok(id) if ids.reserve(&id) => id,
             Ok(_) | Err(_) => {
-                let id = ids.derive(&slugify(&it.id).map_or_else(|| title.as_markdown().to_owned(), |s| s.to_string()), kind, parent);
+                let id = ids.derive(
+                    &slugify(&it.id)
+                        .map_or_else(|| title.as_markdown().to_owned(), |s| s.to_string()),
+                    kind,
+                    parent,
+                );
                 diags.push(Diagnostic::unlocated(
                     Severity::Warning,
-                    format!("node id `{}` cannot be kept as it is; it is `{id}` here", it.id),
+                    format!(
+                        "node id `{}` cannot be kept as it is; it is `{id}` here",
+                        it.id
+                    ),
                 ));
                 id
             }
@@ -287,7 +328,9 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
             skips.add("labels (no area headings to place them under)", &l.id);
         }
         for t in &topics {
-            let Some(mut area) = make(t, Kind::Area, None, &mut diags) else { continue };
+            let Some(mut area) = make(t, Kind::Area, None, &mut diags) else {
+                continue;
+            };
             for s in sub_of.get(&t.id).into_iter().flatten() {
                 if let Some(n) = make(s, Kind::Topic, Some(&area.id), &mut diags) {
                     area.children.push(n);
@@ -315,7 +358,8 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
             Section(usize),
             Topic(&'a Item),
         }
-        let mut entries: Vec<Vec<(f64, f64, Entry<'_>)>> = (0..=headings.len()).map(|_| Vec::new()).collect();
+        let mut entries: Vec<Vec<(f64, f64, Entry<'_>)>> =
+            (0..=headings.len()).map(|_| Vec::new()).collect();
         for (si, s) in sections.iter().enumerate() {
             let slot = area_of(s.y).map_or(0, |a| a + 1);
             entries[slot].push((s.y, s.x, Entry::Section(si)));
@@ -379,10 +423,19 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                             .min_by(|a, b| by_position(a, b));
                         match label {
                             Some(l) => {
-                                let named = Item { id: s.id.clone(), ..(*l).clone() };
-                                let Some(mut g) = make(&named, Kind::Group, Some(&area.id), &mut diags) else { continue };
+                                let named = Item {
+                                    id: s.id.clone(),
+                                    ..(*l).clone()
+                                };
+                                let Some(mut g) =
+                                    make(&named, Kind::Group, Some(&area.id), &mut diags)
+                                else {
+                                    continue;
+                                };
                                 for t in members {
-                                    if let Some(n) = topic_node(t, &g.id, &mut make, &sub_of, &mut diags) {
+                                    if let Some(n) =
+                                        topic_node(t, &g.id, &mut make, &sub_of, &mut diags)
+                                    {
                                         g.children.push(n);
                                     }
                                 }
@@ -399,7 +452,9 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                                     skips.add("sections with no topics inside", &s.id);
                                 }
                                 for t in members {
-                                    if let Some(n) = topic_node(t, &area.id, &mut make, &sub_of, &mut diags) {
+                                    if let Some(n) =
+                                        topic_node(t, &area.id, &mut make, &sub_of, &mut diags)
+                                    {
                                         area.children.push(n);
                                     }
                                 }
@@ -428,7 +483,10 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
         .as_ref()
         .and_then(|t| Title::from_plain(t.label.trim()))
         .unwrap_or_else(|| {
-            diags.push(Diagnostic::unlocated(Severity::Warning, "no `title` node; the roadmap is called `Imported roadmap`"));
+            diags.push(Diagnostic::unlocated(
+                Severity::Warning,
+                "no `title` node; the roadmap is called `Imported roadmap`",
+            ));
             Title::trusted("Imported roadmap".to_owned())
         });
     let id = id_hint
@@ -436,7 +494,10 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
         .or_else(|| slugify(title.as_markdown()))
         .unwrap_or_else(|| NodeId::new("roadmap").unwrap_or_else(|_| unreachable!()));
     if areas.is_empty() {
-        diags.push(Diagnostic::unlocated(Severity::Error, "found no topics to import"));
+        diags.push(Diagnostic::unlocated(
+            Severity::Error,
+            "found no topics to import",
+        ));
     }
     Imported {
         roadmap: Some(Roadmap {

@@ -16,21 +16,33 @@ fn duplicate_explicit_ids() {
 #[test]
 fn list_item_before_any_area() {
     let out = messages(b"# R\n\n- Lost\n\n## A\n\n- Fine\n");
-    assert!(out.starts_with("t.md:3:1: error: a list item before any area\n"), "{out}");
+    assert!(
+        out.starts_with("t.md:3:1: error: a list item before any area\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn empty_area() {
     let out = messages(b"# R\n\n## Lonely\n\n## Full\n\n- T\n");
-    assert!(out.starts_with("t.md:3:1: error: the area `Lonely` is empty\n"), "{out}");
+    assert!(
+        out.starts_with("t.md:3:1: error: the area `Lonely` is empty\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn related_topic_that_does_not_exist() {
     let out = messages(b"# R\n\n## A\n\n- T\n\n  Related: nowhere\n");
-    assert!(out.starts_with("t.md:7:3: error: related topic `nowhere` does not exist\n"), "{out}");
+    assert!(
+        out.starts_with("t.md:7:3: error: related topic `nowhere` does not exist\n"),
+        "{out}"
+    );
     let other = messages(b"# R\n\n## A\n\n- T\n\n  Related: elsewhere:topic\n");
-    assert!(other.contains("warning: unknown roadmap `elsewhere`"), "{other}");
+    assert!(
+        other.contains("warning: unknown roadmap `elsewhere`"),
+        "{other}"
+    );
 }
 
 #[test]
@@ -46,32 +58,49 @@ fn unknown_resource_kind() {
 fn malformed_front_matter() {
     let out = messages(b"---\nid: [unclosed\n---\n# R\n\n## A\n\n- T\n");
     assert!(
-        out.starts_with("t.md:2:5: error: malformed front matter: id: invalid type: sequence, expected a string"),
+        out.starts_with(
+            "t.md:2:5: error: malformed front matter: id: invalid type: sequence, expected a string"
+        ),
         "{out}"
     );
     let unknown = messages(b"---\ncolour: red\n---\n# R\n\n## A\n\n- T\n");
-    assert!(unknown.contains("error: malformed front matter: unknown field `colour`"), "{unknown}");
+    assert!(
+        unknown.contains("error: malformed front matter: unknown field `colour`"),
+        "{unknown}"
+    );
     let unclosed = messages(b"---\nid: x\n# R\n");
-    assert!(unclosed.starts_with("t.md:1:1: error: the front matter is not closed"), "{unclosed}");
+    assert!(
+        unclosed.starts_with("t.md:1:1: error: the front matter is not closed"),
+        "{unclosed}"
+    );
 }
 
 #[test]
 fn invalid_utf8_with_its_byte_offset() {
     let out = messages(b"# R\n\n## A\n\n- T\xff\xfe\n");
-    assert!(out.starts_with("t.md:5:4: error: invalid UTF-8 at byte 14 (0xFFFE)\n"), "{out}");
+    assert!(
+        out.starts_with("t.md:5:4: error: invalid UTF-8 at byte 14 (0xFFFE)\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn bad_ids_and_classes() {
     let out = messages(b"# R\n\n## A\n\n- T {#bad id!}\n- U {.wat}\n");
-    assert!(out.contains("t.md:5:5: error: `id!` is not an attribute"), "{out}");
+    assert!(
+        out.contains("t.md:5:5: error: `id!` is not an attribute"),
+        "{out}"
+    );
     assert!(out.contains("error: unknown class `.wat`"), "{out}");
 }
 
 #[test]
 fn missing_title() {
     let out = messages(b"## A\n\n- T\n");
-    assert!(out.starts_with("t.md:1:1: error: the roadmap has no title"), "{out}");
+    assert!(
+        out.starts_with("t.md:1:1: error: the roadmap has no title"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -102,7 +131,9 @@ fn a_large_file_is_read_whole() {
     while src.len() < 50 << 20 {
         src.push_str(&format!("## Area {n}\n\n"));
         for t in 0..10 {
-            src.push_str(&format!("- Topic {n} {t} with a fairly long title to fill the file\n"));
+            src.push_str(&format!(
+                "- Topic {n} {t} with a fairly long title to fill the file\n"
+            ));
         }
         src.push('\n');
         n += 1;

@@ -59,13 +59,19 @@ fn a_complete_file_reads_as_a_tree_with_content() {
     assert_eq!(r.description, "What this roadmap is for.");
     assert_eq!(r.meta.authors, vec!["Ada"]);
     let fundamentals = &r.children[0];
-    assert_eq!((fundamentals.kind, fundamentals.id.as_str()), (Kind::Area, "fundamentals"));
+    assert_eq!(
+        (fundamentals.kind, fundamentals.id.as_str()),
+        (Kind::Area, "fundamentals")
+    );
     assert_eq!(fundamentals.emoji.as_deref(), Some("✏️"));
     assert_eq!(fundamentals.content.summary, "The basics.");
     let vision = &fundamentals.children[0];
     assert_eq!(vision.title.plain(), "Vision & Mission");
     assert_eq!(vision.emoji.as_deref(), Some("🧿"));
-    assert_eq!(vision.content.summary, "Why a team exists and where it is going.");
+    assert_eq!(
+        vision.content.summary,
+        "Why a team exists and where it is going."
+    );
     assert_eq!(vision.content.steps, vec!["Draft it.", "Share it."]);
     assert_eq!(vision.content.pitfalls.len(), 1);
     let book = &vision.content.resources[0];
@@ -73,7 +79,10 @@ fn a_complete_file_reads_as_a_tree_with_content() {
     assert_eq!(book.title, "The Manager's Path");
     assert_eq!(book.author.as_deref(), Some("Camille Fournier"));
     assert_eq!(book.year, Some(2017));
-    assert_eq!(vision.content.resources[1].url.as_deref(), Some("https://www.notion.so/"));
+    assert_eq!(
+        vision.content.resources[1].url.as_deref(),
+        Some("https://www.notion.so/")
+    );
     assert_eq!(vision.content.related[0].id.as_str(), "values");
     assert_eq!(vision.children[0].kind, Kind::Subtopic);
     assert_eq!(vision.children[0].id.as_str(), "mission-statement");
@@ -84,7 +93,10 @@ fn a_complete_file_reads_as_a_tree_with_content() {
     assert_eq!(ids, ["interviews", "hiring-interviews"]);
     // Inline Markdown in titles is kept; the plain text drops it.
     let inline = &r.children[1].children[0];
-    assert_eq!(inline.title.as_markdown(), "Use `git` and *care* with [links](https://example.com)");
+    assert_eq!(
+        inline.title.as_markdown(),
+        "Use `git` and *care* with [links](https://example.com)"
+    );
     assert_eq!(inline.title.plain(), "Use git and care with links");
 }
 
@@ -92,7 +104,10 @@ fn a_complete_file_reads_as_a_tree_with_content() {
 fn an_explicit_id_survives_a_rename() {
     let before = parse_ok("# R\n\n## Area\n\n- Old name {#keep-me}\n");
     let after = parse_ok("# R\n\n## Area\n\n- A brand new name {#keep-me}\n");
-    assert_eq!(before.children[0].children[0].id, after.children[0].children[0].id);
+    assert_eq!(
+        before.children[0].children[0].id,
+        after.children[0].children[0].id
+    );
     // Without an explicit id the id follows the title.
     let derived = parse_ok("# R\n\n## Area\n\n- Old name\n");
     assert_eq!(derived.children[0].children[0].id.as_str(), "old-name");
@@ -118,10 +133,18 @@ fn parts_and_flat_parts() {
     let r = parse_ok(
         "# R\n\n## Intro {.part}\n\n- What it is\n\n# Engineering\n\n## A\n\n- T\n\n# Business\n\n## B\n\n- U\n",
     );
-    let kinds: Vec<_> = r.children.iter().map(|n| (n.kind, n.title.plain())).collect();
+    let kinds: Vec<_> = r
+        .children
+        .iter()
+        .map(|n| (n.kind, n.title.plain()))
+        .collect();
     assert_eq!(
         kinds,
-        [(Kind::Part, "Intro".into()), (Kind::Part, "Engineering".into()), (Kind::Part, "Business".into())]
+        [
+            (Kind::Part, "Intro".into()),
+            (Kind::Part, "Engineering".into()),
+            (Kind::Part, "Business".into())
+        ]
     );
     assert_eq!(r.children[0].children[0].kind, Kind::Topic);
     assert_eq!(r.children[1].children[0].kind, Kind::Area);
@@ -129,7 +152,9 @@ fn parts_and_flat_parts() {
 
 #[test]
 fn groups_as_list_items() {
-    let r = parse_ok("# R\n\n## Area\n\n- Lead topic\n- Group {.group}\n  - In the group\n- Trailing topic\n");
+    let r = parse_ok(
+        "# R\n\n## Area\n\n- Lead topic\n- Group {.group}\n  - In the group\n- Trailing topic\n",
+    );
     let area = &r.children[0];
     assert_eq!(area.children[1].kind, Kind::Group);
     assert_eq!(area.children[1].children[0].kind, Kind::Topic);
@@ -144,4 +169,11 @@ fn printing_the_bundled_style_is_stable() {
     let twice = print(&parse(once.as_bytes(), "x").roadmap);
     assert_eq!(once, twice);
     insta::assert_snapshot!(once);
+}
+
+#[test]
+fn an_explicit_summary_label_is_optional() {
+    let a = parse_ok("# R\n\n## A\n\n- T\n\n  Summary: What it is.\n");
+    let b = parse_ok("# R\n\n## A\n\n- T\n\n  What it is.\n");
+    assert_eq!(a, b);
 }

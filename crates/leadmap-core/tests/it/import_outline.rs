@@ -16,7 +16,12 @@ fn seed() -> Vec<u8> {
 fn imported() -> (Roadmap, Vec<String>) {
     let bytes = seed();
     assert_eq!(Format::detect(&bytes), Format::Outline);
-    let out = import(&bytes, Format::Outline, Some("engineering-leadership"), &mut |_, _| {});
+    let out = import(
+        &bytes,
+        Format::Outline,
+        Some("engineering-leadership"),
+        &mut |_, _| {},
+    );
     let msgs = out.diagnostics.iter().map(|d| d.message.clone()).collect();
     (out.roadmap.expect("a roadmap"), msgs)
 }
@@ -24,7 +29,10 @@ fn imported() -> (Roadmap, Vec<String>) {
 /// The words of an outline line: what follows the marker and the leading symbols.
 fn words(line: &str) -> Option<String> {
     let t = line.trim();
-    let t = t.split_once(". ").filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit())).map_or(t, |(_, r)| r);
+    let t = t
+        .split_once(". ")
+        .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+        .map_or(t, |(_, r)| r);
     let start = t.find(|c: char| c.is_ascii_alphanumeric())?;
     Some(t[start..].trim().to_owned())
 }
@@ -42,9 +50,17 @@ fn the_seed_gives_24_areas_and_112_topics_with_the_seeds_words() {
         .filter(|l| l.starts_with("  ") && l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
         .filter_map(words)
         .collect();
-    let got: Vec<String> = r.nodes().filter(|n| n.kind == Kind::Topic).map(|n| n.title.plain()).collect();
+    let got: Vec<String> = r
+        .nodes()
+        .filter(|n| n.kind == Kind::Topic)
+        .map(|n| n.title.plain())
+        .collect();
     assert_eq!(got, expected);
-    let areas: Vec<String> = r.nodes().filter(|n| n.kind == Kind::Area).map(|n| n.title.plain()).collect();
+    let areas: Vec<String> = r
+        .nodes()
+        .filter(|n| n.kind == Kind::Area)
+        .map(|n| n.title.plain())
+        .collect();
     assert_eq!(areas[0], "Fundamentals");
     assert_eq!(areas[23], "Stakeholder Management");
 }
@@ -55,11 +71,19 @@ fn no_mojibake_is_left_and_emoji_are_real() {
     for n in r.nodes() {
         let title = n.title.plain();
         assert!(
-            !title.chars().any(|c| ('\u{370}'..='\u{3ff}').contains(&c) || "ŸœšŠž€™‘’".contains(c)),
+            !title
+                .chars()
+                .any(|c| ('\u{370}'..='\u{3ff}').contains(&c) || "ŸœšŠž€™‘’".contains(c)),
             "mojibake left in {title:?}"
         );
-        let emoji = n.emoji.as_deref().unwrap_or_else(|| panic!("{title} lost its emoji"));
-        assert!(leadmap_core::emoji::is_emoji(emoji), "{emoji:?} on {title} is not an emoji");
+        let emoji = n
+            .emoji
+            .as_deref()
+            .unwrap_or_else(|| panic!("{title} lost its emoji"));
+        assert!(
+            leadmap_core::emoji::is_emoji(emoji),
+            "{emoji:?} on {title} is not an emoji"
+        );
     }
     let find = |id: &str| r.find(id).and_then(|n| n.emoji.clone()).unwrap();
     assert_eq!(find("define-core-values"), "💯");
@@ -70,8 +94,14 @@ fn no_mojibake_is_left_and_emoji_are_real() {
     assert_eq!(find("software-maintenance-support"), "❤️\u{200d}🩹");
     assert!(r.description.contains("dash — like"), "{}", r.description);
     // Both repairs and ambiguities are reported.
-    assert!(msgs.iter().any(|m| m.starts_with("repaired mis-decoded text `πŸ’―` to `💯`")));
-    assert!(msgs.iter().any(|m| m.starts_with("repaired mis-decoded symbol `❀` to `❤`")));
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("repaired mis-decoded text `πŸ’―` to `💯`"))
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("repaired mis-decoded symbol `❀` to `❤`"))
+    );
     assert!(msgs.iter().any(|m| m.contains("may be a mis-decoded `🏡`")));
 }
 
@@ -81,9 +111,15 @@ fn outlines_as_people_paste_them() {
     let out = import(text.as_bytes(), Format::Outline, None, &mut |_, _| {});
     let r = out.roadmap.unwrap();
     assert_eq!(r.id.as_str(), "my-roadmap");
-    assert_eq!(r.description, "Some prose about it. Still the same paragraph.\n\nClosing words.");
+    assert_eq!(
+        r.description,
+        "Some prose about it. Still the same paragraph.\n\nClosing words."
+    );
     assert_eq!(r.count(Kind::Area), 2);
     assert_eq!(r.count(Kind::Topic), 5);
     assert_eq!(r.count(Kind::Subtopic), 1);
-    assert_eq!(r.children[0].children[1].children[0].title.plain(), "Two's child");
+    assert_eq!(
+        r.children[0].children[1].children[0].title.plain(),
+        "Two's child"
+    );
 }

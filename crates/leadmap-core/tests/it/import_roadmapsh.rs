@@ -91,7 +91,10 @@ fn broken_json_says_where() {
     let out = import(bad, Format::RoadmapSh, None, &mut |_, _| {});
     assert!(out.roadmap.is_none());
     let text = leadmap_core::diagnostic::render("x.json", bad, &out.diagnostics);
-    assert!(text.starts_with("x.json:2:12: error: not valid JSON"), "{text}");
+    assert!(
+        text.starts_with("x.json:2:12: error: not valid JSON"),
+        "{text}"
+    );
     let no_nodes = import(b"{\"edges\": []}", Format::RoadmapSh, None, &mut |_, _| {});
     assert_eq!(no_nodes.diagnostics[0].message, "no `nodes` array");
 }

@@ -1,12 +1,33 @@
 //! `parse(print(r)) == r` for every roadmap the format can hold, and printing is stable.
 
 use leadmap_core::model::{IdAllocator, Meta, Related};
-use leadmap_core::{Content, Kind, Node, NodeId, Resource, ResourceKind, Roadmap, Title, parse, print};
+use leadmap_core::{
+    Content, Kind, Node, NodeId, Resource, ResourceKind, Roadmap, Title, parse, print,
+};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
-    "team", "vision", "hiring", "1:1s", "budget", "on-call", "review", "goals", "trust", "OKRs",
-    "café", "naïve", "x", "CI/CD", "v2.0", "&", "Q&A", "50%", "(draft)", "\"quoted\"", "it's",
+    "team",
+    "vision",
+    "hiring",
+    "1:1s",
+    "budget",
+    "on-call",
+    "review",
+    "goals",
+    "trust",
+    "OKRs",
+    "café",
+    "naïve",
+    "x",
+    "CI/CD",
+    "v2.0",
+    "&",
+    "Q&A",
+    "50%",
+    "(draft)",
+    "\"quoted\"",
+    "it's",
 ];
 
 fn words(max: usize) -> impl Strategy<Value = String> {
@@ -39,7 +60,8 @@ fn title() -> impl Strategy<Value = Title> {
 fn emoji() -> impl Strategy<Value = Option<String>> {
     prop::option::weighted(
         0.3,
-        prop::sample::select(&["💯", "✏️", "❤️", "🧑\u{200d}🤝\u{200d}🧑", "🚀"][..]).prop_map(str::to_owned),
+        prop::sample::select(&["💯", "✏️", "❤️", "🧑\u{200d}🤝\u{200d}🧑", "🚀"][..])
+            .prop_map(str::to_owned),
     )
 }
 
@@ -51,7 +73,13 @@ fn resource() -> impl Strategy<Value = Resource> {
         prop::option::of(1900u16..2100),
         prop::option::of(Just("https://example.com/book".to_owned())),
     )
-        .prop_map(|(kind, title, author, year, url)| Resource { kind, title, author, year, url })
+        .prop_map(|(kind, title, author, year, url)| Resource {
+            kind,
+            title,
+            author,
+            year,
+            url,
+        })
 }
 
 fn content() -> impl Strategy<Value = Content> {
@@ -63,15 +91,20 @@ fn content() -> impl Strategy<Value = Content> {
         prop::collection::vec(words(8), 0..2),
         prop::collection::vec("[a-z][a-z0-9-]{0,8}", 0..2),
     )
-        .prop_map(|(summary, steps, pitfalls, resources, established, templates)| Content {
-            summary: summary.join("\n\n"),
-            steps,
-            pitfalls,
-            resources,
-            related: Vec::new(),
-            templates: templates.iter().filter_map(|t| NodeId::new(t).ok()).collect(),
-            established: established.join("\n\n"),
-        })
+        .prop_map(
+            |(summary, steps, pitfalls, resources, established, templates)| Content {
+                summary: summary.join("\n\n"),
+                steps,
+                pitfalls,
+                resources,
+                related: Vec::new(),
+                templates: templates
+                    .iter()
+                    .filter_map(|t| NodeId::new(t).ok())
+                    .collect(),
+                established: established.join("\n\n"),
+            },
+        )
 }
 
 /// A node skeleton: kind, title, emoji, content, children.
@@ -113,19 +146,32 @@ fn area_like(kind: Kind) -> impl Strategy<Value = Sk> {
 /// A part printed as `#`: leading topics/groups, then areas.
 fn h1_part() -> impl Strategy<Value = Sk> {
     let lead = prop::collection::vec(prop_oneof![topic(), group()], 0..2);
-    (leaf(Kind::Part), lead, prop::collection::vec(area_like(Kind::Area), 0..3)).prop_map(
-        |(mut p, mut lead, areas)| {
+    (
+        leaf(Kind::Part),
+        lead,
+        prop::collection::vec(area_like(Kind::Area), 0..3),
+    )
+        .prop_map(|(mut p, mut lead, areas)| {
             lead.extend(areas);
             p.4 = lead;
             p
-        },
-    )
+        })
 }
 
 fn roadmap() -> impl Strategy<Value = Roadmap> {
-    let flat = prop::collection::vec(prop_oneof![3 => area_like(Kind::Area), 1 => area_like(Kind::Part)], 0..4);
+    let flat = prop::collection::vec(
+        prop_oneof![3 => area_like(Kind::Area), 1 => area_like(Kind::Part)],
+        0..4,
+    );
     let parts = prop::collection::vec(h1_part(), 0..3);
-    (title(), prop::collection::vec(words(10), 0..3), flat, parts, prop::option::of(words(3)), any::<u64>())
+    (
+        title(),
+        prop::collection::vec(words(10), 0..3),
+        flat,
+        parts,
+        prop::option::of(words(3)),
+        any::<u64>(),
+    )
         .prop_map(|(title, desc, mut top, parts, version, seed)| {
             top.extend(parts);
             let mut ids = IdAllocator::new();
@@ -150,8 +196,14 @@ fn roadmap() -> impl Strategy<Value = Roadmap> {
             if let Some(first) = all.first().cloned() {
                 for n in r.children.iter_mut() {
                     n.content.related = vec![
-                        Related { roadmap: None, id: first.clone() },
-                        Related { roadmap: Some(NodeId::new("other").unwrap()), id: first.clone() },
+                        Related {
+                            roadmap: None,
+                            id: first.clone(),
+                        },
+                        Related {
+                            roadmap: Some(NodeId::new("other").unwrap()),
+                            id: first.clone(),
+                        },
                     ];
                 }
             }
@@ -159,14 +211,24 @@ fn roadmap() -> impl Strategy<Value = Roadmap> {
         })
 }
 
-fn build(s: Sk, parent: Option<&NodeId>, ids: &mut IdAllocator, seed: u64, all: &mut Vec<NodeId>) -> Node {
+fn build(
+    s: Sk,
+    parent: Option<&NodeId>,
+    ids: &mut IdAllocator,
+    seed: u64,
+    all: &mut Vec<NodeId>,
+) -> Node {
     let Sk(kind, title, emoji, content, children) = s;
     // Half the ids are derived from titles, half explicit-looking.
     let id = if seed % 2 == 0 {
         ids.derive(title.as_markdown(), kind, parent)
     } else {
         let explicit = NodeId::new(&format!("n{}", all.len() * 7 + 3)).unwrap();
-        if ids.reserve(&explicit) { explicit } else { ids.derive(title.as_markdown(), kind, parent) }
+        if ids.reserve(&explicit) {
+            explicit
+        } else {
+            ids.derive(title.as_markdown(), kind, parent)
+        }
     };
     all.push(id.clone());
     let children = children
@@ -174,7 +236,14 @@ fn build(s: Sk, parent: Option<&NodeId>, ids: &mut IdAllocator, seed: u64, all: 
         .enumerate()
         .map(|(i, c)| build(c, Some(&id), ids, seed.rotate_right(i as u32 + 1), all))
         .collect();
-    Node { id, kind, title, emoji, content, children }
+    Node {
+        id,
+        kind,
+        title,
+        emoji,
+        content,
+        children,
+    }
 }
 
 proptest! {

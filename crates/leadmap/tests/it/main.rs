@@ -1,0 +1,166 @@
+//! The `leadmap` binary as a user runs it.
+
+use assert_cmd::Command;
+
+fn leadmap() -> Command {
+    let mut c = Command::cargo_bin("leadmap").expect("the binary");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn stdout(c: &mut Command) -> String {
+    let out = c.output().expect("runs");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../leadmap-core/tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn list_shows_the_bundled_roadmaps() {
+    let out = stdout(leadmap().arg("list"));
+    assert!(out.contains("engineering-leadership"), "{out}");
+    assert!(out.contains("engineering-manager"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(leadmap().args(["list", "--json"]))).unwrap();
+    assert_eq!(json[0]["id"], "engineering-leadership");
+    assert_eq!(json[0]["areas"], 24);
+    assert_eq!(json[0]["topics"], 112);
+}
+
+#[test]
+fn show_prints_a_tree() {
+    let out = stdout(leadmap().args(["show", "engineering-leadership"]));
+    assert!(
+        out.starts_with("The Engineering Leadership Roadmap\n24 areas · 0 groups · 112 topics"),
+        "{out}"
+    );
+    assert!(out.contains("├─ ✏️ Fundamentals  #fundamentals"), "{out}");
+    assert!(
+        out.contains("│  │  ├─ 💯 Define Core Values  #define-core-values"),
+        "{out}"
+    );
+}
+
+#[test]
+fn show_json_gives_every_node_id_title_kind_children() {
+    let out = stdout(leadmap().args(["show", "engineering-manager", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["id"], "engineering-manager");
+    assert_eq!(v["counts"]["areas"], 9);
+    let mut stack: Vec<&serde_json::Value> = v["children"].as_array().unwrap().iter().collect();
+    let mut seen = 0;
+    while let Some(n) = stack.pop() {
+        for key in ["id", "title", "kind", "children"] {
+            assert!(n.get(key).is_some(), "{key} missing in {n}");
+        }
+        seen += 1;
+        stack.extend(n["children"].as_array().unwrap());
+    }
+    assert_eq!(seen, 1 + 2 + 3 + 9 + 25 + 128);
+}
+
+#[test]
+fn check_exit_codes_and_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.md");
+    std::fs::write(
+        &good,
+        "# Good\n\n## Area\n\n- Topic\n\n  Related: engineering-manager:one-on-one-meetings\n",
+    )
+    .unwrap();
+    leadmap().arg("check").arg(&good).assert().code(0);
+
+    let bad = dir.path().join("bad.md");
+    std::fs::write(&bad, "# Bad\n\n- early\n\n## Area\n\n- A {#x}\n- B {#x}\n\n  Related: engineering-manager:nope\n").unwrap();
+    let out = leadmap().arg("check").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let name = bad.display().to_string();
+    assert!(
+        err.contains(&format!("{name}:3:1: error: a list item before any area")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{name}:8:3: error: duplicate id `x`")),
+        "{err}"
+    );
+    assert!(err.contains("error: related topic `engineering-manager:nope` does not exist in `engineering-manager`"), "{err}");
+    assert!(err.contains("= hint:"), "{err}");
+    assert!(
+        err.contains("checked 1 file: 3 errors, 0 warnings"),
+        "{err}"
+    );
+
+    // Usage errors: no file, a missing file.
+    leadmap().arg("check").assert().code(2);
+    leadmap()
+        .args(["check", "no-such-file.md"])
+        .assert()
+        .code(2);
+    // Bundled roadmaps can be checked by id.
+    leadmap()
+        .args(["check", "engineering-leadership", "engineering-manager"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn import_the_seed_outline_then_check_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_md = dir.path().join("leadership.md");
+    let out = leadmap()
+        .arg("import")
+        .arg(fixture("leadership-outline.txt"))
+        .arg("-o")
+        .arg(&out_md)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("imported 24 areas, 0 groups, 112 topics, 0 subtopics"),
+        "{err}"
+    );
+    assert!(err.contains("warning: repaired mis-decoded text"), "{err}");
+    let md = std::fs::read_to_string(&out_md).unwrap();
+    assert!(
+        md.starts_with("---\nid: leadership\n---\n\n# The Engineering Leadership Roadmap\n"),
+        "{md}"
+    );
+    assert!(md.contains("## ✏️ Fundamentals {#fundamentals}"), "{md}");
+    leadmap().arg("check").arg(&out_md).assert().code(0);
+}
+
+#[test]
+fn import_a_roadmapsh_export_to_stdout() {
+    let out = stdout(leadmap().arg("import").arg(fixture("roadmapsh-spine.json")));
+    assert!(out.contains("## Internet {#A}"), "{out}");
+    let forced = leadmap()
+        .args(["import", "--from", "roadmapsh"])
+        .arg(fixture("leadership-outline.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(forced.status.code(), Some(1));
+    assert!(
+        String::from_utf8(forced.stderr)
+            .unwrap()
+            .contains("error: not valid JSON")
+    );
+}
+
+#[test]
+fn fmt_freezes_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("r.md");
+    std::fs::write(&f, "# R\n\n## Area\n\n- Topic\n").unwrap();
+    leadmap().args(["fmt", "--write"]).arg(&f).assert().code(0);
+    let md = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(
+        md,
+        "---\nid: r\n---\n\n# R\n\n## Area {#area}\n\n- Topic {#topic}\n"
+    );
+}
