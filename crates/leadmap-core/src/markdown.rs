@@ -427,6 +427,48 @@ pub(crate) fn title_round_trips(s: &str) -> bool {
     })
 }
 
+/// A code fence or an HTML block left open runs to the end of its container; written
+/// elsewhere it would swallow what follows. Close it, so the text means the same anywhere.
+fn close_open_block(mut text: String) -> String {
+    let first = text.lines().next().unwrap_or("").trim_start();
+    let fence_char = first.chars().next().filter(|c| *c == '`' || *c == '~');
+    if let Some(fc) = fence_char {
+        let n = first.chars().take_while(|c| *c == fc).count();
+        if n >= 3 {
+            let closed = text.lines().skip(1).any(|l| {
+                let t = l.trim();
+                t.len() >= n && t.chars().all(|c| c == fc)
+            });
+            if !closed {
+                text.push('\n');
+                text.push_str(&fc.to_string().repeat(n));
+            }
+            return text;
+        }
+    }
+    let lower = first.to_ascii_lowercase();
+    let enders: [(&str, &str); 7] = [
+        ("<!--", "-->"),
+        ("<?", "?>"),
+        ("<![cdata[", "]]>"),
+        ("<script", "</script>"),
+        ("<pre", "</pre>"),
+        ("<style", "</style>"),
+        ("<textarea", "</textarea>"),
+    ];
+    for (start, end) in enders {
+        if lower.starts_with(start) && !text.to_ascii_lowercase().contains(end) {
+            text.push('\n');
+            text.push_str(end);
+            return text;
+        }
+    }
+    if lower.starts_with("<!") && !text.contains('>') {
+        text.push('>');
+    }
+    text
+}
+
 /// Strips up to `cols` columns of leading white space from every line but the first.
 fn dedent(text: &str, cols: usize) -> String {
     let mut out = String::with_capacity(text.len());
@@ -476,7 +518,12 @@ impl<'s> Builder<'s> {
             b.range.clone()
         };
         let cols = self.column(range.start);
-        dedent(&self.src[range], cols)
+        let text = dedent(&self.src[range], cols);
+        if b.kind == BlockKind::Other {
+            close_open_block(text)
+        } else {
+            text
+        }
     }
 
     fn top_block(&mut self, b: &Block) {
@@ -619,6 +666,14 @@ impl<'s> Builder<'s> {
             return;
         }
         self.close_heads(level);
+        let in_part = self.heads.iter().any(|h| h.node.kind == Kind::Part);
+        if level == 2 && class == Some(Kind::Part) && in_part {
+            self.diags.push(
+                Diagnostic::error(b.range.clone(), "a part cannot be inside another part")
+                    .with_hint("a `{.part}` heading must come before the first `#` part; it is read as an area here"),
+            );
+        }
+        let class = class.filter(|c| !(level == 2 && *c == Kind::Part && in_part));
         let kind = match (level, class) {
             (1, None | Some(Kind::Part)) => Kind::Part,
             (2, None) => Kind::Area,
@@ -929,7 +984,8 @@ pub fn parse_resource(text: &str) -> Result<Resource, Diagnostic> {
 }
 
 fn split_year(byline: &str) -> (Option<String>, Option<u16>) {
-    let is_year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    // Four digits, not starting with 0: printed back exactly as read.
+    let is_year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0');
     let b = byline.trim();
     if is_year(b) {
         return (None, b.parse().ok());

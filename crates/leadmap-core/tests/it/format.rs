@@ -177,3 +177,11 @@ fn an_explicit_summary_label_is_optional() {
     let b = parse_ok("# R\n\n## A\n\n- T\n\n  What it is.\n");
     assert_eq!(a, b);
 }
+
+#[test]
+fn an_unclosed_code_fence_in_a_summary_is_closed_so_it_swallows_nothing() {
+    let src = "# R\n\n## A\n\n- T\n\n  ```\n  code\n- U\n";
+    let r = parse_ok(src);
+    assert_eq!(r.children[0].children[0].content.summary, "```\ncode\n```");
+    assert_eq!(parse_ok(&print(&r)), r);
+}

@@ -70,7 +70,7 @@ fn resource() -> impl Strategy<Value = Resource> {
         prop::sample::select(&ResourceKind::ALL[..]),
         words(4),
         prop::option::of(words(3)),
-        prop::option::of(1900u16..2100),
+        prop::option::of(1000u16..3000),
         prop::option::of(Just("https://example.com/book".to_owned())),
     )
         .prop_map(|(kind, title, author, year, url)| Resource {
