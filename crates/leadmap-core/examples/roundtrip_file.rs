@@ -16,9 +16,16 @@ fn main() {
     let db = format!("{:#?}", b.roadmap);
     for (i, (x, y)) in da.lines().zip(db.lines()).enumerate() {
         if x != y {
-            println!("line {i}:\n  first:  {x}\n  second: {y}");
+            let at = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+            let from = at.saturating_sub(300);
+            let first: String = x.chars().skip(from).take(400).collect();
+            let second: String = y.chars().skip(from).take(400).collect();
+            println!("line {i}, column {at}:\n  first:  {first}\n  second: {second}");
             break;
         }
+    }
+    if std::env::args().nth(2).is_some() {
+        println!("{printed}");
     }
     println!("same: {}", a.roadmap == b.roadmap);
 }

@@ -204,6 +204,24 @@ fn decode<'a>(input: &'a [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<
             std::borrow::Cow::Owned(out)
         }
     };
+    // A lone CR ends a line in CommonMark; make it a LF (same length, offsets hold) so that
+    // everything after sees one kind of line end. CRLF stays.
+    let input_str = if input_str.contains('\r') {
+        let bytes = input_str.as_bytes();
+        let fixed: String = input_str
+            .char_indices()
+            .map(|(i, c)| {
+                if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                    '\n'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        std::borrow::Cow::Owned(fixed)
+    } else {
+        input_str
+    };
     if let Some(rest) = input_str.strip_prefix('\u{feff}') {
         // Three spaces keep the offsets; a BOM is not an error.
         std::borrow::Cow::Owned(format!("   {rest}"))
@@ -469,6 +487,48 @@ fn close_open_block(mut text: String) -> String {
     text
 }
 
+/// Text that followed a label on its line (`Established: - x`) becomes a paragraph of its
+/// own when printed: escape a start that would make it a block (`\- x`).
+fn escape_paragraph_start(text: &str) -> String {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')')) {
+        return format!("{}\\{}", &text[..digits], &text[digits..]);
+    }
+    match text.chars().next() {
+        // `[x]: y` would be a link definition; any other `[` starts a link and stays.
+        Some('[') if !text.contains("]:") => text.to_owned(),
+        Some(c) if c.is_ascii_punctuation() && c != '\\' && c != '(' => {
+            format!("\\{text}")
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// A paragraph's text: continuation lines lose their indentation (it means nothing in a
+/// paragraph), except that a line which would start a block of its own where the text is
+/// printed (`### x`, `> x`, `- x` …) keeps four spaces, so it stays paragraph text.
+fn paragraph_text(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    for (i, line) in src.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if i == 0 {
+            out.push_str(line);
+            continue;
+        }
+        out.push('\n');
+        let bare = line.trim_start_matches([' ', '\t']);
+        let risky = bare.starts_with([
+            '#', '>', '-', '+', '*', '_', '=', '<', '`', '~', '|', '0', '1', '2', '3', '4', '5',
+            '6', '7', '8', '9',
+        ]);
+        if risky {
+            out.push_str("    ");
+        }
+        out.push_str(bare);
+    }
+    out.trim_end().to_owned()
+}
+
 /// Strips up to `cols` columns of leading white space from every line but the first.
 fn dedent(text: &str, cols: usize) -> String {
     let mut out = String::with_capacity(text.len());
@@ -511,19 +571,18 @@ impl<'s> Builder<'s> {
         })
     }
 
-    fn block_source(&self, b: &Block) -> String {
-        let range = if b.kind == BlockKind::Paragraph {
-            b.inline.clone().unwrap_or(b.range.clone())
-        } else {
-            b.range.clone()
-        };
-        let cols = self.column(range.start);
-        let text = dedent(&self.src[range], cols);
-        if b.kind == BlockKind::Other {
-            close_open_block(text)
-        } else {
-            text
+    /// The source of a block inside a container whose content starts at column `container`,
+    /// dedented to that column (so an indented code block stays indented).
+    fn block_source(&self, b: &Block, container: usize) -> String {
+        if b.kind == BlockKind::Paragraph {
+            let range = b.inline.clone().unwrap_or(b.range.clone());
+            return paragraph_text(&self.src[range]);
         }
+        let range = b.range.clone();
+        let extra = self.column(range.start).saturating_sub(container);
+        let mut text = " ".repeat(extra);
+        text.push_str(&dedent(&self.src[range], container));
+        close_open_block(text)
     }
 
     fn top_block(&mut self, b: &Block) {
@@ -545,7 +604,7 @@ impl<'s> Builder<'s> {
                         format!("heading level {level} is not part of the format; kept as text"),
                     ));
                 }
-                let text = self.block_source(b);
+                let text = self.block_source(b, 0);
                 if !text.is_empty() {
                     self.description.push(text);
                 }
@@ -561,7 +620,7 @@ impl<'s> Builder<'s> {
                             ),
                         ));
                     }
-                    self.content_block(&mut open.node, open.side, b, &mut st, 0);
+                    self.content_block(&mut open.node, open.side, b, &mut st, 0, 0);
                     self.head_state = st;
                     self.heads.push(open);
                 }
@@ -724,21 +783,22 @@ impl<'s> Builder<'s> {
         b: &Block,
         st: &mut ContentState,
         depth: usize,
+        col: usize,
     ) {
         match b.kind {
             BlockKind::Paragraph => {
-                let text = self.block_source(b);
+                let text = self.block_source(b, col);
                 if let Some((label, rest)) = Label::parse(&text) {
                     self.finish_pending(st);
                     st.in_established = false;
                     let range = b.inline.clone().unwrap_or(b.range.clone());
                     if label == Label::Summary {
                         // Optional: plain paragraphs are the summary anyway.
-                        push_para(&mut node.content.summary, rest);
+                        push_para(&mut node.content.summary, &escape_paragraph_start(rest));
                     } else if label == Label::Established {
                         st.in_established = true;
                         if !rest.is_empty() {
-                            push_para(&mut node.content.established, rest);
+                            push_para(&mut node.content.established, &escape_paragraph_start(rest));
                         }
                     } else if rest.is_empty() {
                         st.pending = Some((label, range));
@@ -778,7 +838,7 @@ impl<'s> Builder<'s> {
             }
             BlockKind::Heading(_) | BlockKind::Other | BlockKind::Item => {
                 self.finish_pending(st);
-                let text = self.block_source(b);
+                let text = self.block_source(b, col);
                 if st.in_established {
                     push_para(&mut node.content.established, &text);
                 } else {
@@ -905,8 +965,9 @@ impl<'s> Builder<'s> {
         let side = self.new_side(first.inline.clone().unwrap_or(item.range.clone()));
         let mut node = new_node(id, kind, title, emoji);
         let mut st = ContentState::default();
+        let col = self.column(first.inline.as_ref().map_or(first.range.start, |r| r.start));
         for b in &item.children[1..] {
-            self.content_block(&mut node, side, b, &mut st, depth);
+            self.content_block(&mut node, side, b, &mut st, depth, col);
         }
         self.finish_pending(&mut st);
         Some(node)
@@ -985,7 +1046,8 @@ pub fn parse_resource(text: &str) -> Result<Resource, Diagnostic> {
 
 fn split_year(byline: &str) -> (Option<String>, Option<u16>) {
     // Four digits, not starting with 0: printed back exactly as read.
-    let is_year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0');
+    let is_year =
+        |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0');
     let b = byline.trim();
     if is_year(b) {
         return (None, b.parse().ok());

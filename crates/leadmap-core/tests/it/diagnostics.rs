@@ -160,5 +160,8 @@ proptest! {
 #[test]
 fn a_part_inside_a_part() {
     let out = messages(b"# R\n\n# Part\n\n## Intro {.part}\n\n- T\n");
-    assert!(out.starts_with("t.md:5:1: error: a part cannot be inside another part"), "{out}");
+    assert!(
+        out.starts_with("t.md:5:1: error: a part cannot be inside another part"),
+        "{out}"
+    );
 }

@@ -164,3 +164,34 @@ fn fmt_freezes_ids() {
         "---\nid: r\n---\n\n# R\n\n## Area {#area}\n\n- Topic {#topic}\n"
     );
 }
+
+#[test]
+fn a_large_import_draws_no_progress_bar_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let mut text = String::from("Big Outline\n\n");
+    for a in 0..4_000 {
+        text.push_str(&format!("Area {a}\n"));
+        for t in 0..8 {
+            text.push_str(&format!(
+                "  {t}. Topic {a}.{t} with a title long enough to weigh\n"
+            ));
+        }
+        text.push('\n');
+    }
+    std::fs::write(&big, &text).unwrap();
+    let out = leadmap()
+        .arg("import")
+        .arg(&big)
+        .arg("-o")
+        .arg(dir.path().join("big.md"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("importing"), "{err}");
+    assert!(
+        err.contains("imported 4000 areas, 0 groups, 32000 topics"),
+        "{err}"
+    );
+}
