@@ -147,6 +147,65 @@ fn fallback_title(id: &NodeId) -> Title {
     Title::from_plain(id.as_str()).unwrap_or_else(|| Title::trusted("Untitled".to_owned()))
 }
 
+/// A topic file (`topics/<id>.md`): an optional `# Title` line, then the same labelled
+/// content blocks as under a topic in a roadmap file.
+#[derive(Debug, Clone)]
+pub struct ParsedContent {
+    /// The `# Title` line's plain text, when there is one.
+    pub title: Option<String>,
+    pub content: Content,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where each related link and template id was written, in the order of `content`.
+    pub related: Vec<Range<usize>>,
+    pub templates: Vec<Range<usize>>,
+}
+
+/// Parses a topic file. Never fails: problems are diagnostics.
+pub fn parse_content(input: &[u8]) -> ParsedContent {
+    let mut diags = Vec::new();
+    let text = decode(input, &mut diags).into_owned();
+    let mut p = Builder {
+        src: &text,
+        diags,
+        title: None,
+        description: Vec::new(),
+        heads: Vec::new(),
+        head_state: ContentState::default(),
+        root: Vec::new(),
+        side: Vec::new(),
+        spans: Spans::default(),
+        deep_reported: false,
+    };
+    let mut node = new_node(None, Kind::Topic, Title::trusted("topic".to_owned()), None);
+    let side = p.new_side(0..0);
+    let mut st = ContentState::default();
+    let mut title = None;
+    let doc = blocks::parse(&text);
+    for b in &doc.blocks {
+        match b.kind {
+            BlockKind::Heading(1) if title.is_none() && node.content.is_empty() => {
+                title = b.inline.clone().map(|r| crate::inline::plain_text(text[r].trim()));
+            }
+            BlockKind::List if st.pending.is_none() => p.diags.push(
+                Diagnostic::error(b.range.start..b.range.start + 1, "a list that no label introduces")
+                    .with_hint("put `Steps:`, `Pitfalls:` or `Resources:` on the line before it; subtopics belong in the roadmap file"),
+            ),
+            _ => p.content_block(&mut node, side, b, &mut st, 0, 0),
+        }
+    }
+    p.finish_pending(&mut st);
+    let side = p.side.pop().unwrap_or_default();
+    let mut diags = p.diags;
+    diags.sort_by_key(|d| (d.range.start, d.range.end));
+    ParsedContent {
+        title,
+        content: node.content,
+        diagnostics: diags,
+        related: side.related_ranges,
+        templates: side.template_ranges,
+    }
+}
+
 /// Decodes UTF-8, reporting invalid bytes by offset. Each invalid byte becomes one `?`, so
 /// that every later offset still points into the original input. A BOM becomes a space.
 fn decode<'a>(input: &'a [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<'a, str> {
