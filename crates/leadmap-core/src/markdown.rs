@@ -589,29 +589,27 @@ fn paragraph_text(src: &str) -> String {
 }
 
 /// Strips up to `cols` columns of leading white space from every line but the first.
-fn dedent(text: &str, cols: usize) -> String {
+fn dedent(text: &str, cols: usize, first_col: usize) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
+        // Leading tabs mean different things at different columns: make them spaces, as
+        // wide as they were where they stood.
+        let start = if i == 0 { first_col } else { 0 };
+        let ws = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let mut col = start;
+        for c in line[..ws].chars() {
+            col = if c == '\t' { (col / 4 + 1) * 4 } else { col + 1 };
+        }
+        let width = col - start;
+        let keep = if i == 0 { width } else { width.saturating_sub(cols) };
         if i > 0 {
             out.push('\n');
-            let mut col = 0;
-            let mut cut = 0;
-            for (j, c) in line.char_indices() {
-                if col >= cols {
-                    break;
-                }
-                match c {
-                    ' ' => col += 1,
-                    '\t' => col = (col / 4 + 1) * 4,
-                    _ => break,
-                }
-                cut = j + 1;
-            }
-            out.push_str(&line[cut..]);
-        } else {
-            out.push_str(line);
         }
+        for _ in 0..keep {
+            out.push(' ');
+        }
+        out.push_str(&line[ws..]);
     }
     let trimmed = out.trim_end();
     trimmed.to_owned()
@@ -640,7 +638,8 @@ impl<'s> Builder<'s> {
         let range = b.range.clone();
         let extra = self.column(range.start).saturating_sub(container);
         let mut text = " ".repeat(extra);
-        text.push_str(&dedent(&self.src[range], container));
+        let first_col = self.column(range.start);
+        text.push_str(&dedent(&self.src[range], container, first_col));
         close_open_block(text)
     }
 
@@ -924,7 +923,9 @@ impl<'s> Builder<'s> {
                 _ => l.range.end,
             });
         let cols = self.column(start);
-        dedent(&self.src[start..end.max(start)], cols)
+        // Steps and pitfalls are prose: leading white space (an indented code block as the
+        // item's first block, say) would change meaning after a list marker of another width.
+        dedent(&self.src[start..end.max(start)], cols, cols).trim_start().to_owned()
     }
 
     fn content_entries(
