@@ -21,6 +21,9 @@ fn main() {
             let first: String = x.chars().skip(from).take(400).collect();
             let second: String = y.chars().skip(from).take(400).collect();
             println!("line {i}, column {at}:\n  first:  {first}\n  second: {second}");
+            for l in da.lines().skip(i.saturating_sub(25)).take(30) {
+                println!("    | {l}");
+            }
             break;
         }
     }

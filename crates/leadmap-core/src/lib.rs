@@ -15,6 +15,7 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod printer;
+pub mod progress;
 pub mod synthetic;
 
 pub use diagnostic::{Diagnostic, LineCol, LineIndex, Severity};

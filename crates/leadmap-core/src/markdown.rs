@@ -477,6 +477,25 @@ fn split_title(raw: &str) -> SplitTitle<'_> {
     }
 }
 
+/// A title read from one place (a heading, say) must read back the same from any other
+/// (a list item): where it would not, its first character is escaped.
+fn safe_title(text: String) -> Title {
+    let risky = text.starts_with(|c: char| c.is_ascii_punctuation() || c.is_ascii_digit())
+        || text.ends_with(['}', '#']);
+    if !risky || title_round_trips(&text) {
+        return Title::trusted(text);
+    }
+    let escaped = match text.chars().next() {
+        Some(c) if c.is_ascii_punctuation() => format!("\\{text}"),
+        _ => crate::inline::escape_plain(&text),
+    };
+    match Title::new(&escaped) {
+        Ok(t) => t,
+        Err(_) => Title::from_plain(&crate::inline::plain_text(&text))
+            .unwrap_or_else(|| Title::trusted("Untitled".to_owned())),
+    }
+}
+
 /// Does `s` read back unchanged as a heading's and as a list item's title?
 pub(crate) fn title_round_trips(s: &str) -> bool {
     ["## ", "- "].iter().all(|ctx| {
@@ -763,7 +782,7 @@ impl<'s> Builder<'s> {
                 }
             }
         } else {
-            Title::trusted(text)
+            safe_title(text)
         };
         Some((title, emoji, id, kind))
     }

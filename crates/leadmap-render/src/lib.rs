@@ -1,14 +1,21 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Leadmap's diagram: the roadmap layout, SVG and HTML output, PNG and PDF through resvg and
+//! svg2pdf with the font the project ships.
+//!
+//! Invariants (see `ARCHITECTURE.md`): no I/O (fonts are compiled in), no async, no clock;
+//! the same roadmap and options always give the same bytes.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod html;
+pub mod layout;
+pub mod raster;
+pub mod svg;
+pub mod text;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
+pub use layout::{Layout, layout};
+pub use raster::{FontDb, Page, RasterError, pdf, png, shipped_fonts};
+pub use svg::{SvgOptions, Theme};
+
+/// Layout and SVG in one call.
+pub fn render_svg(r: &leadmap_core::Roadmap, opts: &SvgOptions) -> String {
+    let l = layout(r);
+    svg::render(r, &l, opts)
 }

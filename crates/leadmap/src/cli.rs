@@ -58,6 +58,32 @@ enum Command {
         #[arg(short, long)]
         write: bool,
     },
+    /// Draw a roadmap: SVG, PNG, PDF or a self-contained HTML page.
+    Render {
+        /// A Markdown file, or the id of a bundled roadmap.
+        roadmap: String,
+        /// Output file; the format follows its extension unless --format is given.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// svg, png, pdf or html.
+        #[arg(long, value_enum)]
+        format: Option<RenderFormat>,
+        /// light or dark.
+        #[arg(long, default_value = "light")]
+        theme: ThemeArg,
+        /// PNG: width in pixels (overrides --scale).
+        #[arg(long)]
+        width: Option<u32>,
+        /// PNG: scale factor (1 = one pixel per layout unit).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f32,
+        /// PDF: natural (one page the size of the diagram), a4 or letter (scaled to one page).
+        #[arg(long, default_value = "natural")]
+        page: String,
+        /// A progress file (topic id → status) to draw a person's own map.
+        #[arg(long)]
+        progress: Option<PathBuf>,
+    },
     /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
     Import {
         /// The file to import (`-` reads standard input).
@@ -74,6 +100,20 @@ enum Command {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RenderFormat {
+    Svg,
+    Png,
+    Pdf,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ThemeArg {
+    Light,
+    Dark,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum From {
     Outline,
@@ -86,6 +126,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show { roadmap, json } => show(&roadmap, json),
         Command::Check { files, strict } => check_files(&files, strict),
         Command::Fmt { file, write } => fmt(&file, write),
+        Command::Render {
+            roadmap,
+            output,
+            format,
+            theme,
+            width,
+            scale,
+            page,
+            progress,
+        } => render(&roadmap, &output, format, theme, width, scale, &page, progress.as_deref()),
         Command::Import {
             file,
             output,
@@ -318,6 +368,78 @@ fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    arg: &str,
+    output: &Path,
+    format: Option<RenderFormat>,
+    theme: ThemeArg,
+    width: Option<u32>,
+    scale: f32,
+    page: &str,
+    progress: Option<&Path>,
+) -> Result<ExitCode> {
+    let format = match format {
+        Some(f) => f,
+        None => match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => RenderFormat::Svg,
+            Some("png") => RenderFormat::Png,
+            Some("pdf") => RenderFormat::Pdf,
+            Some("html" | "htm") => RenderFormat::Html,
+            _ => bail!("{}: give the output an extension (.svg .png .pdf .html) or --format", output.display()),
+        },
+    };
+    let Some(page) = leadmap_render::Page::parse(page) else {
+        bail!("--page {page}: use natural, a4 or letter");
+    };
+    if !(scale > 0.0 && scale <= 16.0) {
+        bail!("--scale {scale}: use a number above 0 and at most 16");
+    }
+    let src = load(arg)?;
+    let parsed = parse_source(&src);
+    print_diagnostics(&src.name, &src.bytes, &parsed.diagnostics);
+    if parsed.has_errors() {
+        anstream::eprintln!("leadmap: not rendering {}: fix the errors first", src.name);
+        return Ok(ExitCode::from(1));
+    }
+    let mut opts = leadmap_render::SvgOptions {
+        theme: match theme {
+            ThemeArg::Light => leadmap_render::Theme::Light,
+            ThemeArg::Dark => leadmap_render::Theme::Dark,
+        },
+        ..Default::default()
+    };
+    if let Some(p) = progress {
+        let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+        let (map, diags) = leadmap_core::progress::parse_progress(&bytes);
+        print_diagnostics(&p.display().to_string(), &bytes, &diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Ok(ExitCode::from(1));
+        }
+        opts.progress = map;
+    }
+    let r = &parsed.roadmap;
+    let svg = leadmap_render::render_svg(r, &opts);
+    // The shipped font for text; the system's fonts too, for emoji where it has them.
+    let fonts = || {
+        let mut db = leadmap_render::shipped_fonts();
+        db.load_system_fonts();
+        db
+    };
+    let bytes = match format {
+        RenderFormat::Svg => svg.into_bytes(),
+        RenderFormat::Png => leadmap_render::png(&svg, &fonts(), scale, width)?,
+        RenderFormat::Pdf => leadmap_render::pdf(&svg, &fonts(), page)?,
+        RenderFormat::Html => leadmap_render::html::page(r, &svg, &opts).into_bytes(),
+    };
+    std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    anstream::eprintln!(
+        "{}",
+        format!("wrote {} ({} bytes)", output.display(), bytes.len()).dimmed()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fmt(file: &Path, write: bool) -> Result<ExitCode> {

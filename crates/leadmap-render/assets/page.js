@@ -1,0 +1,140 @@
+// Leadmap's offline roadmap page: pan and zoom, fit, search, a side panel per topic, a list view.
+(function () {
+  "use strict";
+  var view = document.getElementById("view"), svg = view.querySelector("svg");
+  var panel = document.getElementById("panel"), list = document.getElementById("list");
+  var data = JSON.parse(document.getElementById("data").textContent);
+  var W = svg.viewBox.baseVal.width, H = svg.viewBox.baseVal.height;
+  var k = 1, x = 0, y = 0;
+
+  function apply() { svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + k + ")"; }
+  function fit() {
+    var r = view.getBoundingClientRect();
+    k = Math.min(r.width / W, r.height / H, 1);
+    x = (r.width - W * k) / 2; y = 8; apply();
+  }
+  function zoomAt(f, px, py) {
+    var nk = Math.max(0.05, Math.min(8, k * f));
+    x = px - (px - x) * nk / k; y = py - (py - y) * nk / k; k = nk; apply();
+  }
+  svg.setAttribute("width", W); svg.setAttribute("height", H);
+  fit();
+  window.addEventListener("resize", fit);
+
+  view.addEventListener("wheel", function (e) {
+    e.preventDefault();
+    var r = view.getBoundingClientRect();
+    zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
+  }, { passive: false });
+
+  // Pointer pan (mouse and one finger) and pinch zoom (two fingers).
+  var pts = new Map(), last = null, moved = 0, pinch = 0;
+  view.addEventListener("pointerdown", function (e) {
+    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    last = { x: e.clientX, y: e.clientY }; moved = 0;
+    if (pts.size === 2) { var a = Array.from(pts.values()); pinch = Math.hypot(a[0].x - a[1].x, a[0].y - a[1].y); }
+  });
+  view.addEventListener("pointermove", function (e) {
+    if (!pts.has(e.pointerId)) return;
+    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (pts.size === 2) {
+      var a = Array.from(pts.values()), d = Math.hypot(a[0].x - a[1].x, a[0].y - a[1].y);
+      var r = view.getBoundingClientRect();
+      if (pinch) zoomAt(d / pinch, (a[0].x + a[1].x) / 2 - r.left, (a[0].y + a[1].y) / 2 - r.top);
+      pinch = d; return;
+    }
+    var dx = e.clientX - last.x, dy = e.clientY - last.y;
+    moved += Math.abs(dx) + Math.abs(dy);
+    if (moved > 4) { view.classList.add("drag"); if (!view.hasPointerCapture(e.pointerId)) view.setPointerCapture(e.pointerId); }
+    x += dx; y += dy; last = { x: e.clientX, y: e.clientY }; apply();
+  });
+  function up(e) { pts.delete(e.pointerId); pinch = 0; view.classList.remove("drag"); }
+  view.addEventListener("pointerup", up); view.addEventListener("pointercancel", up);
+
+  document.getElementById("fit").onclick = fit;
+  document.getElementById("zin").onclick = function () { var r = view.getBoundingClientRect(); zoomAt(1.25, r.width / 2, r.height / 2); };
+  document.getElementById("zout").onclick = function () { var r = view.getBoundingClientRect(); zoomAt(0.8, r.width / 2, r.height / 2); };
+  view.addEventListener("keydown", function (e) {
+    if (e.target.closest && e.target.closest(".n") && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(e.target.closest(".n").dataset.id); return; }
+    var r = view.getBoundingClientRect(), step = 60;
+    if (e.key === "+" || e.key === "=") zoomAt(1.25, r.width / 2, r.height / 2);
+    else if (e.key === "-") zoomAt(0.8, r.width / 2, r.height / 2);
+    else if (e.key === "0") fit();
+    else if (e.key === "ArrowLeft") { x += step; apply(); }
+    else if (e.key === "ArrowRight") { x -= step; apply(); }
+    else if (e.key === "ArrowUp") { y += step; apply(); }
+    else if (e.key === "ArrowDown") { y -= step; apply(); }
+    else return;
+    e.preventDefault();
+  });
+
+  // Click (not drag) on a node opens its panel.
+  svg.addEventListener("click", function (e) {
+    if (moved > 4) return;
+    var g = e.target.closest(".n"); if (g) open(g.dataset.id);
+  });
+
+  function show(g) {
+    var b = g.getBBox(), m = g.transform.baseVal.consolidate().matrix, r = view.getBoundingClientRect();
+    if (k < 0.6) k = 0.8;
+    x = r.width / 2 - (m.e + b.width / 2) * k; y = r.height / 3 - (m.f + b.height / 2) * k; apply();
+  }
+
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
+  function section(title, html) { return html ? "<h3>" + title + "</h3>" + html : ""; }
+  function items(a, tag) { return a && a.length ? "<" + tag + ">" + a.map(function (s) { return "<li>" + s + "</li>"; }).join("") + "</" + tag + ">" : ""; }
+  function open(id) {
+    var n = data.nodes[id]; if (!n) return;
+    var res = (n.resources || []).map(function (r) {
+      var t = r.url ? '<a href="' + esc(r.url) + '" rel="noopener">' + esc(r.title) + "</a>" : esc(r.title);
+      return '<span class="kind">' + esc(r.kind) + "</span> " + t + (r.author ? " — " + esc(r.author) : "") + (r.year ? ", " + r.year : "");
+    });
+    var rel = (n.related || []).map(function (rid) {
+      var o = data.nodes[rid];
+      return o ? '<a href="#' + esc(rid) + '" data-open="' + esc(rid) + '">' + esc(o.title) + "</a>" : esc(rid);
+    });
+    panel.innerHTML = '<button class="close" aria-label="Close">✕</button><div class="kind">' + esc(n.kind) + "</div><h2 tabindex=\"-1\">" + esc(n.title) + "</h2>" +
+      (n.summary || "") + section("Established", n.established) + section("How to start", items(n.steps, "ol")) +
+      section("Pitfalls", items(n.pitfalls, "ul")) + section("Resources", items(res, "ul")) +
+      section("Related", items(rel, "ul")) + section("Templates", items((n.templates || []).map(esc), "ul")) +
+      (n.summary || n.steps ? "" : "<p class=\"kind\">No notes for this one yet.</p>");
+    panel.hidden = false;
+    panel.querySelector("h2").focus();
+    history.replaceState(null, "", "#" + id);
+  }
+  panel.addEventListener("click", function (e) {
+    if (e.target.closest(".close")) { panel.hidden = true; return; }
+    var a = e.target.closest("[data-open]");
+    if (a) { e.preventDefault(); var g = svg.querySelector('[data-id="' + a.dataset.open + '"]'); if (g) show(g); open(a.dataset.open); }
+  });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") panel.hidden = true; });
+
+  // Search: highlight matches, Enter goes to the next one.
+  var q = document.getElementById("q"), count = document.getElementById("count"), hits = [], at = -1;
+  var nodes = Array.prototype.slice.call(svg.querySelectorAll(".n"));
+  var titles = nodes.map(function (g) { return (g.getAttribute("aria-label") || "").toLowerCase(); });
+  q.addEventListener("input", function () {
+    var s = q.value.trim().toLowerCase(); hits = []; at = -1;
+    view.classList.toggle("searching", s.length > 0);
+    for (var i = 0; i < nodes.length; i++) {
+      var on = s.length > 0 && titles[i].indexOf(s) >= 0;
+      nodes[i].classList.toggle("hit", on); if (on) hits.push(nodes[i]);
+    }
+    count.textContent = s ? hits.length + " found" : "";
+  });
+  q.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && hits.length) { at = (at + 1) % hits.length; show(hits[at]); hits[at].focus({ preventScroll: true }); }
+  });
+  document.addEventListener("keydown", function (e) { if (e.key === "/" && document.activeElement !== q) { e.preventDefault(); q.focus(); } });
+
+  // List view: the same tree, as an accessible list.
+  var toggle = document.getElementById("toggle");
+  toggle.onclick = function () {
+    var showList = list.hidden;
+    list.hidden = !showList; view.hidden = showList;
+    toggle.textContent = showList ? "Diagram" : "List view";
+    toggle.setAttribute("aria-pressed", String(showList));
+  };
+  list.addEventListener("click", function (e) { var b = e.target.closest("[data-open]"); if (b) open(b.dataset.open); });
+  if (location.hash.length > 1) { var g0 = svg.querySelector('[data-id="' + decodeURIComponent(location.hash.slice(1)) + '"]'); if (g0) { show(g0); open(g0.dataset.id); } }
+})();

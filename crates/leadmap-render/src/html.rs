@@ -1,0 +1,129 @@
+//! One self-contained HTML page (no network): the SVG, pan and zoom (mouse, touch,
+//! keyboard), fit to screen, a search box that highlights matches, a side panel with a
+//! topic's content, and an accessible list view of the same tree. Plain JS and CSS.
+
+use std::fmt::Write;
+
+use leadmap_core::{Kind, Node, Roadmap};
+use pulldown_cmark::{Event, Options, Parser};
+use serde_json::{Map, Value, json};
+
+use crate::layout::label;
+use crate::svg::{SvgOptions, escape};
+
+const CSS: &str = include_str!("../assets/page.css");
+const JS: &str = include_str!("../assets/page.js");
+
+/// Markdown to HTML; raw HTML in the source is shown as text, never passed through.
+pub fn markdown_html(md: &str) -> String {
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+/// One line of Markdown as inline HTML (no surrounding paragraph).
+fn inline_html(md: &str) -> String {
+    let html = markdown_html(md);
+    let t = html.trim();
+    t.strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .unwrap_or(t)
+        .to_owned()
+}
+
+fn node_data(n: &Node) -> Value {
+    let c = &n.content;
+    let mut m = Map::new();
+    m.insert("title".into(), json!(n.title.plain()));
+    m.insert("kind".into(), json!(n.kind));
+    if !c.summary.is_empty() {
+        m.insert("summary".into(), json!(markdown_html(&c.summary)));
+    }
+    if !c.established.is_empty() {
+        m.insert("established".into(), json!(markdown_html(&c.established)));
+    }
+    if !c.steps.is_empty() {
+        m.insert("steps".into(), json!(c.steps.iter().map(|s| inline_html(s)).collect::<Vec<_>>()));
+    }
+    if !c.pitfalls.is_empty() {
+        m.insert("pitfalls".into(), json!(c.pitfalls.iter().map(|s| inline_html(s)).collect::<Vec<_>>()));
+    }
+    if !c.resources.is_empty() {
+        m.insert("resources".into(), json!(c.resources));
+    }
+    if !c.related.is_empty() {
+        // Links to other roadmaps are shown as their ids.
+        m.insert("related".into(), json!(c.related.iter().map(ToString::to_string).collect::<Vec<_>>()));
+    }
+    if !c.templates.is_empty() {
+        m.insert("templates".into(), json!(c.templates));
+    }
+    Value::Object(m)
+}
+
+fn list(out: &mut String, nodes: &[Node]) {
+    out.push_str("<ul>");
+    // Iterative, with an explicit stack of (remaining siblings).
+    let mut stack: Vec<std::slice::Iter<'_, Node>> = vec![nodes.iter()];
+    while let Some(iter) = stack.last_mut() {
+        match iter.next() {
+            Some(n) => {
+                let kind = n.kind;
+                let _ = write!(
+                    out,
+                    "<li class=\"{kind}\"><button data-open=\"{}\">{}</button>",
+                    escape(n.id.as_str()),
+                    escape(&label(n))
+                );
+                if n.children.is_empty() {
+                    out.push_str("</li>");
+                } else {
+                    out.push_str("<ul>");
+                    stack.push(n.children.iter());
+                }
+            }
+            None => {
+                stack.pop();
+                out.push_str(if stack.is_empty() { "</ul>" } else { "</ul></li>" });
+            }
+        }
+    }
+}
+
+pub fn page(r: &Roadmap, svg: &str, _opts: &SvgOptions) -> String {
+    let mut nodes = Map::new();
+    for n in r.nodes() {
+        nodes.insert(n.id.to_string(), node_data(n));
+    }
+    let data = json!({"id": r.id, "title": r.title.plain(), "nodes": nodes});
+    let data = data.to_string().replace("</", "<\\/");
+    let title = escape(&r.title.plain());
+    let topics = r.nodes().filter(|n| n.kind.is_learnable()).count();
+    let areas = r.count(Kind::Area);
+    let mut out = String::with_capacity(svg.len() + data.len() + 16_384);
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<meta name=\"description\" content=\"{title}: {areas} areas, {topics} topics\">\
+<title>{title}</title><style>{CSS}</style></head><body>\
+<header><h1>{title}</h1>\
+<input id=\"q\" type=\"search\" placeholder=\"Search topics (/)\" aria-label=\"Search topics\">\
+<span id=\"count\" aria-live=\"polite\"></span>\
+<button id=\"zout\" aria-label=\"Zoom out\">−</button><button id=\"zin\" aria-label=\"Zoom in\">+</button>\
+<button id=\"fit\">Fit</button><button id=\"toggle\" aria-pressed=\"false\">List view</button></header>\
+<main><div id=\"view\" tabindex=\"0\" aria-label=\"Roadmap diagram: drag to pan, wheel or + and − to zoom, 0 to fit\">{svg}</div>\
+<section id=\"list\" hidden aria-label=\"Roadmap as a list\">"
+    );
+    list(&mut out, &r.children);
+    let _ = write!(
+        out,
+        "</section><aside id=\"panel\" hidden aria-live=\"polite\"></aside></main>\
+<script type=\"application/json\" id=\"data\">{data}</script><script>{JS}</script></body></html>"
+    );
+    out
+}

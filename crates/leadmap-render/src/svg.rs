@@ -1,0 +1,270 @@
+//! SVG: compact markup (shared styles in one `<style>`), every node a focusable, labelled
+//! `<g>` carrying its id, kind and status. Deterministic: numbers are written with one
+//! decimal, elements in layout order.
+
+use std::fmt::Write;
+
+use leadmap_core::progress::{ProgressMap, Status};
+use leadmap_core::{Kind, Roadmap};
+
+use crate::layout::{self, Edge, Layout, Placed};
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn parse(s: &str) -> Option<Theme> {
+        match s {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SvgOptions {
+    pub theme: Theme,
+    pub progress: ProgressMap,
+}
+
+/// Colours by theme: background, ink, muted ink, connector, part, area, area ink, group,
+/// group line, topic, topic line, subtopic, done, learning, skipped.
+fn palette(t: Theme) -> [&'static str; 15] {
+    match t {
+        Theme::Light => [
+            "#ffffff", "#111827", "#475569", "#2563eb", "#1e293b", "#fde047", "#111827",
+            "#f8fafc", "#94a3b8", "#fef9c3", "#1f2937", "#ffffff", "#15803d", "#1d4ed8",
+            "#64748b",
+        ],
+        Theme::Dark => [
+            "#0b1220", "#e5e7eb", "#94a3b8", "#60a5fa", "#e2e8f0", "#facc15", "#111827",
+            "#111a2e", "#475569", "#1e293b", "#94a3b8", "#0f172a", "#4ade80", "#93c5fd",
+            "#94a3b8",
+        ],
+    }
+}
+
+fn style(t: Theme) -> String {
+    let [bg, ink, muted, line, part, area, area_ink, group, group_line, topic, topic_line, sub, done, learning, skipped] =
+        palette(t);
+    let part_ink = if t == Theme::Light { "#ffffff" } else { "#0b1220" };
+    format!(
+        "text{{font-family:'DejaVu Sans',Verdana,sans-serif;fill:{ink};font-size:14px}}\
+.bg{{fill:{bg}}}\
+.e{{fill:none;stroke:{line};stroke-width:2}}\
+.sp{{fill:none;stroke:{line};stroke-width:4;stroke-linecap:round}}\
+.n rect{{stroke-width:1.5}}\
+.h text{{font-size:30px;font-weight:bold}}\
+.part rect{{fill:{part};stroke:{part}}}.part text{{fill:{part_ink};font-size:20px;font-weight:bold}}\
+.area rect{{fill:{area};stroke:{area_ink};stroke-width:2}}.area text{{fill:{area_ink};font-size:17px;font-weight:bold}}\
+.group>rect{{fill:{group};stroke:{group_line};stroke-dasharray:5 4}}.group text{{fill:{muted};font-weight:bold}}\
+.topic rect{{fill:{topic};stroke:{topic_line}}}\
+.subtopic rect{{fill:{sub};stroke:{muted};stroke-width:1}}.subtopic text{{font-size:13px}}\
+.c text{{text-anchor:middle}}\
+.em{{font-family:'Noto Color Emoji','Apple Color Emoji','Segoe UI Emoji',sans-serif;font-weight:normal}}\
+.done rect{{stroke:{done};stroke-width:2.5}}\
+.learning rect{{stroke:{learning};stroke-width:2.5;stroke-dasharray:6 3}}\
+.skipped text{{fill:{skipped};text-decoration:line-through}}.skipped rect{{stroke:{skipped};opacity:.75}}\
+.mk{{fill:none;stroke:{muted};stroke-width:1.6}}\
+#s-done .f{{fill:{done};stroke:{done}}}#s-done .k{{stroke:#ffffff;stroke-width:2}}\
+#s-learning .f{{fill:{learning};stroke:none}}#s-learning .o{{stroke:{learning}}}\
+#s-skipped .o{{stroke:{skipped}}}#s-skipped .k{{stroke:{skipped};stroke-width:2}}\
+.lg text{{fill:{muted};font-size:13px}}\
+[tabindex]:focus rect{{stroke:#f97316;stroke-width:3}}"
+    )
+}
+
+/// The status marks: an empty ring, a half-filled ring, a ticked disc, a struck ring.
+const MARKS: &str = "<defs>\
+<symbol id=\"s-pending\" viewBox=\"0 0 16 16\"><circle class=\"mk o\" cx=\"8\" cy=\"8\" r=\"6.5\"/></symbol>\
+<symbol id=\"s-learning\" viewBox=\"0 0 16 16\"><circle class=\"mk o\" cx=\"8\" cy=\"8\" r=\"6.5\"/><path class=\"f\" d=\"M8 1.5A6.5 6.5 0 0 0 8 14.5Z\"/></symbol>\
+<symbol id=\"s-done\" viewBox=\"0 0 16 16\"><circle class=\"mk f\" cx=\"8\" cy=\"8\" r=\"7\"/><path class=\"mk k\" d=\"M4.5 8.3l2.4 2.4 4.6-5\"/></symbol>\
+<symbol id=\"s-skipped\" viewBox=\"0 0 16 16\"><circle class=\"mk o\" cx=\"8\" cy=\"8\" r=\"6.5\"/><path class=\"mk k\" d=\"M4 8h8\"/></symbol>\
+</defs>";
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One decimal, no trailing `.0`.
+struct N(f32);
+
+impl std::fmt::Display for N {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = (self.0 * 10.0).round() / 10.0;
+        if v.fract() == 0.0 {
+            write!(f, "{}", v as i64)
+        } else {
+            write!(f, "{v:.1}")
+        }
+    }
+}
+
+fn baseline(kind: Option<Kind>, line: usize) -> f32 {
+    let size = layout::font_size(kind);
+    let lh = layout::line_height(kind);
+    layout::PAD_Y + line as f32 * lh + (lh - size) / 2.0 + size * 0.8
+}
+
+pub fn render(r: &Roadmap, l: &Layout<'_>, opts: &SvgOptions) -> String {
+    let mut out = String::with_capacity(256 + l.boxes.len() * 200);
+    let (w, h) = (N(l.width), N(l.height));
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\"><style>{}</style>{MARKS}<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>",
+        escape(&format!("Roadmap: {}", r.title.plain())),
+        style(opts.theme)
+    );
+    edges(&mut out, &l.edges);
+    for b in &l.boxes {
+        node(&mut out, b, opts);
+    }
+    legend(&mut out, l);
+    out.push_str("</svg>");
+    out
+}
+
+fn edges(out: &mut String, edges: &[Edge]) {
+    let mut spine = String::new();
+    let mut curves = String::new();
+    for e in edges {
+        match *e {
+            Edge::Spine { x, y1, y2 } => {
+                let _ = write!(spine, "M{} {}V{}", N(x), N(y1), N(y2));
+            }
+            Edge::Curve { x1, y1, x2, y2 } => {
+                let mx = (x1 + x2) / 2.0;
+                let _ = write!(
+                    curves,
+                    "M{} {}C{} {} {} {} {} {}",
+                    N(x1),
+                    N(y1),
+                    N(mx),
+                    N(y1),
+                    N(mx),
+                    N(y2),
+                    N(x2),
+                    N(y2)
+                );
+            }
+            Edge::Elbow { x1, y1, x2, y2 } => {
+                let _ = write!(curves, "M{} {}V{}H{}", N(x1), N(y1), N(y2), N(x2));
+            }
+        }
+    }
+    if !spine.is_empty() {
+        let _ = write!(out, "<path class=\"sp\" d=\"{spine}\"/>");
+    }
+    if !curves.is_empty() {
+        let _ = write!(out, "<path class=\"e\" d=\"{curves}\"/>");
+    }
+}
+
+fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions) {
+    let Some(n) = b.node else {
+        // The roadmap's title.
+        let _ = write!(out, "<g class=\"h c\" transform=\"translate({},{})\" role=\"heading\" aria-level=\"1\">", N(b.x), N(b.y));
+        text(out, b, None, None);
+        out.push_str("</g>");
+        return;
+    };
+    let kind = n.kind;
+    let status = kind
+        .is_learnable()
+        .then(|| opts.progress.get(n.id.as_str()).copied().unwrap_or_default());
+    let title = escape(&layout::label(n));
+    let class = match status {
+        Some(s) => format!("n {kind} {s}"),
+        None if matches!(kind, Kind::Part | Kind::Area) => format!("n {kind} c"),
+        None => format!("n {kind}"),
+    };
+    let state = status.map(|s| format!(", {s}")).unwrap_or_default();
+    let _ = write!(
+        out,
+        "<g class=\"{class}\" data-id=\"{}\" data-kind=\"{kind}\" role=\"button\" tabindex=\"0\" aria-label=\"{title}{state}\" transform=\"translate({},{})\"><title>{title}</title><rect width=\"{}\" height=\"{}\" rx=\"{}\"/>",
+        escape(n.id.as_str()),
+        N(b.x),
+        N(b.y),
+        N(b.w),
+        N(b.h),
+        if kind == Kind::Group { 10 } else { 6 }
+    );
+    if let Some(s) = status {
+        let _ = write!(
+            out,
+            "<use href=\"#s-{s}\" x=\"{}\" y=\"{}\" width=\"16\" height=\"16\"/>",
+            N(layout::PAD_X - 2.0),
+            N(baseline(Some(kind), 0) - 12.5)
+        );
+    }
+    text(out, b, Some(kind), n.emoji.as_deref());
+    out.push_str("</g>");
+}
+
+fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str>) {
+    let x = if b.centered { b.w / 2.0 } else { b.text_x };
+    let lh = layout::line_height(kind);
+    let _ = write!(out, "<text x=\"{}\" y=\"{}\">", N(x), N(baseline(kind, 0)));
+    for (i, line) in b.lines.iter().enumerate() {
+        if i == 0 {
+            match emoji.and_then(|e| line.strip_prefix(e).map(|rest| (e, rest))) {
+                Some((e, rest)) => {
+                    let _ = write!(out, "<tspan class=\"em\">{}</tspan>{}", escape(e), escape(rest));
+                }
+                None => out.push_str(&escape(line)),
+            }
+        } else {
+            let _ = write!(out, "<tspan x=\"{}\" dy=\"{}\">{}</tspan>", N(x), N(lh), escape(line));
+        }
+    }
+    out.push_str("</text>");
+}
+
+fn legend(out: &mut String, l: &Layout<'_>) {
+    let items = [
+        (Status::Pending, "Not started"),
+        (Status::Learning, "Learning"),
+        (Status::Done, "Done"),
+        (Status::Skipped, "Skipped"),
+    ];
+    // Mark, gap, label, then space before the next item; centred as a whole.
+    let widths: Vec<f32> = items
+        .iter()
+        .map(|(_, t)| 16.0 + 6.0 + crate::text::width(t, 13.0, false))
+        .collect();
+    let gap = 28.0;
+    let total: f32 = widths.iter().sum::<f32>() + gap * (items.len() - 1) as f32;
+    let _ = write!(
+        out,
+        "<g class=\"lg\" transform=\"translate({},{})\" aria-label=\"Legend\">",
+        N(l.width / 2.0 - total / 2.0),
+        N(l.legend_y)
+    );
+    let mut x = 0.0;
+    for ((s, label), w) in items.iter().zip(&widths) {
+        let _ = write!(
+            out,
+            "<use href=\"#s-{s}\" x=\"{}\" y=\"4\" width=\"16\" height=\"16\"/><text x=\"{}\" y=\"17\">{label}</text>",
+            N(x),
+            N(x + 22.0),
+        );
+        x += w + gap;
+    }
+    out.push_str("</g>");
+}
