@@ -526,7 +526,12 @@ pub(crate) fn title_round_trips(s: &str) -> bool {
 /// A code fence or an HTML block left open runs to the end of its container; written
 /// elsewhere it would swallow what follows. Close it, so the text means the same anywhere.
 fn close_open_block(mut text: String) -> String {
-    let first = text.lines().next().unwrap_or("").trim_start();
+    let first_line = text.lines().next().unwrap_or("");
+    let first = first_line.trim_start();
+    if first_line.len() - first.len() >= 4 {
+        // Indented code: it ends where the indentation does.
+        return text;
+    }
     let fence_char = first.chars().next().filter(|c| *c == '`' || *c == '~');
     if let Some(fc) = fence_char {
         let n = first.chars().take_while(|c| *c == fc).count();

@@ -8,18 +8,24 @@
   var k = 1, x = 0, y = 0;
 
   function apply() { svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + k + ")"; }
+  // Fit shows the whole map; the page opens fitted to the width, readable from the top.
   function fit() {
     var r = view.getBoundingClientRect();
     k = Math.min(r.width / W, r.height / H, 1);
     x = (r.width - W * k) / 2; y = 8; apply();
+  }
+  function fitWidth() {
+    var r = view.getBoundingClientRect();
+    k = Math.min(r.width / W, 1);
+    x = (r.width - W * k) / 2; y = 0; apply();
   }
   function zoomAt(f, px, py) {
     var nk = Math.max(0.05, Math.min(8, k * f));
     x = px - (px - x) * nk / k; y = py - (py - y) * nk / k; k = nk; apply();
   }
   svg.setAttribute("width", W); svg.setAttribute("height", H);
-  fit();
-  window.addEventListener("resize", fit);
+  fitWidth();
+  window.addEventListener("resize", fitWidth);
 
   view.addEventListener("wheel", function (e) {
     e.preventDefault();

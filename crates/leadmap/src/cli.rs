@@ -84,6 +84,16 @@ enum Command {
         #[arg(long)]
         progress: Option<PathBuf>,
     },
+    /// Write a synthetic roadmap of N topics (for benchmarks): Markdown, Graphviz DOT or a
+    /// PlantUML mindmap of the same tree.
+    #[command(hide = true)]
+    Synthetic {
+        topics: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: SynthFormat,
+    },
     /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
     Import {
         /// The file to import (`-` reads standard input).
@@ -109,6 +119,13 @@ enum RenderFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum SynthFormat {
+    Markdown,
+    Dot,
+    Plantuml,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ThemeArg {
     Light,
     Dark,
@@ -126,6 +143,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show { roadmap, json } => show(&roadmap, json),
         Command::Check { files, strict } => check_files(&files, strict),
         Command::Fmt { file, write } => fmt(&file, write),
+        Command::Synthetic {
+            topics,
+            seed,
+            format,
+        } => synthetic(topics, seed, format),
         Command::Render {
             roadmap,
             output,
@@ -439,6 +461,41 @@ fn render(
         "{}",
         format!("wrote {} ({} bytes)", output.display(), bytes.len()).dimmed()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn synthetic(topics: usize, seed: u64, format: SynthFormat) -> Result<ExitCode> {
+    let md = leadmap_core::synthetic::markdown(topics, seed);
+    let out = match format {
+        SynthFormat::Markdown => md,
+        SynthFormat::Dot | SynthFormat::Plantuml => {
+            let r = leadmap_core::parse(md.as_bytes(), "synthetic").roadmap;
+            let quote = |s: &str| s.replace('"', "'");
+            let mut out = String::new();
+            if matches!(format, SynthFormat::Dot) {
+                out.push_str("digraph roadmap {\n  node [shape=box];\n");
+                out.push_str(&format!("  root [label=\"{}\"];\n", quote(&r.title.plain())));
+                let mut stack: Vec<(&Node, String)> = r.children.iter().rev().map(|n| (n, "root".to_owned())).collect();
+                while let Some((n, parent)) = stack.pop() {
+                    let id = format!("n{}", n.id.as_str().replace(['-', '.'], "_"));
+                    out.push_str(&format!("  {id} [label=\"{}\"];\n  {parent} -> {id};\n", quote(&n.title.plain())));
+                    stack.extend(n.children.iter().rev().map(|c| (c, id.clone())));
+                }
+                out.push_str("}\n");
+            } else {
+                out.push_str("@startmindmap\n");
+                out.push_str(&format!("* {}\n", r.title.plain()));
+                let mut stack: Vec<(&Node, usize)> = r.children.iter().rev().map(|n| (n, 2)).collect();
+                while let Some((n, depth)) = stack.pop() {
+                    out.push_str(&format!("{} {}\n", "*".repeat(depth), n.title.plain()));
+                    stack.extend(n.children.iter().rev().map(|c| (c, depth + 1)));
+                }
+                out.push_str("@endmindmap\n");
+            }
+            out
+        }
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
