@@ -609,7 +609,8 @@ fn paragraph_text(src: &str) -> String {
         }
         out.push_str(bare);
     }
-    out.trim_end().to_owned()
+    // Only line-end white space: a form feed, say, is text here (`-\u{c}` is no list item).
+    out.trim_end_matches([' ', '\t', '\n', '\r']).to_owned()
 }
 
 /// Strips up to `cols` columns of leading white space from every line but the first.
@@ -623,10 +624,18 @@ fn dedent(text: &str, cols: usize, first_col: usize) -> String {
         let ws = line.len() - line.trim_start_matches([' ', '\t']).len();
         let mut col = start;
         for c in line[..ws].chars() {
-            col = if c == '\t' { (col / 4 + 1) * 4 } else { col + 1 };
+            col = if c == '\t' {
+                (col / 4 + 1) * 4
+            } else {
+                col + 1
+            };
         }
         let width = col - start;
-        let keep = if i == 0 { width } else { width.saturating_sub(cols) };
+        let keep = if i == 0 {
+            width
+        } else {
+            width.saturating_sub(cols)
+        };
         if i > 0 {
             out.push('\n');
         }
@@ -949,7 +958,9 @@ impl<'s> Builder<'s> {
         let cols = self.column(start);
         // Steps and pitfalls are prose: leading white space (an indented code block as the
         // item's first block, say) would change meaning after a list marker of another width.
-        dedent(&self.src[start..end.max(start)], cols, cols).trim_start().to_owned()
+        dedent(&self.src[start..end.max(start)], cols, cols)
+            .trim_start()
+            .to_owned()
     }
 
     fn content_entries(

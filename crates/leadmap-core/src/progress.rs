@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Where a person stands on a topic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]
@@ -21,7 +23,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Pending, Status::Learning, Status::Done, Status::Skipped];
+    pub const ALL: [Status; 4] = [
+        Status::Pending,
+        Status::Learning,
+        Status::Done,
+        Status::Skipped,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -91,7 +98,9 @@ pub fn parse_progress(input: &[u8]) -> (ProgressMap, Vec<Diagnostic>) {
             }
             None => diags.push(Diagnostic::unlocated(
                 Severity::Warning,
-                format!("unknown status {word:?} for `{id}`; use pending, learning, done or skipped"),
+                format!(
+                    "unknown status {word:?} for `{id}`; use pending, learning, done or skipped"
+                ),
             )),
         }
     }

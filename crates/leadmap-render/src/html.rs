@@ -16,10 +16,12 @@ const JS: &str = include_str!("../assets/page.js");
 
 /// Markdown to HTML; raw HTML in the source is shown as text, never passed through.
 pub fn markdown_html(md: &str) -> String {
-    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
-        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        other => other,
-    });
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(
+        |e| match e {
+            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+            other => other,
+        },
+    );
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events);
     out
@@ -47,17 +49,36 @@ fn node_data(n: &Node) -> Value {
         m.insert("established".into(), json!(markdown_html(&c.established)));
     }
     if !c.steps.is_empty() {
-        m.insert("steps".into(), json!(c.steps.iter().map(|s| inline_html(s)).collect::<Vec<_>>()));
+        m.insert(
+            "steps".into(),
+            json!(c.steps.iter().map(|s| inline_html(s)).collect::<Vec<_>>()),
+        );
     }
     if !c.pitfalls.is_empty() {
-        m.insert("pitfalls".into(), json!(c.pitfalls.iter().map(|s| inline_html(s)).collect::<Vec<_>>()));
+        m.insert(
+            "pitfalls".into(),
+            json!(
+                c.pitfalls
+                    .iter()
+                    .map(|s| inline_html(s))
+                    .collect::<Vec<_>>()
+            ),
+        );
     }
     if !c.resources.is_empty() {
         m.insert("resources".into(), json!(c.resources));
     }
     if !c.related.is_empty() {
         // Links to other roadmaps are shown as their ids.
-        m.insert("related".into(), json!(c.related.iter().map(ToString::to_string).collect::<Vec<_>>()));
+        m.insert(
+            "related".into(),
+            json!(
+                c.related
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+            ),
+        );
     }
     if !c.templates.is_empty() {
         m.insert("templates".into(), json!(c.templates));
@@ -88,7 +109,11 @@ fn list(out: &mut String, nodes: &[Node]) {
             }
             None => {
                 stack.pop();
-                out.push_str(if stack.is_empty() { "</ul>" } else { "</ul></li>" });
+                out.push_str(if stack.is_empty() {
+                    "</ul>"
+                } else {
+                    "</ul></li>"
+                });
             }
         }
     }

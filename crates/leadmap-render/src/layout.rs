@@ -123,7 +123,14 @@ struct Builder<'a> {
     edges: Vec<Edge>,
 }
 
-fn text_box<'a>(node: Option<&'a Node>, kind: Option<Kind>, title: &str, w: f32, mark: bool, centered: bool) -> Placed<'a> {
+fn text_box<'a>(
+    node: Option<&'a Node>,
+    kind: Option<Kind>,
+    title: &str,
+    w: f32,
+    mark: bool,
+    centered: bool,
+) -> Placed<'a> {
     let size = font_size(kind);
     let bold = is_bold(kind);
     let text_x = if mark { PAD_X + MARK_W } else { PAD_X };
@@ -236,7 +243,11 @@ impl<'a> Builder<'a> {
 
     /// An area (or a part of topics) on the spine with its branches; returns its bottom.
     fn area(&mut self, n: &'a Node, y: f32, spine_prev: &mut (f32, bool)) -> f32 {
-        let kind = if n.kind == Kind::Part { Kind::Part } else { Kind::Area };
+        let kind = if n.kind == Kind::Part {
+            Kind::Part
+        } else {
+            Kind::Area
+        };
         let mut boxed = text_box(Some(n), Some(kind), &label(n), AREA_W, false, true);
         boxed.x = self.cx - AREA_W / 2.0;
         boxed.y = y;
@@ -253,7 +264,11 @@ impl<'a> Builder<'a> {
         self.boxes.push(spine_box);
         let (mut left, mut right) = (top, top);
         for c in children {
-            let side = if left <= right { Side::Left } else { Side::Right };
+            let side = if left <= right {
+                Side::Left
+            } else {
+                Side::Right
+            };
             let start = if side == Side::Left { left } else { right };
             let (end, anchor_x, anchor_y) = if c.kind == Kind::Group {
                 self.group(c, side, start)
@@ -327,7 +342,14 @@ impl<'a> Builder<'a> {
 
     /// A topic and its subtopics. Returns (bottom, anchor x, anchor y) of the topic box.
     fn topic(&mut self, t: &'a Node, side: Side, y: f32, x: f32) -> (f32, f32, f32) {
-        let mut bx = text_box(Some(t), Some(t.kind), &label(t), TOPIC_W, t.kind.is_learnable(), false);
+        let mut bx = text_box(
+            Some(t),
+            Some(t.kind),
+            &label(t),
+            TOPIC_W,
+            t.kind.is_learnable(),
+            false,
+        );
         bx.x = x;
         bx.y = y;
         let (outer, inner, mid) = match side {

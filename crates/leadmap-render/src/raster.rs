@@ -60,8 +60,11 @@ pub fn shipped_fonts() -> FontDb {
 
 /// Does any loaded font draw emoji?
 fn has_emoji_font(db: &FontDb) -> bool {
-    db.faces()
-        .any(|f| f.families.iter().any(|(name, _)| name.to_ascii_lowercase().contains("emoji")))
+    db.faces().any(|f| {
+        f.families
+            .iter()
+            .any(|(name, _)| name.to_ascii_lowercase().contains("emoji"))
+    })
 }
 
 fn tree(svg: &str, fonts: &FontDb) -> Result<usvg::Tree, RasterError> {
@@ -100,7 +103,12 @@ fn strip_emoji(svg: &str) -> String {
 const MAX_SIDE: u32 = 32_000;
 
 /// PNG bytes. `width` (pixels) wins over `scale` when given.
-pub fn png(svg: &str, fonts: &FontDb, scale: f32, width: Option<u32>) -> Result<Vec<u8>, RasterError> {
+pub fn png(
+    svg: &str,
+    fonts: &FontDb,
+    scale: f32,
+    width: Option<u32>,
+) -> Result<Vec<u8>, RasterError> {
     let tree = tree(svg, fonts)?;
     let size = tree.size();
     let scale = match width {
@@ -115,8 +123,14 @@ pub fn png(svg: &str, fonts: &FontDb, scale: f32, width: Option<u32>) -> Result<
         return Err(RasterError::TooLarge(pw, ph));
     }
     let mut pixmap = tiny_skia::Pixmap::new(pw, ph).ok_or(RasterError::TooLarge(pw, ph))?;
-    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| RasterError::Png(e.to_string()))
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| RasterError::Png(e.to_string()))
 }
 
 /// PDF bytes with selectable text. With a paper size, the diagram is scaled to fit one page.
@@ -126,8 +140,12 @@ pub fn pdf(svg: &str, fonts: &FontDb, page: Page) -> Result<Vec<u8>, RasterError
         Some((pw, ph)) => fit_to_page(svg, pw, ph),
     };
     let tree = tree(&svg, fonts)?;
-    svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
-        .map_err(|e| RasterError::Pdf(e.to_string()))
+    svg2pdf::to_pdf(
+        &tree,
+        svg2pdf::ConversionOptions::default(),
+        svg2pdf::PageOptions::default(),
+    )
+    .map_err(|e| RasterError::Pdf(e.to_string()))
 }
 
 /// Wraps the diagram in a page-sized SVG, scaled to fit with a margin, centred at the top.
@@ -136,8 +154,7 @@ fn fit_to_page(svg: &str, pw: f32, ph: f32) -> String {
     let (start_tag, rest) = svg.split_at(end);
     // Drop the root's own size; the viewBox stays, so the drawing scales into the new box.
     let mut tag = String::with_capacity(start_tag.len() + 96);
-    let mut attrs = start_tag.split(' ').peekable();
-    while let Some(a) = attrs.next() {
+    for a in start_tag.split(' ') {
         if a.starts_with("width=") || a.starts_with("height=") {
             continue;
         }

@@ -38,22 +38,39 @@ pub struct SvgOptions {
 fn palette(t: Theme) -> [&'static str; 15] {
     match t {
         Theme::Light => [
-            "#ffffff", "#111827", "#475569", "#2563eb", "#1e293b", "#fde047", "#111827",
-            "#f8fafc", "#94a3b8", "#fef9c3", "#1f2937", "#ffffff", "#15803d", "#1d4ed8",
-            "#64748b",
+            "#ffffff", "#111827", "#475569", "#2563eb", "#1e293b", "#fde047", "#111827", "#f8fafc",
+            "#94a3b8", "#fef9c3", "#1f2937", "#ffffff", "#15803d", "#1d4ed8", "#64748b",
         ],
         Theme::Dark => [
-            "#0b1220", "#e5e7eb", "#94a3b8", "#60a5fa", "#e2e8f0", "#facc15", "#111827",
-            "#111a2e", "#475569", "#1e293b", "#94a3b8", "#0f172a", "#4ade80", "#93c5fd",
-            "#94a3b8",
+            "#0b1220", "#e5e7eb", "#94a3b8", "#60a5fa", "#e2e8f0", "#facc15", "#111827", "#111a2e",
+            "#475569", "#1e293b", "#94a3b8", "#0f172a", "#4ade80", "#93c5fd", "#94a3b8",
         ],
     }
 }
 
 fn style(t: Theme) -> String {
-    let [bg, ink, muted, line, part, area, area_ink, group, group_line, topic, topic_line, sub, done, learning, skipped] =
-        palette(t);
-    let part_ink = if t == Theme::Light { "#ffffff" } else { "#0b1220" };
+    let [
+        bg,
+        ink,
+        muted,
+        line,
+        part,
+        area,
+        area_ink,
+        group,
+        group_line,
+        topic,
+        topic_line,
+        sub,
+        done,
+        learning,
+        skipped,
+    ] = palette(t);
+    let part_ink = if t == Theme::Light {
+        "#ffffff"
+    } else {
+        "#0b1220"
+    };
     format!(
         "text{{font-family:'DejaVu Sans',Verdana,sans-serif;fill:{ink};font-size:14px}}\
 .bg{{fill:{bg}}}\
@@ -179,22 +196,33 @@ fn edges(out: &mut String, edges: &[Edge]) {
 fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions) {
     let Some(n) = b.node else {
         // The roadmap's title.
-        let _ = write!(out, "<g class=\"h c\" transform=\"translate({},{})\" role=\"heading\" aria-level=\"1\">", N(b.x), N(b.y));
+        let _ = write!(
+            out,
+            "<g class=\"h c\" transform=\"translate({},{})\" role=\"heading\" aria-level=\"1\">",
+            N(b.x),
+            N(b.y)
+        );
         text(out, b, None, None);
         out.push_str("</g>");
         return;
     };
     let kind = n.kind;
-    let status = kind
-        .is_learnable()
-        .then(|| opts.progress.get(n.id.as_str()).copied().unwrap_or_default());
+    let status = kind.is_learnable().then(|| {
+        opts.progress
+            .get(n.id.as_str())
+            .copied()
+            .unwrap_or_default()
+    });
     let title = escape(&layout::label(n));
     let class = match status {
         Some(s) => format!("n {kind} {s}"),
         None if matches!(kind, Kind::Part | Kind::Area) => format!("n {kind} c"),
         None => format!("n {kind}"),
     };
-    let state = status.map(|s| format!(", {s}")).unwrap_or_default();
+    let state = status
+        .filter(|s| *s != Status::Pending)
+        .map(|s| format!(", {s}"))
+        .unwrap_or_default();
     let _ = write!(
         out,
         "<g class=\"{class}\" data-id=\"{}\" data-kind=\"{kind}\" role=\"button\" tabindex=\"0\" aria-label=\"{title}{state}\" transform=\"translate({},{})\"><title>{title}</title><rect width=\"{}\" height=\"{}\" rx=\"{}\"/>",
@@ -205,7 +233,8 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions) {
         N(b.h),
         if kind == Kind::Group { 10 } else { 6 }
     );
-    if let Some(s) = status {
+    // Not started shows no mark; the legend shows the three marks that a status sets.
+    if let Some(s) = status.filter(|s| *s != Status::Pending) {
         let _ = write!(
             out,
             "<use href=\"#s-{s}\" x=\"{}\" y=\"{}\" width=\"16\" height=\"16\"/>",
@@ -225,12 +254,23 @@ fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str
         if i == 0 {
             match emoji.and_then(|e| line.strip_prefix(e).map(|rest| (e, rest))) {
                 Some((e, rest)) => {
-                    let _ = write!(out, "<tspan class=\"em\">{}</tspan>{}", escape(e), escape(rest));
+                    let _ = write!(
+                        out,
+                        "<tspan class=\"em\">{}</tspan>{}",
+                        escape(e),
+                        escape(rest)
+                    );
                 }
                 None => out.push_str(&escape(line)),
             }
         } else {
-            let _ = write!(out, "<tspan x=\"{}\" dy=\"{}\">{}</tspan>", N(x), N(lh), escape(line));
+            let _ = write!(
+                out,
+                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
+                N(x),
+                N(lh),
+                escape(line)
+            );
         }
     }
     out.push_str("</text>");
@@ -238,7 +278,6 @@ fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str
 
 fn legend(out: &mut String, l: &Layout<'_>) {
     let items = [
-        (Status::Pending, "Not started"),
         (Status::Learning, "Learning"),
         (Status::Done, "Done"),
         (Status::Skipped, "Skipped"),

@@ -26,7 +26,9 @@ fn metrics(bold: bool) -> &'static Metrics {
     };
     cell.get_or_init(|| {
         let face = ttf_parser::Face::parse(bytes, 0).ok();
-        let units = face.as_ref().map_or(2048.0, |f| f32::from(f.units_per_em()));
+        let units = face
+            .as_ref()
+            .map_or(2048.0, |f| f32::from(f.units_per_em()));
         let advance = |c: char| {
             face.as_ref()
                 .and_then(|f| f.glyph_index(c).and_then(|g| f.glyph_hor_advance(g)))
@@ -117,7 +119,12 @@ mod tests {
 
     #[test]
     fn wraps_at_words_and_cuts_long_words() {
-        let lines = wrap("Oversee Recruitment (Screening, Interviewing, Compensation, Offer)", 14.0, false, 180.0);
+        let lines = wrap(
+            "Oversee Recruitment (Screening, Interviewing, Compensation, Offer)",
+            14.0,
+            false,
+            180.0,
+        );
         assert!(lines.len() >= 2);
         assert!(lines.iter().all(|l| width(l, 14.0, false) <= 180.0));
         let long = wrap(&"x".repeat(200), 14.0, false, 100.0);

@@ -7,7 +7,10 @@ use leadmap_render::text;
 use proptest::prelude::*;
 
 fn contains(outer: &Placed<'_>, inner: &Placed<'_>) -> bool {
-    outer.x <= inner.x && outer.y <= inner.y && outer.right() >= inner.right() && outer.bottom() >= inner.bottom()
+    outer.x <= inner.x
+        && outer.y <= inner.y
+        && outer.right() >= inner.right()
+        && outer.bottom() >= inner.bottom()
 }
 
 fn overlap(a: &Placed<'_>, b: &Placed<'_>) -> bool {
@@ -32,8 +35,10 @@ fn samples(e: &Edge) -> Vec<(f32, f32)> {
             for i in 1..32 {
                 let t = i as f32 / 32.0;
                 let u = 1.0 - t;
-                let x = u * u * u * x1 + 3.0 * u * u * t * mx + 3.0 * u * t * t * mx + t * t * t * x2;
-                let y = u * u * u * y1 + 3.0 * u * u * t * y1 + 3.0 * u * t * t * y2 + t * t * t * y2;
+                let x =
+                    u * u * u * x1 + 3.0 * u * u * t * mx + 3.0 * u * t * t * mx + t * t * t * x2;
+                let y =
+                    u * u * u * y1 + 3.0 * u * u * t * y1 + 3.0 * u * t * t * y2 + t * t * t * y2;
                 out.push((x, y));
             }
         }
@@ -56,14 +61,22 @@ fn assert_sound(md: &str) {
         let kind = a.kind;
         for line in &a.lines {
             let w = text::width(line, layout::font_size(kind), layout::is_bold(kind));
-            let room = if a.centered { a.w - 2.0 * layout::PAD_X } else { a.w.min(a.text_x + layout::TOPIC_W) - a.text_x - layout::PAD_X };
+            let room = if a.centered {
+                a.w - 2.0 * layout::PAD_X
+            } else {
+                a.w.min(a.text_x + layout::TOPIC_W) - a.text_x - layout::PAD_X
+            };
             assert!(w <= room + 0.01, "{line:?} ({w}) does not fit in {room}");
         }
-        assert!(a.x >= 0.0 && a.right() <= l.width && a.bottom() <= l.height, "box outside the picture");
+        assert!(
+            a.x >= 0.0 && a.right() <= l.width && a.bottom() <= l.height,
+            "box outside the picture"
+        );
         for b in &boxes[i + 1..] {
             if overlap(a, b) {
                 // Only a group frame may hold other boxes, and then wholly.
-                let ok = (a.kind == Some(Kind::Group) && contains(a, b)) || (b.kind == Some(Kind::Group) && contains(b, a));
+                let ok = (a.kind == Some(Kind::Group) && contains(a, b))
+                    || (b.kind == Some(Kind::Group) && contains(b, a));
                 assert!(ok, "{:?} overlaps {:?}", a.lines, b.lines);
             }
         }
@@ -71,7 +84,11 @@ fn assert_sound(md: &str) {
     for e in &l.edges {
         for (x, y) in samples(e) {
             for b in boxes.iter().filter(|b| b.kind != Some(Kind::Group)) {
-                assert!(!strictly_inside(b, x, y), "connector {e:?} runs through {:?}", b.lines);
+                assert!(
+                    !strictly_inside(b, x, y),
+                    "connector {e:?} runs through {:?}",
+                    b.lines
+                );
             }
         }
     }
@@ -96,10 +113,24 @@ fn the_same_roadmap_gives_the_same_bytes() {
     let md = leadmap_core::synthetic::markdown(300, 3);
     let r = parse(md.as_bytes(), "t").roadmap;
     let opts = leadmap_render::SvgOptions::default();
-    assert_eq!(leadmap_render::render_svg(&r, &opts), leadmap_render::render_svg(&r, &opts));
+    assert_eq!(
+        leadmap_render::render_svg(&r, &opts),
+        leadmap_render::render_svg(&r, &opts)
+    );
 }
 
-const WORDS: &[&str] = &["Hiring", "a", "Supercalifragilisticexpialidociously", "OKRs", "1:1s", "💯", "budget", "on-call", "x", "Architecture Decision Records"];
+const WORDS: &[&str] = &[
+    "Hiring",
+    "a",
+    "Supercalifragilisticexpialidociously",
+    "OKRs",
+    "1:1s",
+    "💯",
+    "budget",
+    "on-call",
+    "x",
+    "Architecture Decision Records",
+];
 
 fn title() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(WORDS), 1..12).prop_map(|w| w.join(" "))
@@ -160,7 +191,9 @@ fn deeply_nested_subtopics_lay_out_soundly() {
     for side in 0..2 {
         for level in 0..10 {
             md.push_str(&"  ".repeat(level));
-            md.push_str(&format!("- Level {level} of branch {side} with a longer title to wrap\n"));
+            md.push_str(&format!(
+                "- Level {level} of branch {side} with a longer title to wrap\n"
+            ));
         }
         md.push_str("  - A sibling after the deep branch\n");
     }

@@ -157,7 +157,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             scale,
             page,
             progress,
-        } => render(&roadmap, &output, format, theme, width, scale, &page, progress.as_deref()),
+        } => render(
+            &roadmap,
+            &output,
+            format,
+            theme,
+            width,
+            scale,
+            &page,
+            progress.as_deref(),
+        ),
         Command::Import {
             file,
             output,
@@ -405,12 +414,20 @@ fn render(
 ) -> Result<ExitCode> {
     let format = match format {
         Some(f) => f,
-        None => match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        None => match output
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("svg") => RenderFormat::Svg,
             Some("png") => RenderFormat::Png,
             Some("pdf") => RenderFormat::Pdf,
             Some("html" | "htm") => RenderFormat::Html,
-            _ => bail!("{}: give the output an extension (.svg .png .pdf .html) or --format", output.display()),
+            _ => bail!(
+                "{}: give the output an extension (.svg .png .pdf .html) or --format",
+                output.display()
+            ),
         },
     };
     let Some(page) = leadmap_render::Page::parse(page) else {
@@ -474,18 +491,30 @@ fn synthetic(topics: usize, seed: u64, format: SynthFormat) -> Result<ExitCode> 
             let mut out = String::new();
             if matches!(format, SynthFormat::Dot) {
                 out.push_str("digraph roadmap {\n  node [shape=box];\n");
-                out.push_str(&format!("  root [label=\"{}\"];\n", quote(&r.title.plain())));
-                let mut stack: Vec<(&Node, String)> = r.children.iter().rev().map(|n| (n, "root".to_owned())).collect();
+                out.push_str(&format!(
+                    "  root [label=\"{}\"];\n",
+                    quote(&r.title.plain())
+                ));
+                let mut stack: Vec<(&Node, String)> = r
+                    .children
+                    .iter()
+                    .rev()
+                    .map(|n| (n, "root".to_owned()))
+                    .collect();
                 while let Some((n, parent)) = stack.pop() {
                     let id = format!("n{}", n.id.as_str().replace(['-', '.'], "_"));
-                    out.push_str(&format!("  {id} [label=\"{}\"];\n  {parent} -> {id};\n", quote(&n.title.plain())));
+                    out.push_str(&format!(
+                        "  {id} [label=\"{}\"];\n  {parent} -> {id};\n",
+                        quote(&n.title.plain())
+                    ));
                     stack.extend(n.children.iter().rev().map(|c| (c, id.clone())));
                 }
                 out.push_str("}\n");
             } else {
                 out.push_str("@startmindmap\n");
                 out.push_str(&format!("* {}\n", r.title.plain()));
-                let mut stack: Vec<(&Node, usize)> = r.children.iter().rev().map(|n| (n, 2)).collect();
+                let mut stack: Vec<(&Node, usize)> =
+                    r.children.iter().rev().map(|n| (n, 2)).collect();
                 while let Some((n, depth)) = stack.pop() {
                     out.push_str(&format!("{} {}\n", "*".repeat(depth), n.title.plain()));
                     stack.extend(n.children.iter().rev().map(|c| (c, depth + 1)));

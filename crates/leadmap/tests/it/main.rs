@@ -195,3 +195,87 @@ fn a_large_import_draws_no_progress_bar_when_piped() {
         "{err}"
     );
 }
+
+#[test]
+fn render_to_every_format_with_a_persons_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.json");
+    std::fs::write(
+        &progress,
+        r#"{"roadmap":"engineering-leadership","topics":{"define-core-values":{"status":"done"},"creativity":{"status":"learning"},"persistence":{"status":"skipped"}}}"#,
+    )
+    .unwrap();
+    let svg_path = dir.path().join("map.svg");
+    leadmap()
+        .args(["render", "engineering-leadership", "--progress"])
+        .arg(&progress)
+        .arg("-o")
+        .arg(&svg_path)
+        .assert()
+        .code(0);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("data-kind=\"topic\"").count(), 112);
+    assert!(svg.contains("<g class=\"n topic done\" data-id=\"define-core-values\" data-kind=\"topic\" role=\"button\" tabindex=\"0\" aria-label=\"💯 Define Core Values, done\""), "done topic");
+    assert!(svg.contains("class=\"n topic learning\" data-id=\"creativity\""));
+    assert!(svg.contains("class=\"n topic skipped\" data-id=\"persistence\""));
+    assert!(svg.contains("<title>💯 Define Core Values</title>"));
+
+    let png = dir.path().join("map.png");
+    leadmap()
+        .args([
+            "render",
+            "engineering-manager",
+            "--theme",
+            "dark",
+            "--width",
+            "800",
+            "-o",
+        ])
+        .arg(&png)
+        .assert()
+        .code(0);
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // The width asked for: the IHDR chunk holds it.
+    assert_eq!(
+        u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]),
+        800
+    );
+
+    let pdf = dir.path().join("map.pdf");
+    leadmap()
+        .args(["render", "engineering-manager", "--page", "a4", "-o"])
+        .arg(&pdf)
+        .assert()
+        .code(0);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // Text stays text: the shipped font is embedded.
+    assert!(
+        bytes.windows(7).any(|w| w == b"DejaVuS"),
+        "no embedded font"
+    );
+
+    let html = dir.path().join("map.html");
+    leadmap()
+        .args(["render", "engineering-manager", "-o"])
+        .arg(&html)
+        .assert()
+        .code(0);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<input id=\"q\" type=\"search\""));
+    assert!(page.contains("<section id=\"list\" hidden"));
+    assert!(page.contains("data-open=\"one-on-one-meetings\""));
+    // Self-contained: no external script, style sheet or font.
+    for external in ["<script src", "<link", "@import", "url(http"] {
+        assert!(!page.contains(external), "the page loads {external}");
+    }
+
+    // No extension and no --format: a usage error.
+    leadmap()
+        .args(["render", "engineering-manager", "-o"])
+        .arg(dir.path().join("map"))
+        .assert()
+        .code(2);
+}

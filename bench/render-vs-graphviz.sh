@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Whole-process wall time of `leadmap render FILE -o out.svg` against Graphviz (dot, twopi)
+# and PlantUML's mindmap on the same synthetic trees. Installs graphviz and plantuml from
+# Debian when missing. Usage: bench/render-vs-graphviz.sh [SIZES...]   (default 150 1000 10000 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-150 1000 10000 100000}")
+read -r -a sizes <<< "${sizes[*]}"
+limit=120   # seconds before a tool counts as "did not finish"
+
+need=()
+command -v dot >/dev/null || need+=(graphviz)
+command -v plantuml >/dev/null || need+=(plantuml)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get install -y "${need[@]}" >/dev/null
+fi
+cargo build --release --quiet
+bin=target/release/leadmap
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Wall time and peak memory of one command, or "timeout".
+measure() {
+  if /usr/bin/time -f "%e %M" -o "$work/time" timeout "$limit" "$@" >/dev/null 2>&1; then
+    tail -n 1 "$work/time"
+  else
+    echo "timeout -"
+  fi
+}
+
+printf '%-8s %-9s %-22s %10s %12s\n' topics nodes tool seconds peak-MiB
+for n in "${sizes[@]}"; do
+  $bin synthetic "$n" > "$work/t.md"
+  $bin synthetic "$n" --format dot > "$work/t.dot"
+  $bin synthetic "$n" --format plantuml > "$work/t.puml"
+  nodes=$(grep -c '^ *\(##\|[0-9]*\.\|-\) ' "$work/t.md")
+  for tool in leadmap dot twopi plantuml; do
+    case $tool in
+      leadmap) r=$(measure $bin render "$work/t.md" -o "$work/leadmap.svg") ;;
+      dot) r=$(measure dot -Tsvg "$work/t.dot" -o "$work/dot.svg") ;;
+      twopi) r=$(measure twopi -Tsvg "$work/t.dot" -o "$work/twopi.svg") ;;
+      plantuml) r=$(measure plantuml -tsvg -o "$work" "$work/t.puml") ;;
+    esac
+    read -r secs kb <<< "$r"
+    mib=$([ "$kb" = "-" ] && echo - || echo $((kb / 1024)))
+    printf '%-8s %-9s %-22s %10s %12s\n' "$n" "$nodes" "$tool" "$secs" "$mib"
+  done
+  if [ -f "$work/leadmap.svg" ]; then
+    printf '%-8s %-9s %-22s %10s\n' "$n" "$nodes" "leadmap SVG bytes/node" "$(( $(stat -c %s "$work/leadmap.svg") / nodes ))"
+  fi
+done
