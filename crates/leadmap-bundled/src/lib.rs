@@ -1,6 +1,8 @@
 //! The roadmaps shipped inside the binary, as Markdown embedded at compile time.
 
-use leadmap_core::{Parsed, parse};
+use leadmap_core::{Diagnostic, Parsed, parse};
+
+include!(concat!(env!("OUT_DIR"), "/content.rs"));
 
 /// One bundled roadmap: its id and its Markdown source.
 #[derive(Debug, Clone, Copy)]
@@ -28,10 +30,54 @@ pub fn get(id: &str) -> Option<&'static Bundled> {
     ROADMAPS.iter().find(|b| b.id == id)
 }
 
+/// A topic file's diagnostics, with where it lives.
+#[derive(Debug, Clone)]
+pub struct ContentProblem {
+    pub file: String,
+    pub source: &'static str,
+    pub diagnostic: Diagnostic,
+}
+
 impl Bundled {
+    /// The roadmap with its topic files merged in.
     pub fn parse(&self) -> Parsed {
-        parse(self.source.as_bytes(), self.id)
+        self.parse_with_problems().0
     }
+
+    /// The roadmap with its topic files merged in, and what was wrong with those files
+    /// (a file for a topic that does not exist, a malformed block …).
+    pub fn parse_with_problems(&self) -> (Parsed, Vec<ContentProblem>) {
+        let mut parsed = parse(self.source.as_bytes(), self.id);
+        let mut problems = Vec::new();
+        for (roadmap, id, source) in TOPIC_FILES.iter().filter(|(r, _, _)| *r == self.id) {
+            let file = format!("roadmaps/{roadmap}/topics/{id}.md");
+            let content = leadmap_core::markdown::parse_content(source.as_bytes());
+            for d in content.diagnostics {
+                problems.push(ContentProblem {
+                    file: file.clone(),
+                    source,
+                    diagnostic: d,
+                });
+            }
+            match parsed.roadmap.find_mut(id) {
+                Some(n) => n.content = content.content,
+                None => problems.push(ContentProblem {
+                    file,
+                    source,
+                    diagnostic: Diagnostic::error(0..0, format!("no topic `{id}` in `{roadmap}`")),
+                }),
+            }
+        }
+        (parsed, problems)
+    }
+}
+
+/// A bundled template: its id and Markdown (front matter included).
+pub fn template(id: &str) -> Option<&'static str> {
+    TEMPLATE_FILES
+        .iter()
+        .find(|(t, _)| *t == id)
+        .map(|(_, s)| *s)
 }
 
 #[cfg(test)]
@@ -48,6 +94,63 @@ mod tests {
     }
 
     #[test]
+    fn every_topic_has_its_content() {
+        let all: Vec<leadmap_core::Roadmap> = ROADMAPS.iter().map(|b| b.parse().roadmap).collect();
+        for b in ROADMAPS {
+            let (p, problems) = b.parse_with_problems();
+            let shown: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.file, p.diagnostic.message))
+                .collect();
+            assert!(problems.is_empty(), "{shown:#?}");
+            for n in p.roadmap.nodes().filter(|n| n.kind.is_learnable()) {
+                let c = &n.content;
+                let words = c.summary.split_whitespace().count();
+                assert!(
+                    (60..=150).contains(&words),
+                    "{}: summary of {words} words",
+                    n.id
+                );
+                assert!(
+                    (3..=6).contains(&c.steps.len()),
+                    "{}: {} steps",
+                    n.id,
+                    c.steps.len()
+                );
+                assert!(
+                    (1..=3).contains(&c.pitfalls.len()),
+                    "{}: {} pitfalls",
+                    n.id,
+                    c.pitfalls.len()
+                );
+                assert!(
+                    c.resources.len() >= 2,
+                    "{}: {} resources",
+                    n.id,
+                    c.resources.len()
+                );
+                assert!(!c.related.is_empty(), "{}: no related topics", n.id);
+                for rel in &c.related {
+                    let target = rel.roadmap.as_ref().map_or(b.id, |r| r.as_str());
+                    let found = all
+                        .iter()
+                        .find(|r| r.id.as_str() == target)
+                        .and_then(|r| r.find(rel.id.as_str()));
+                    assert!(found.is_some(), "{}: related `{rel}` does not exist", n.id);
+                }
+                for t in &c.templates {
+                    assert!(
+                        template(t.as_str()).is_some(),
+                        "{}: unknown template {t}",
+                        n.id
+                    );
+                }
+            }
+        }
+        assert!(TEMPLATE_FILES.len() >= 15);
+    }
+
+    #[test]
     fn every_bundled_roadmap_checks_clean() {
         for b in ROADMAPS {
             let p = b.parse();
@@ -55,8 +158,9 @@ mod tests {
             assert!(diags.is_empty(), "{}: {diags:#?}", b.id);
             assert_eq!(p.roadmap.id.as_str(), b.id);
             // The file is in its canonical form: `leadmap fmt` would not change it.
+            let plain = leadmap_core::parse(b.source.as_bytes(), b.id);
             assert_eq!(
-                leadmap_core::print(&p.roadmap),
+                leadmap_core::print(&plain.roadmap),
                 b.source,
                 "{} is not formatted",
                 b.file

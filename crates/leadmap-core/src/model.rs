@@ -473,6 +473,18 @@ impl Roadmap {
         self.nodes().find(|n| n.id.as_str() == id)
     }
 
+    /// Finds a node by id, to change it.
+    pub fn find_mut(&mut self, id: &str) -> Option<&mut Node> {
+        let mut stack: Vec<&mut Node> = self.children.iter_mut().collect();
+        while let Some(n) = stack.pop() {
+            if n.id.as_str() == id {
+                return Some(n);
+            }
+            stack.extend(n.children.iter_mut());
+        }
+        None
+    }
+
     /// How many nodes of a kind the roadmap has.
     pub fn count(&self, kind: Kind) -> usize {
         self.nodes().filter(|n| n.kind == kind).count()
