@@ -142,5 +142,7 @@
     toggle.setAttribute("aria-pressed", String(showList));
   };
   list.addEventListener("click", function (e) { var b = e.target.closest("[data-open]"); if (b) open(b.dataset.open); });
+  // When the page became interactive, in ms since navigation (benchmarks read it).
+  document.documentElement.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   if (location.hash.length > 1) { var g0 = svg.querySelector('[data-id="' + decodeURIComponent(location.hash.slice(1)) + '"]'); if (g0) { show(g0); open(g0.dataset.id); } }
 })();

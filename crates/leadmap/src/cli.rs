@@ -37,9 +37,19 @@ enum Command {
     Show {
         /// A Markdown file, or the id of a bundled roadmap (see `leadmap list`).
         roadmap: String,
+        /// A topic's id: print what it means, how to start, pitfalls, resources.
+        topic: Option<String>,
         /// Print the model as JSON (the shape is documented in docs/json.md).
         #[arg(long)]
         json: bool,
+    },
+    /// List the bundled templates (`leadmap template`), or print one (`leadmap template NAME`).
+    Template {
+        /// A template id; `list` or nothing lists them.
+        name: Option<String>,
+        /// Write the template to this file instead of printing it.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Check roadmap files; print every problem as file:line:col. Exit 1 on errors.
     Check {
@@ -140,7 +150,15 @@ enum From {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::List { json } => list(json),
-        Command::Show { roadmap, json } => show(&roadmap, json),
+        Command::Show {
+            roadmap,
+            topic,
+            json,
+        } => match topic {
+            Some(t) => show_topic(&roadmap, &t, json),
+            None => show(&roadmap, json),
+        },
+        Command::Template { name, output } => template(name.as_deref(), output.as_deref()),
         Command::Check { files, strict } => check_files(&files, strict),
         Command::Fmt { file, write } => fmt(&file, write),
         Command::Synthetic {
@@ -181,6 +199,8 @@ struct Source {
     name: String,
     bytes: Vec<u8>,
     fallback_id: String,
+    /// Set for a bundled roadmap, whose topic files are merged in when it is parsed.
+    bundled: Option<&'static leadmap_bundled::Bundled>,
 }
 
 fn load(arg: &str) -> Result<Source> {
@@ -195,6 +215,7 @@ fn load(arg: &str) -> Result<Source> {
             name: arg.to_owned(),
             bytes,
             fallback_id: stem,
+            bundled: None,
         });
     }
     if let Some(b) = leadmap_bundled::get(arg) {
@@ -202,6 +223,7 @@ fn load(arg: &str) -> Result<Source> {
             name: b.file.to_owned(),
             bytes: b.source.as_bytes().to_vec(),
             fallback_id: b.id.to_owned(),
+            bundled: Some(b),
         });
     }
     let ids: Vec<&str> = leadmap_bundled::ROADMAPS.iter().map(|b| b.id).collect();
@@ -212,7 +234,16 @@ fn load(arg: &str) -> Result<Source> {
 }
 
 fn parse_source(src: &Source) -> Parsed {
-    leadmap_core::parse(&src.bytes, &src.fallback_id)
+    match src.bundled {
+        Some(b) => {
+            let (parsed, problems) = b.parse_with_problems();
+            for p in problems {
+                print_diagnostics(&p.file, p.source.as_bytes(), &[p.diagnostic]);
+            }
+            parsed
+        }
+        None => leadmap_core::parse(&src.bytes, &src.fallback_id),
+    }
 }
 
 fn list(json: bool) -> Result<ExitCode> {
@@ -288,6 +319,135 @@ fn show(arg: &str, json: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn show_topic(arg: &str, id: &str, json: bool) -> Result<ExitCode> {
+    let src = load(arg)?;
+    let parsed = parse_source(&src);
+    let Some(n) = parsed.roadmap.find(id) else {
+        bail!("{arg}: no topic `{id}` (see `leadmap show {arg}` for the ids)");
+    };
+    let mut out = anstream::stdout();
+    if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&leadmap_core::json::node_json(n))?
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let title = match &n.emoji {
+        Some(e) => format!("{e} {}", n.title.plain()),
+        None => n.title.plain(),
+    };
+    writeln!(
+        out,
+        "{}  {}",
+        title.bold().underline(),
+        format!("{} #{}", n.kind, n.id).dimmed()
+    )?;
+    let c = &n.content;
+    let para = |text: &str| -> String {
+        text.split("\n\n")
+            .map(|p| leadmap_core::inline::plain_text(&p.replace('\n', " ")))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    if !c.summary.is_empty() {
+        writeln!(out, "\n{}", para(&c.summary))?;
+    }
+    let heading = |t: &str| format!("\n{}", t.cyan().bold());
+    if !c.established.is_empty() {
+        writeln!(
+            out,
+            "{}\n{}",
+            heading("What established looks like"),
+            para(&c.established)
+        )?;
+    }
+    if !c.steps.is_empty() {
+        writeln!(out, "{}", heading("How to start"))?;
+        for (i, s) in c.steps.iter().enumerate() {
+            writeln!(out, "  {}. {}", i + 1, para(s))?;
+        }
+    }
+    if !c.pitfalls.is_empty() {
+        writeln!(out, "{}", heading("Pitfalls"))?;
+        for p in &c.pitfalls {
+            writeln!(out, "  • {}", para(p))?;
+        }
+    }
+    if !c.resources.is_empty() {
+        writeln!(out, "{}", heading("Resources"))?;
+        for r in &c.resources {
+            let by = match (&r.author, r.year) {
+                (Some(a), Some(y)) => format!(" — {a}, {y}"),
+                (Some(a), None) => format!(" — {a}"),
+                (None, Some(y)) => format!(" — {y}"),
+                (None, None) => String::new(),
+            };
+            let url = r
+                .url
+                .as_deref()
+                .map(|u| format!(" <{u}>"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<10} {}{by}{}",
+                r.kind.as_str().dimmed(),
+                r.title,
+                url.dimmed()
+            )?;
+        }
+    }
+    if !c.related.is_empty() {
+        let ids: Vec<String> = c.related.iter().map(ToString::to_string).collect();
+        writeln!(out, "{}\n  {}", heading("Related"), ids.join(", "))?;
+    }
+    if !c.templates.is_empty() {
+        let ids: Vec<&str> = c.templates.iter().map(|t| t.as_str()).collect();
+        writeln!(
+            out,
+            "{}\n  {}  {}",
+            heading("Templates"),
+            ids.join(", "),
+            "(leadmap template NAME)".dimmed()
+        )?;
+    }
+    if c.is_empty() {
+        writeln!(out, "\n{}", "No content for this topic yet.".dimmed())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn template(name: Option<&str>, output: Option<&Path>) -> Result<ExitCode> {
+    let mut out = anstream::stdout();
+    match name {
+        None | Some("list") => {
+            for (id, source) in leadmap_bundled::TEMPLATE_FILES {
+                let title = source
+                    .lines()
+                    .find_map(|l| l.strip_prefix("title:"))
+                    .map(|t| t.trim().trim_matches('"').to_owned())
+                    .unwrap_or_default();
+                writeln!(out, "{:<26} {title}", id.cyan())?;
+            }
+        }
+        Some(id) => {
+            let Some(source) = leadmap_bundled::template(id) else {
+                bail!("no template `{id}` (see `leadmap template list`)");
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(path, source)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    anstream::eprintln!("{}", format!("wrote {}", path.display()).dimmed());
+                }
+                None => out.write_all(source.as_bytes())?,
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_tree(out: &mut impl Write, r: &Roadmap) -> std::io::Result<()> {

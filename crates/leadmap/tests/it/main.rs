@@ -279,3 +279,56 @@ fn render_to_every_format_with_a_persons_progress() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn show_a_topic_and_fetch_its_template() {
+    let out = stdout(leadmap().args(["show", "engineering-manager", "one-on-one-meetings"]));
+    assert!(
+        out.starts_with("One-on-One Meetings  topic #one-on-one-meetings\n"),
+        "{out}"
+    );
+    for section in [
+        "How to start",
+        "Pitfalls",
+        "Resources",
+        "Related",
+        "Templates",
+    ] {
+        assert!(out.contains(section), "{section} missing in {out}");
+    }
+    assert!(
+        out.contains("High Output Management — Andrew S. Grove, 1983"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(leadmap().args([
+        "show",
+        "engineering-leadership",
+        "define-core-values",
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(json["id"], "define-core-values");
+    assert!(json["summary"].as_str().unwrap().split_whitespace().count() >= 60);
+    assert!(json["steps"].as_array().unwrap().len() >= 3);
+    leadmap()
+        .args(["show", "engineering-manager", "no-such-topic"])
+        .assert()
+        .code(2);
+
+    let list = stdout(leadmap().arg("template"));
+    assert!(list.lines().count() >= 15, "{list}");
+    assert!(list.contains("one-on-one-agenda"), "{list}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("agenda.md");
+    leadmap()
+        .args(["template", "one-on-one-agenda", "-o"])
+        .arg(&file)
+        .assert()
+        .code(0);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("id: one-on-one-agenda")
+    );
+    leadmap().args(["template", "nope"]).assert().code(2);
+}
