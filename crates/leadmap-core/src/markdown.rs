@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::emoji::split_leading_emoji;
 use crate::model::{
     Content, IdAllocator, IdError, Kind, Meta, Node, NodeId, Related, Resource, ResourceKind,
-    Roadmap, Title, slugify,
+    Roadmap, Title,
 };
 
 /// Item nesting deeper than this (topic → subtopic → …) is reported and not read.
@@ -57,18 +57,7 @@ pub fn parse(input: &[u8], fallback_id: &str) -> Parsed {
     let text = decode(input, &mut diags);
     let mut text = text.into_owned();
     let front = take_front_matter(&mut text, &mut diags);
-    let mut p = Builder {
-        src: &text,
-        diags,
-        title: None,
-        description: Vec::new(),
-        heads: Vec::new(),
-        head_state: ContentState::default(),
-        root: Vec::new(),
-        side: Vec::new(),
-        spans: Spans::default(),
-        deep_reported: false,
-    };
+    let mut p = Builder::new(&text, diags);
     let doc = blocks::parse(&text);
     for r in doc.too_deep.iter().take(1) {
         p.diags.push(
@@ -105,9 +94,7 @@ pub fn parse(input: &[u8], fallback_id: &str) -> Parsed {
         },
         None => None,
     }
-    .or_else(|| NodeId::new(fallback_id).ok())
-    .or_else(|| slugify(fallback_id))
-    .unwrap_or_else(|| NodeId::new("roadmap").unwrap_or_else(|_| unreachable!()));
+    .unwrap_or_else(|| NodeId::for_roadmap(Some(fallback_id), ""));
 
     let title = match (title, front.title) {
         (Some(t), _) => t,
@@ -164,18 +151,7 @@ pub struct ParsedContent {
 pub fn parse_content(input: &[u8]) -> ParsedContent {
     let mut diags = Vec::new();
     let text = decode(input, &mut diags).into_owned();
-    let mut p = Builder {
-        src: &text,
-        diags,
-        title: None,
-        description: Vec::new(),
-        heads: Vec::new(),
-        head_state: ContentState::default(),
-        root: Vec::new(),
-        side: Vec::new(),
-        spans: Spans::default(),
-        deep_reported: false,
-    };
+    let mut p = Builder::new(&text, diags);
     let mut node = new_node(None, Kind::Topic, Title::trusted("topic".to_owned()), None);
     let side = p.new_side(0..0);
     let mut st = ContentState::default();
@@ -649,6 +625,21 @@ fn dedent(text: &str, cols: usize, first_col: usize) -> String {
 }
 
 impl<'s> Builder<'s> {
+    fn new(src: &'s str, diags: Vec<Diagnostic>) -> Self {
+        Builder {
+            src,
+            diags,
+            title: None,
+            description: Vec::new(),
+            heads: Vec::new(),
+            head_state: ContentState::default(),
+            root: Vec::new(),
+            side: Vec::new(),
+            spans: Spans::default(),
+            deep_reported: false,
+        }
+    }
+
     /// The column (in chars) at which `offset` sits on its line.
     fn column(&self, offset: usize) -> usize {
         let line_start = self.src[..offset].rfind('\n').map_or(0, |i| i + 1);

@@ -58,6 +58,18 @@ impl NodeId {
         self.0.is_empty()
     }
 
+    /// The id a roadmap gets when nothing better names it.
+    pub fn default_roadmap() -> Self {
+        NodeId("roadmap".to_owned())
+    }
+
+    /// A roadmap's id from a hint (a file name, say), else from its title, else `roadmap`.
+    pub fn for_roadmap(hint: Option<&str>, title: &str) -> Self {
+        hint.and_then(|h| NodeId::new(h).ok().or_else(|| slugify(h)))
+            .or_else(|| slugify(title))
+            .unwrap_or_else(NodeId::default_roadmap)
+    }
+
     /// The id as a string slice.
     pub fn as_str(&self) -> &str {
         &self.0

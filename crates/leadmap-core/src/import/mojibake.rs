@@ -302,44 +302,10 @@ pub fn repair(line: &str) -> (String, Vec<Fix>) {
     (out, fixes)
 }
 
-/// A leading symbol that is a valid character but not an emoji, whose bytes differ from an
-/// emoji's only where the code pages disagree (ISO-8859-7 `€` 0xA4 re-encoded by Windows-1253
-/// as 0x80; `‘’` 0xA1/0xA2 as 0x91/0x92): `❀️` for `❤️`, `🀝` for `🤝`, `ℒ️` for `™️`.
-/// Returns the repaired leading symbol and how many bytes of `s` it replaces.
-pub fn fix_leading_symbol(s: &str) -> Option<(String, usize)> {
-    let c = s.chars().next()?;
-    if c.is_ascii() || crate::emoji::is_emoji(&c.to_string()) {
-        return None;
-    }
-    let after = s[c.len_utf8()..].chars().next();
-    if c.is_alphanumeric() && after != Some('\u{fe0f}') {
-        return None;
-    }
-    let mut buf = [0u8; 4];
-    let bytes = c.encode_utf8(&mut buf).as_bytes().to_vec();
-    for pos in 1..bytes.len() {
-        for (from, to) in SWAPS {
-            if bytes[pos] == from {
-                let mut nb = bytes.clone();
-                nb[pos] = to;
-                if let Ok(t) = std::str::from_utf8(&nb)
-                    && crate::emoji::is_emoji(t)
-                {
-                    return Some((t.to_owned(), c.len_utf8()));
-                }
-            }
-        }
-    }
-    None
-}
-
-/// A leading emoji that another emoji could have been mis-decoded into (`🏑` for `🏡`):
-/// both are valid, so nothing is changed, but the caller warns.
-pub fn maybe_misread(s: &str) -> Option<String> {
-    let c = s.chars().next()?;
-    if c.is_ascii() || !crate::emoji::is_emoji(&c.to_string()) {
-        return None;
-    }
+/// The emoji whose bytes differ from `c`'s only where the code pages disagree: a
+/// continuation byte 0x80/0x91/0x92 that was 0xA4/0xA1/0xA2 (ISO-8859-7 `€‘’` re-encoded by
+/// Windows-1253).
+fn swapped_emoji(c: char) -> Option<String> {
     let mut buf = [0u8; 4];
     let bytes = c.encode_utf8(&mut buf).as_bytes().to_vec();
     for pos in 1..bytes.len() {
@@ -356,6 +322,31 @@ pub fn maybe_misread(s: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A leading symbol that is a valid character but not an emoji, and whose bytes point to
+/// one (`❀️` for `❤️`, `🀝` for `🤝`, `ℒ️` for `™️`). Returns the repaired leading symbol and
+/// how many bytes of `s` it replaces.
+pub fn fix_leading_symbol(s: &str) -> Option<(String, usize)> {
+    let c = s.chars().next()?;
+    if c.is_ascii() || crate::emoji::is_emoji(&c.to_string()) {
+        return None;
+    }
+    let after = s[c.len_utf8()..].chars().next();
+    if c.is_alphanumeric() && after != Some('\u{fe0f}') {
+        return None;
+    }
+    swapped_emoji(c).map(|e| (e, c.len_utf8()))
+}
+
+/// A leading emoji that another emoji could have been mis-decoded into (`🏑` for `🏡`):
+/// both are valid, so nothing is changed, but the caller warns.
+pub fn maybe_misread(s: &str) -> Option<String> {
+    let c = s.chars().next()?;
+    if c.is_ascii() || !crate::emoji::is_emoji(&c.to_string()) {
+        return None;
+    }
+    swapped_emoji(c)
 }
 
 #[cfg(test)]

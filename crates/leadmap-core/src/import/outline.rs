@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::emoji::split_leading_emoji;
 use crate::import::mojibake::{self, Fix};
 use crate::import::{Imported, Progress};
-use crate::model::{IdAllocator, Kind, Meta, Node, NodeId, Roadmap, Title, slugify};
+use crate::model::{IdAllocator, Kind, Meta, Node, NodeId, Roadmap, Title};
 
 /// Deeper items than this are flattened into the deepest level.
 const MAX_LEVELS: usize = 8;
@@ -292,10 +292,7 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
         };
     };
     let (_, title) = title_of(&title_text).unwrap_or((None, Title::trusted("Untitled".to_owned())));
-    let id = id_hint
-        .and_then(|h| NodeId::new(h).ok().or_else(|| slugify(h)))
-        .or_else(|| slugify(title.as_markdown()))
-        .unwrap_or_else(|| NodeId::new("roadmap").unwrap_or_else(|_| unreachable!()));
+    let id = NodeId::for_roadmap(id_hint, title.as_markdown());
 
     let mut ids = IdAllocator::new();
     let mut children = Vec::with_capacity(areas.len());

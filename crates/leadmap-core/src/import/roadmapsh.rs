@@ -489,10 +489,7 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
             ));
             Title::trusted("Imported roadmap".to_owned())
         });
-    let id = id_hint
-        .and_then(|h| NodeId::new(h).ok().or_else(|| slugify(h)))
-        .or_else(|| slugify(title.as_markdown()))
-        .unwrap_or_else(|| NodeId::new("roadmap").unwrap_or_else(|_| unreachable!()));
+    let id = NodeId::for_roadmap(id_hint, title.as_markdown());
     if areas.is_empty() {
         diags.push(Diagnostic::unlocated(
             Severity::Error,
