@@ -106,6 +106,23 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
             String::from_utf8_lossy(input)
         }
     };
+    // A lone CR ends a line, as in Markdown: make it a LF (same length, offsets hold).
+    let text = if text.contains('\r') {
+        let bytes = text.as_bytes();
+        std::borrow::Cow::Owned(
+            text.char_indices()
+                .map(|(i, c)| {
+                    if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                        '\n'
+                    } else {
+                        c
+                    }
+                })
+                .collect::<String>(),
+        )
+    } else {
+        text
+    };
     let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let base = text.len() - body.len();
 
