@@ -219,6 +219,10 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
             }
             Line::Plain { text, text_at } => {
                 let text = text.trim_start_matches('#').trim();
+                if text.is_empty() {
+                    // A lone `#` (a Markdown heading mark with nothing after it) says nothing.
+                    continue;
+                }
                 if title.is_none() {
                     title = Some(text.to_owned());
                     continue;

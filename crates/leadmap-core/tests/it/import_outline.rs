@@ -129,3 +129,19 @@ fn outlines_as_people_paste_them() {
         "Two's child"
     );
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line() {
+    let out = import(
+        b"Title\rArea\r  1. Topic\r",
+        Format::Outline,
+        None,
+        &mut |_, _| {},
+    );
+    let r = out.roadmap.unwrap();
+    assert_eq!(r.title.plain(), "Title");
+    assert_eq!(r.count(Kind::Area), 1);
+    assert_eq!(r.count(Kind::Topic), 1);
+    let printed = leadmap_core::print(&r);
+    assert_eq!(leadmap_core::parse(printed.as_bytes(), "x").roadmap, r);
+}
