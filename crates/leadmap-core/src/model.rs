@@ -143,6 +143,10 @@ pub fn slugify(title: &str) -> Option<NodeId> {
             break;
         }
     }
+    // A word with no dash to stop at can run long: cut it (ASCII, so at any byte).
+    out.truncate(MAX_ID_LEN);
+    let keep = out.trim_end_matches('-').len();
+    out.truncate(keep);
     // Only ASCII alphanumerics and inner dashes: a valid id when not empty.
     (!out.is_empty()).then_some(NodeId(out))
 }
@@ -538,6 +542,10 @@ mod tests {
             Some("oversee-recruitment")
         );
         assert_eq!(s("(only aside)").as_deref(), Some("only-aside"));
+        // A long word is cut to a valid id.
+        let long = slugify(&"z".repeat(300)).unwrap();
+        assert_eq!(long.as_str().len(), MAX_ID_LEN);
+        assert_eq!(NodeId::new(long.as_str()).as_ref(), Ok(&long));
     }
 
     #[test]
