@@ -165,3 +165,69 @@ fn a_part_inside_a_part() {
         "{out}"
     );
 }
+
+#[test]
+fn every_other_message() {
+    let cases: &[(&[u8], &str)] = &[
+        (
+            b"# R\n\n### Early group\n\n## A\n\n- T\n",
+            "t.md:3:1: error: a group heading before any area",
+        ),
+        (
+            b"# R\n\n## A\n\n- {#only-an-id}\n",
+            "t.md:5:3: error: a node without a title",
+        ),
+        (
+            b"# R\n\n## A\n\n- T\n-\n",
+            "t.md:6:1: error: a list item without a title",
+        ),
+        (
+            b"# R\n\n## A\n\n- T {#a #b}\n",
+            "t.md:5:5: error: a node has one id",
+        ),
+        (
+            b"# R\n\n## A\n\n- T\n  - U {.group}\n",
+            "t.md:6:5: error: `.group` does not apply to an item under a topic",
+        ),
+        (
+            b"# R\n\n### G {.part}\n",
+            "error: `.part` does not apply to a level-3 heading",
+        ),
+        (
+            b"# R\n\n## A\n\n- T\n\n  Resources:\n\n  * book:\n",
+            "t.md:9:5: error: a resource needs a title after its kind",
+        ),
+        (
+            b"# R\n\n## A\n\n- T\n\n  Resources:\n\n  * The Title\n",
+            "t.md:9:5: error: a resource starts with its kind",
+        ),
+        (
+            b"# R\n\n## A\n\n- T\n\n  Related: not an id!\n",
+            "t.md:7:3: error: bad id `not an id!` in `Related:`",
+        ),
+        (
+            b"# R\n\n## A\n\n- T\n\n  Steps:\n\n  Then prose.\n",
+            "t.md:7:3: warning: `Steps:` is not followed by a list",
+        ),
+        (
+            b"# R\n\n## A\n\n#### Deep heading\n\n- T\n",
+            "t.md:5:1: warning: heading level 4 is not part of the format; kept as text",
+        ),
+        (
+            b"# R\n\n## A\n\n### Empty group\n",
+            "warning: the group `Empty group` is empty",
+        ),
+        (
+            b"# R {#x}\n\n## A\n\n- T\n",
+            "t.md:1:1: warning: the roadmap title takes no id, class or emoji",
+        ),
+        (
+            b"---\nid: \"bad id\"\n---\n# R\n\n## A\n\n- T\n",
+            "t.md:2:1: error: bad roadmap id \"bad id\"",
+        ),
+    ];
+    for (src, expected) in cases {
+        let out = messages(src);
+        assert!(out.contains(expected), "expected {expected:?} in:\n{out}");
+    }
+}
