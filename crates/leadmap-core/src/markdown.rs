@@ -22,7 +22,6 @@ pub struct Spans {
     /// The source range of each node's title, in document order (`Roadmap::nodes()` order).
     pub nodes: Vec<Range<usize>>,
     pub related: Vec<(NodeId, Related, Range<usize>)>,
-    pub templates: Vec<(NodeId, NodeId, Range<usize>)>,
 }
 
 /// What the parser gives back: always a roadmap, and what was wrong with the input.
@@ -142,9 +141,8 @@ pub struct ParsedContent {
     pub title: Option<String>,
     pub content: Content,
     pub diagnostics: Vec<Diagnostic>,
-    /// Where each related link and template id was written, in the order of `content`.
+    /// Where each related link was written, in the order of `content.related`.
     pub related: Vec<Range<usize>>,
-    pub templates: Vec<Range<usize>>,
 }
 
 /// Parses a topic file. Never fails: problems are diagnostics.
@@ -178,7 +176,6 @@ pub fn parse_content(input: &[u8]) -> ParsedContent {
         content: node.content,
         diagnostics: diags,
         related: side.related_ranges,
-        templates: side.template_ranges,
     }
 }
 
@@ -347,7 +344,6 @@ fn take_front_matter(text: &mut String, diags: &mut Vec<Diagnostic>) -> Front {
 struct Side {
     range: Range<usize>,
     related_ranges: Vec<Range<usize>>,
-    template_ranges: Vec<Range<usize>>,
 }
 
 /// A heading node still open: later blocks go into it.
@@ -984,10 +980,8 @@ impl<'s> Builder<'s> {
                                 self.side[side].related_ranges.push(range.clone());
                             })
                         } else {
-                            NodeId::new(tok.trim_start_matches('#')).map(|t| {
-                                node.content.templates.push(t);
-                                self.side[side].template_ranges.push(range.clone());
-                            })
+                            NodeId::new(tok.trim_start_matches('#'))
+                                .map(|t| node.content.templates.push(t))
                         };
                         if let Err(e) = parsed {
                             self.diags.push(Diagnostic::error(
@@ -1224,11 +1218,6 @@ fn derive_ids(
                 spans
                     .related
                     .push((node.id.clone(), rel.clone(), range.clone()));
-            }
-            for (t, range) in node.content.templates.iter().zip(&s.template_ranges) {
-                spans
-                    .templates
-                    .push((node.id.clone(), t.clone(), range.clone()));
             }
         }
         let Node { id, children, .. } = node;

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::model::{Node, Roadmap};
+
 /// A small, fast, deterministic generator (SplitMix64); no dependency needed for this.
 #[derive(Debug, Clone)]
 struct Mix(u64);
@@ -89,6 +91,43 @@ pub fn markdown(topics: usize, seed: u64) -> String {
     out
 }
 
+/// The same tree as a Graphviz digraph, for comparing layout engines.
+pub fn dot(r: &Roadmap) -> String {
+    let quote = |s: &str| s.replace('"', "'");
+    let mut out = String::from("digraph roadmap {\n  node [shape=box];\n");
+    let _ = writeln!(out, "  root [label=\"{}\"];", quote(&r.title.plain()));
+    let mut stack: Vec<(&Node, String)> = r
+        .children
+        .iter()
+        .rev()
+        .map(|n| (n, "root".to_owned()))
+        .collect();
+    while let Some((n, parent)) = stack.pop() {
+        let id = format!("n{}", n.id.as_str().replace(['-', '.'], "_"));
+        let _ = writeln!(
+            out,
+            "  {id} [label=\"{}\"];\n  {parent} -> {id};",
+            quote(&n.title.plain())
+        );
+        stack.extend(n.children.iter().rev().map(|c| (c, id.clone())));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The same tree as a PlantUML mindmap.
+pub fn plantuml(r: &Roadmap) -> String {
+    let mut out = String::from("@startmindmap\n");
+    let _ = writeln!(out, "* {}", r.title.plain());
+    let mut stack: Vec<(&Node, usize)> = r.children.iter().rev().map(|n| (n, 2)).collect();
+    while let Some((n, depth)) = stack.pop() {
+        let _ = writeln!(out, "{} {}", "*".repeat(depth), n.title.plain());
+        stack.extend(n.children.iter().rev().map(|c| (c, depth + 1)));
+    }
+    out.push_str("@endmindmap\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -98,5 +137,14 @@ mod tests {
         assert_eq!(r.count(crate::Kind::Topic), 150);
         assert!(r.count(crate::Kind::Subtopic) > 60);
         assert_eq!(md, super::markdown(150, 7));
+        let nodes = r.nodes().count();
+        assert_eq!(super::dot(&r).matches(" -> ").count(), nodes);
+        assert_eq!(
+            super::plantuml(&r)
+                .lines()
+                .filter(|l| l.starts_with('*'))
+                .count(),
+            nodes + 1
+        );
     }
 }

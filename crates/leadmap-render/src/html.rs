@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use serde_json::{Map, Value, json};
 
 use crate::layout::label;
-use crate::svg::{SvgOptions, escape};
+use crate::svg::escape;
 
 const CSS: &str = include_str!("../assets/page.css");
 const JS: &str = include_str!("../assets/page.js");
@@ -119,7 +119,7 @@ fn list(out: &mut String, nodes: &[Node]) {
     }
 }
 
-pub fn page(r: &Roadmap, svg: &str, _opts: &SvgOptions) -> String {
+pub fn page(r: &Roadmap, svg: &str) -> String {
     let mut nodes = Map::new();
     for n in r.nodes() {
         nodes.insert(n.id.to_string(), node_data(n));

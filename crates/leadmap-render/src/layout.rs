@@ -179,7 +179,7 @@ pub fn layout(r: &Roadmap) -> Layout<'_> {
     let legend_y = y;
     y += LEGEND_H + 32.0;
     // The spine starts at the first box on it, under the legend.
-    let mut spine_prev = (f32::NAN, false);
+    let mut spine_prev: Option<f32> = None;
     b.boxes.push(title);
 
     for n in &r.children {
@@ -230,19 +230,20 @@ pub fn layout(r: &Roadmap) -> Layout<'_> {
 }
 
 impl<'a> Builder<'a> {
-    fn spine(&mut self, prev: &mut (f32, bool), next: &Placed<'a>) {
-        if prev.1 {
+    /// Joins the previous box on the spine (its bottom) to `next`.
+    fn spine(&mut self, prev: &mut Option<f32>, next: &Placed<'a>) {
+        if let Some(y1) = *prev {
             self.edges.push(Edge::Spine {
                 x: self.cx,
-                y1: prev.0,
+                y1,
                 y2: next.y,
             });
         }
-        *prev = (next.bottom(), true);
+        *prev = Some(next.bottom());
     }
 
     /// An area (or a part of topics) on the spine with its branches; returns its bottom.
-    fn area(&mut self, n: &'a Node, y: f32, spine_prev: &mut (f32, bool)) -> f32 {
+    fn area(&mut self, n: &'a Node, y: f32, spine_prev: &mut Option<f32>) -> f32 {
         let kind = if n.kind == Kind::Part {
             Kind::Part
         } else {

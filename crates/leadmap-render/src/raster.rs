@@ -152,16 +152,15 @@ pub fn pdf(svg: &str, fonts: &FontDb, page: Page) -> Result<Vec<u8>, RasterError
 fn fit_to_page(svg: &str, pw: f32, ph: f32) -> String {
     let end = svg.find('>').unwrap_or(0);
     let (start_tag, rest) = svg.split_at(end);
-    // Drop the root's own size; the viewBox stays, so the drawing scales into the new box.
-    let mut tag = String::with_capacity(start_tag.len() + 96);
-    for a in start_tag.split(' ') {
-        if a.starts_with("width=") || a.starts_with("height=") {
-            continue;
+    // Drop the root's own size (our SVG writes ` width="…" height="…"` once, in the root
+    // tag); the viewBox stays, so the drawing scales into the new box.
+    let mut tag = start_tag.to_owned();
+    for attr in [" width=\"", " height=\""] {
+        if let Some(i) = tag.find(attr)
+            && let Some(j) = tag[i + attr.len()..].find('"')
+        {
+            tag.replace_range(i..i + attr.len() + j + 1, "");
         }
-        if !tag.is_empty() {
-            tag.push(' ');
-        }
-        tag.push_str(a);
     }
     let margin = 18.0;
     tag.push_str(&format!(

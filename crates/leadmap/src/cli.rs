@@ -631,7 +631,7 @@ fn render(
         RenderFormat::Svg => svg.into_bytes(),
         RenderFormat::Png => leadmap_render::png(&svg, &fonts(), scale, width)?,
         RenderFormat::Pdf => leadmap_render::pdf(&svg, &fonts(), page)?,
-        RenderFormat::Html => leadmap_render::html::page(r, &svg, &opts).into_bytes(),
+        RenderFormat::Html => leadmap_render::html::page(r, &svg).into_bytes(),
     };
     std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     anstream::eprintln!(
@@ -647,41 +647,10 @@ fn synthetic(topics: usize, seed: u64, format: SynthFormat) -> Result<ExitCode> 
         SynthFormat::Markdown => md,
         SynthFormat::Dot | SynthFormat::Plantuml => {
             let r = leadmap_core::parse(md.as_bytes(), "synthetic").roadmap;
-            let quote = |s: &str| s.replace('"', "'");
-            let mut out = String::new();
-            if matches!(format, SynthFormat::Dot) {
-                out.push_str("digraph roadmap {\n  node [shape=box];\n");
-                out.push_str(&format!(
-                    "  root [label=\"{}\"];\n",
-                    quote(&r.title.plain())
-                ));
-                let mut stack: Vec<(&Node, String)> = r
-                    .children
-                    .iter()
-                    .rev()
-                    .map(|n| (n, "root".to_owned()))
-                    .collect();
-                while let Some((n, parent)) = stack.pop() {
-                    let id = format!("n{}", n.id.as_str().replace(['-', '.'], "_"));
-                    out.push_str(&format!(
-                        "  {id} [label=\"{}\"];\n  {parent} -> {id};\n",
-                        quote(&n.title.plain())
-                    ));
-                    stack.extend(n.children.iter().rev().map(|c| (c, id.clone())));
-                }
-                out.push_str("}\n");
-            } else {
-                out.push_str("@startmindmap\n");
-                out.push_str(&format!("* {}\n", r.title.plain()));
-                let mut stack: Vec<(&Node, usize)> =
-                    r.children.iter().rev().map(|n| (n, 2)).collect();
-                while let Some((n, depth)) = stack.pop() {
-                    out.push_str(&format!("{} {}\n", "*".repeat(depth), n.title.plain()));
-                    stack.extend(n.children.iter().rev().map(|c| (c, depth + 1)));
-                }
-                out.push_str("@endmindmap\n");
+            match format {
+                SynthFormat::Dot => leadmap_core::synthetic::dot(&r),
+                _ => leadmap_core::synthetic::plantuml(&r),
             }
-            out
         }
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
