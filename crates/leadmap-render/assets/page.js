@@ -5,7 +5,7 @@
   var panel = document.getElementById("panel"), list = document.getElementById("list");
   var data = JSON.parse(document.getElementById("data").textContent);
   var W = svg.viewBox.baseVal.width, H = svg.viewBox.baseVal.height;
-  var k = 1, x = 0, y = 0;
+  var k = 1, x = 0, y = 0, touched = false;
 
   function apply() { svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + k + ")"; }
   // Fit shows the whole map; the page opens fitted to the width, readable from the top.
@@ -20,12 +20,14 @@
     x = (r.width - W * k) / 2; y = 0; apply();
   }
   function zoomAt(f, px, py) {
+    touched = true;
     var nk = Math.max(0.05, Math.min(8, k * f));
     x = px - (px - x) * nk / k; y = py - (py - y) * nk / k; k = nk; apply();
   }
   svg.setAttribute("width", W); svg.setAttribute("height", H);
   fitWidth();
-  window.addEventListener("resize", fitWidth);
+  // A resize refits only a view the reader has not moved yet.
+  window.addEventListener("resize", function () { if (!touched) fitWidth(); });
 
   view.addEventListener("wheel", function (e) {
     e.preventDefault();
@@ -52,7 +54,7 @@
     var dx = e.clientX - last.x, dy = e.clientY - last.y;
     moved += Math.abs(dx) + Math.abs(dy);
     if (moved > 4) { view.classList.add("drag"); if (!view.hasPointerCapture(e.pointerId)) view.setPointerCapture(e.pointerId); }
-    x += dx; y += dy; last = { x: e.clientX, y: e.clientY }; apply();
+    touched = true; x += dx; y += dy; last = { x: e.clientX, y: e.clientY }; apply();
   });
   function up(e) { pts.delete(e.pointerId); pinch = 0; view.classList.remove("drag"); }
   view.addEventListener("pointerup", up); view.addEventListener("pointercancel", up);
@@ -63,13 +65,11 @@
   view.addEventListener("keydown", function (e) {
     if (e.target.closest && e.target.closest(".n") && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(e.target.closest(".n").dataset.id); return; }
     var r = view.getBoundingClientRect(), step = 60;
+    var pan = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[e.key];
     if (e.key === "+" || e.key === "=") zoomAt(1.25, r.width / 2, r.height / 2);
     else if (e.key === "-") zoomAt(0.8, r.width / 2, r.height / 2);
     else if (e.key === "0") fit();
-    else if (e.key === "ArrowLeft") { x += step; apply(); }
-    else if (e.key === "ArrowRight") { x -= step; apply(); }
-    else if (e.key === "ArrowUp") { y += step; apply(); }
-    else if (e.key === "ArrowDown") { y -= step; apply(); }
+    else if (pan) { touched = true; x += pan[0]; y += pan[1]; apply(); }
     else return;
     e.preventDefault();
   });
@@ -81,6 +81,7 @@
   });
 
   function show(g) {
+    touched = true;
     var b = g.getBBox(), m = g.transform.baseVal.consolidate().matrix, r = view.getBoundingClientRect();
     if (k < 0.6) k = 0.8;
     x = r.width / 2 - (m.e + b.width / 2) * k; y = r.height / 3 - (m.f + b.height / 2) * k; apply();
