@@ -31,7 +31,102 @@ impl Theme {
 pub struct SvgOptions {
     pub theme: Theme,
     pub progress: ProgressMap,
+    /// Leave the `<style>` out: the page that embeds the SVG serves [`stylesheet`] itself
+    /// (the web app does, so that its Content-Security-Policy needs no inline style).
+    pub no_style: bool,
 }
+
+/// The SVG's styles for a theme, every rule scoped under `scope` (say `.map`), so that a page
+/// can hold the light and the dark rules in one stylesheet.
+pub fn stylesheet(theme: Theme, scope: &str) -> String {
+    let mut out = String::new();
+    for rule in style(theme).split_inclusive('}') {
+        let Some((sel, body)) = rule.split_once('{') else {
+            continue;
+        };
+        let scoped: Vec<String> = sel.split(',').map(|s| format!("{scope} {s}")).collect();
+        let _ = write!(out, "{}{{{body}", scoped.join(","));
+    }
+    out
+}
+
+/// An SVG with a hole wherever a topic's status shows, rendered once and filled per person:
+/// the web app's personalised roadmap page costs a copy, not a layout.
+#[derive(Debug, Clone)]
+pub struct SvgTemplate {
+    pieces: Vec<String>,
+    /// The learnable nodes in document order; each has three holes (class, label, mark).
+    ids: Vec<String>,
+    mark_xy: Vec<(String, String)>,
+}
+
+const HOLE: char = '\u{1}';
+
+impl SvgTemplate {
+    pub fn new(r: &Roadmap, l: &Layout<'_>, theme: Theme) -> SvgTemplate {
+        let opts = SvgOptions {
+            theme,
+            progress: ProgressMap::new(),
+            no_style: true,
+        };
+        let mut out = String::new();
+        let mut ids = Vec::new();
+        let mut mark_xy = Vec::new();
+        render_into(&mut out, r, l, &opts, Some((&mut ids, &mut mark_xy)));
+        let pieces = out.split(HOLE).map(str::to_owned).collect();
+        SvgTemplate {
+            pieces,
+            ids,
+            mark_xy,
+        }
+    }
+
+    /// The learnable topics' ids, in document order.
+    pub fn topic_ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// The SVG with each topic's status from `status_of`.
+    pub fn fill(&self, mut status_of: impl FnMut(&str) -> Status) -> String {
+        let mut out = String::with_capacity(
+            self.pieces.iter().map(String::len).sum::<usize>() + 64 * self.ids.len(),
+        );
+        let mut pieces = self.pieces.iter();
+        if let Some(p) = pieces.next() {
+            out.push_str(p);
+        }
+        for (id, (x, y)) in self.ids.iter().zip(&self.mark_xy) {
+            let s = status_of(id);
+            let pending = s == Status::Pending;
+            if let Some(p) = pieces.next() {
+                out.push_str(s.as_str());
+                out.push_str(p);
+            }
+            if let Some(p) = pieces.next() {
+                if !pending {
+                    out.push_str(", ");
+                    out.push_str(s.as_str());
+                }
+                out.push_str(p);
+            }
+            if let Some(p) = pieces.next() {
+                if !pending {
+                    let _ = write!(
+                        out,
+                        "<use href=\"#s-{s}\" x=\"{x}\" y=\"{y}\" width=\"16\" height=\"16\"/>"
+                    );
+                }
+                out.push_str(p);
+            }
+        }
+        for p in pieces {
+            out.push_str(p);
+        }
+        out
+    }
+}
+
+type Holes<'a> = Option<(&'a mut Vec<String>, &'a mut Vec<(String, String)>)>;
 
 /// Colours by theme: background, ink, muted ink, connector, part, area, area ink, group,
 /// group line, topic, topic line, subtopic, done, learning, skipped.
@@ -141,20 +236,34 @@ fn baseline(kind: Option<Kind>, line: usize) -> f32 {
 
 pub fn render(r: &Roadmap, l: &Layout<'_>, opts: &SvgOptions) -> String {
     let mut out = String::with_capacity(256 + l.boxes.len() * 200);
+    render_into(&mut out, r, l, opts, None);
+    out
+}
+
+fn render_into(
+    out: &mut String,
+    r: &Roadmap,
+    l: &Layout<'_>,
+    opts: &SvgOptions,
+    mut holes: Holes<'_>,
+) {
     let (w, h) = (N(l.width), N(l.height));
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\"><style>{}</style>{MARKS}<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\">",
         escape(&format!("Roadmap: {}", r.title.plain())),
-        style(opts.theme)
     );
-    edges(&mut out, &l.edges);
-    for b in &l.boxes {
-        node(&mut out, b, opts);
+    if !opts.no_style {
+        let _ = write!(out, "<style>{}</style>", style(opts.theme));
     }
-    legend(&mut out, l);
+    out.push_str(MARKS);
+    let _ = write!(out, "<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>");
+    edges(out, &l.edges);
+    for b in &l.boxes {
+        node(out, b, opts, &mut holes);
+    }
+    legend(out, l);
     out.push_str("</svg>");
-    out
 }
 
 fn edges(out: &mut String, edges: &[Edge]) {
@@ -193,7 +302,7 @@ fn edges(out: &mut String, edges: &[Edge]) {
     }
 }
 
-fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions) {
+fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'_>) {
     let Some(n) = b.node else {
         // The roadmap's title.
         let _ = write!(
@@ -214,15 +323,27 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions) {
             .unwrap_or_default()
     });
     let title = escape(&layout::label(n));
+    let hole = status.is_some() && holes.is_some();
+    let mark_x = N(layout::PAD_X - 2.0);
+    let mark_y = N(baseline(Some(kind), 0) - 12.5);
+    if let (true, Some((ids, xy))) = (hole, holes.as_mut()) {
+        ids.push(n.id.to_string());
+        xy.push((mark_x.to_string(), mark_y.to_string()));
+    }
     let class = match status {
+        Some(_) if hole => format!("n {kind} {HOLE}"),
         Some(s) => format!("n {kind} {s}"),
         None if matches!(kind, Kind::Part | Kind::Area) => format!("n {kind} c"),
         None => format!("n {kind}"),
     };
-    let state = status
-        .filter(|s| *s != Status::Pending)
-        .map(|s| format!(", {s}"))
-        .unwrap_or_default();
+    let state = if hole {
+        HOLE.to_string()
+    } else {
+        status
+            .filter(|s| *s != Status::Pending)
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default()
+    };
     let _ = write!(
         out,
         "<g class=\"{class}\" data-id=\"{}\" data-kind=\"{kind}\" role=\"button\" tabindex=\"0\" aria-label=\"{title}{state}\" transform=\"translate({},{})\"><title>{title}</title><rect width=\"{}\" height=\"{}\" rx=\"{}\"/>",
@@ -234,12 +355,12 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions) {
         if kind == Kind::Group { 10 } else { 6 }
     );
     // Not started shows no mark; the legend shows the three marks that a status sets.
-    if let Some(s) = status.filter(|s| *s != Status::Pending) {
+    if hole {
+        out.push(HOLE);
+    } else if let Some(s) = status.filter(|s| *s != Status::Pending) {
         let _ = write!(
             out,
-            "<use href=\"#s-{s}\" x=\"{}\" y=\"{}\" width=\"16\" height=\"16\"/>",
-            N(layout::PAD_X - 2.0),
-            N(baseline(Some(kind), 0) - 12.5)
+            "<use href=\"#s-{s}\" x=\"{mark_x}\" y=\"{mark_y}\" width=\"16\" height=\"16\"/>"
         );
     }
     text(out, b, Some(kind), n.emoji.as_deref());

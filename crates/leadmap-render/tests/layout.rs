@@ -199,3 +199,46 @@ fn deeply_nested_subtopics_lay_out_soundly() {
     }
     assert_sound(&md);
 }
+
+#[test]
+fn a_filled_template_is_the_svg_rendered_with_that_progress() {
+    use leadmap_core::progress::{ProgressMap, Status};
+    let md = leadmap_core::synthetic::markdown(60, 5);
+    let r = parse(md.as_bytes(), "t").roadmap;
+    let l = leadmap_render::layout(&r);
+    let t = leadmap_render::SvgTemplate::new(&r, &l, leadmap_render::Theme::Dark);
+    assert!(
+        t.topic_ids().len() > 60,
+        "every topic and subtopic has holes"
+    );
+    let mut progress = ProgressMap::new();
+    for (i, id) in t.topic_ids().iter().enumerate() {
+        progress.insert(id.clone(), Status::ALL[i % 4]);
+    }
+    let opts = leadmap_render::SvgOptions {
+        theme: leadmap_render::Theme::Dark,
+        progress: progress.clone(),
+        no_style: true,
+    };
+    let direct = leadmap_render::svg::render(&r, &l, &opts);
+    let filled = t.fill(|id| progress.get(id).copied().unwrap_or_default());
+    assert_eq!(filled, direct);
+    assert!(filled.contains("#s-done") && filled.contains(", learning\""));
+    assert!(!filled.contains('\u{1}'));
+    // With no progress every topic is pending: no marks, no state in the labels.
+    let empty = t.fill(|_| Status::Pending);
+    assert!(!empty.contains(", done\"") && !empty.contains(", learning\""));
+    assert_eq!(empty.matches("<use href").count(), 3, "only the legend's three marks");
+}
+
+#[test]
+fn the_scoped_stylesheet_prefixes_every_rule() {
+    let css = leadmap_render::svg::stylesheet(leadmap_render::Theme::Light, ".map");
+    for rule in css.split_inclusive('}') {
+        let sel = rule.split('{').next().unwrap_or_default();
+        for part in sel.split(',') {
+            assert!(part.starts_with(".map "), "{part}");
+        }
+    }
+    assert!(css.contains(".map .done rect{"));
+}

@@ -25,7 +25,9 @@ pub enum StoreError {
     #[error("{0} already exists")]
     Conflict(String),
     /// The database URL is not one this program understands.
-    #[error("unsupported database URL {0:?}: use a path to a SQLite file, sqlite://PATH or postgres://…")]
+    #[error(
+        "unsupported database URL {0:?}: use a path to a SQLite file, sqlite://PATH or postgres://…"
+    )]
     BadUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

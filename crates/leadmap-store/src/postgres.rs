@@ -79,11 +79,7 @@ fn progress(row: &PgRow) -> Result<Progress> {
     })
 }
 
-async fn upsert(
-    tx: &mut Transaction<'_, Postgres>,
-    user: UserId,
-    p: &Progress,
-) -> Result<PgRow> {
+async fn upsert(tx: &mut Transaction<'_, Postgres>, user: UserId, p: &Progress) -> Result<PgRow> {
     Ok(sqlx::query(
         "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6)

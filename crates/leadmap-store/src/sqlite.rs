@@ -104,11 +104,7 @@ fn progress(row: &SqliteRow) -> Result<Progress> {
     })
 }
 
-async fn upsert(
-    tx: &mut Transaction<'_, Sqlite>,
-    user: UserId,
-    p: &Progress,
-) -> Result<SqliteRow> {
+async fn upsert(tx: &mut Transaction<'_, Sqlite>, user: UserId, p: &Progress) -> Result<SqliteRow> {
     Ok(sqlx::query(
         "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
          VALUES (?, ?, ?, ?, ?, ?)

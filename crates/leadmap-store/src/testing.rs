@@ -72,12 +72,14 @@ pub async fn postgres_database() -> (String, String) {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0)
     );
-    let mut c = sqlx::PgConnection::connect(&server).await.unwrap_or_else(|e| {
-        panic!(
-            "the PostgreSQL tests need a server at {server} (set LEADMAP_TEST_POSTGRES_URL; \
+    let mut c = sqlx::PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "the PostgreSQL tests need a server at {server} (set LEADMAP_TEST_POSTGRES_URL; \
              .ci/run starts one): {e}"
-        )
-    });
+            )
+        });
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut c)
         .await
@@ -92,7 +94,9 @@ pub async fn postgres_database() -> (String, String) {
 /// A store on a new PostgreSQL database.
 pub async fn postgres() -> TestDb {
     let (url, name) = postgres_database().await;
-    let store = crate::open(&url).await.expect("open the new PostgreSQL database");
+    let store = crate::open(&url)
+        .await
+        .expect("open the new PostgreSQL database");
     TestDb {
         store,
         url,

@@ -51,7 +51,10 @@ conformance!(
 
 async fn users_are_created_counted_and_found_without_regard_to_case(s: &dyn Store) {
     assert_eq!(s.user_count().await.unwrap(), 0);
-    let ana = s.create_user(&name("Ana"), "hash-a", true, T0).await.unwrap();
+    let ana = s
+        .create_user(&name("Ana"), "hash-a", true, T0)
+        .await
+        .unwrap();
     assert_eq!(ana.name, "Ana");
     assert!(ana.is_admin);
     assert_eq!(s.user_count().await.unwrap(), 1);
@@ -122,7 +125,10 @@ async fn a_user_cannot_touch_another_users_sessions_or_tokens(s: &dyn Store) {
         .create_session(ana.id, b"ana-session", "c", "", T0)
         .await
         .unwrap();
-    let tok = s.create_token(ana.id, "laptop", b"ana-token", T0).await.unwrap();
+    let tok = s
+        .create_token(ana.id, "laptop", b"ana-token", T0)
+        .await
+        .unwrap();
     assert!(!s.delete_session(bob.id, sess.id).await.unwrap());
     assert!(!s.delete_token(bob.id, tok.id).await.unwrap());
     assert_eq!(s.delete_sessions(bob.id, None).await.unwrap(), 0);
@@ -134,10 +140,16 @@ async fn a_user_cannot_touch_another_users_sessions_or_tokens(s: &dyn Store) {
 
 async fn tokens_find_their_user_until_revoked(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
-    let tok = s.create_token(ana.id, "laptop", b"secret", T0).await.unwrap();
+    let tok = s
+        .create_token(ana.id, "laptop", b"secret", T0)
+        .await
+        .unwrap();
     assert_eq!(tok.name, "laptop");
     assert_eq!(tok.last_used, None);
-    assert_eq!(s.token_user(b"secret", T0 + 5).await.unwrap(), Some(ana.clone()));
+    assert_eq!(
+        s.token_user(b"secret", T0 + 5).await.unwrap(),
+        Some(ana.clone())
+    );
     assert_eq!(s.tokens(ana.id).await.unwrap()[0].last_used, Some(T0 + 5));
     assert!(s.token_user(b"other", T0).await.unwrap().is_none());
     assert!(s.delete_token(ana.id, tok.id).await.unwrap());
@@ -162,7 +174,10 @@ async fn progress_is_kept_per_user_roadmap_and_topic(s: &dyn Store) {
         .unwrap();
     let ana_el = s.progress(ana.id, "el").await.unwrap();
     assert_eq!(ana_el, vec![rec]);
-    assert_eq!(s.progress(bob.id, "el").await.unwrap()[0].status, Status::Skipped);
+    assert_eq!(
+        s.progress(bob.id, "el").await.unwrap()[0].status,
+        Status::Skipped
+    );
     assert!(s.progress(bob.id, "em").await.unwrap().is_empty());
     let all = s.all_progress(ana.id).await.unwrap();
     assert_eq!(
@@ -174,9 +189,16 @@ async fn progress_is_kept_per_user_roadmap_and_topic(s: &dyn Store) {
 async fn progress_upserts_and_keeps_the_latest(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     for (i, st) in Status::ALL.into_iter().enumerate() {
-        s.set_progress(ana.id, "el", "okrs", st, &format!("note {i}"), T0 + i as i64)
-            .await
-            .unwrap();
+        s.set_progress(
+            ana.id,
+            "el",
+            "okrs",
+            st,
+            &format!("note {i}"),
+            T0 + i as i64,
+        )
+        .await
+        .unwrap();
     }
     let p = s.progress(ana.id, "el").await.unwrap();
     assert_eq!(p.len(), 1);
@@ -286,7 +308,10 @@ async fn login_failures_are_counted_in_a_window(s: &dyn Store) {
     }
     s.record_login_failure("ip:10.0.0.1", T0).await.unwrap();
     assert_eq!(s.login_failures_since("user:ana", T0).await.unwrap(), 3);
-    assert_eq!(s.login_failures_since("user:ana", T0 + 1000).await.unwrap(), 2);
+    assert_eq!(
+        s.login_failures_since("user:ana", T0 + 1000).await.unwrap(),
+        2
+    );
     assert_eq!(s.login_failures_since("ip:10.0.0.1", T0).await.unwrap(), 1);
     s.clear_login_failures("user:ana").await.unwrap();
     assert_eq!(s.login_failures_since("user:ana", 0).await.unwrap(), 0);
