@@ -1,0 +1,180 @@
+//! The roadmaps the app serves, prepared once at start: parsed, laid out, the SVG rendered as
+//! a template with a hole per topic status, the JSON of `show --json`, each area's topics.
+
+use std::collections::{HashMap, HashSet};
+
+use leadmap_core::progress::Status;
+use leadmap_core::{Kind, Node, Roadmap};
+use leadmap_render::{SvgTemplate, Theme};
+use leadmap_store::Progress;
+
+#[derive(Debug)]
+pub struct Catalog {
+    pub roadmaps: Vec<Entry>,
+}
+
+#[derive(Debug)]
+pub struct Entry {
+    pub id: String,
+    pub roadmap: Roadmap,
+    pub svg: SvgTemplate,
+    /// `show --json`, serialised once.
+    pub json: String,
+    /// Every learnable topic (topics and subtopics), in roadmap order.
+    pub topics: Vec<String>,
+    topic_set: HashSet<String>,
+    pub areas: Vec<Area>,
+    /// Topic id → the index of its area in `areas`.
+    area_of: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub struct Area {
+    pub id: String,
+    pub title: String,
+    pub topics: Vec<String>,
+}
+
+/// Counts of a person's progress over some topics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub done: usize,
+    pub learning: usize,
+    pub skipped: usize,
+    pub pending: usize,
+    /// (done + skipped) / topics, rounded down, 0–100.
+    pub percent: u32,
+}
+
+impl Summary {
+    pub fn of<'a>(topics: impl Iterator<Item = &'a String>, status: impl Fn(&str) -> Status) -> Summary {
+        let mut s = Summary::default();
+        for t in topics {
+            match status(t) {
+                Status::Done => s.done += 1,
+                Status::Learning => s.learning += 1,
+                Status::Skipped => s.skipped += 1,
+                Status::Pending => s.pending += 1,
+            }
+        }
+        let total = s.done + s.learning + s.skipped + s.pending;
+        s.percent = if total == 0 {
+            0
+        } else {
+            ((s.done + s.skipped) * 100 / total) as u32
+        };
+        s
+    }
+
+    pub fn total(&self) -> usize {
+        self.done + self.learning + self.skipped + self.pending
+    }
+}
+
+impl Catalog {
+    /// The bundled roadmaps.
+    pub fn bundled() -> Catalog {
+        let roadmaps = leadmap_bundled::ROADMAPS
+            .iter()
+            .map(|b| Entry::new(b.parse().roadmap))
+            .collect();
+        Catalog { roadmaps }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.roadmaps.iter().find(|e| e.id == id)
+    }
+}
+
+impl Entry {
+    pub fn new(roadmap: Roadmap) -> Entry {
+        let layout = leadmap_render::layout(&roadmap);
+        let svg = SvgTemplate::new(&roadmap, &layout, Theme::Light);
+        let json = leadmap_core::json::to_json(&roadmap).to_string();
+        let mut topics = Vec::new();
+        let mut areas = Vec::new();
+        let mut area_of = HashMap::new();
+        let mut stack: Vec<&Node> = roadmap.children.iter().rev().collect();
+        let mut current: Option<usize> = None;
+        while let Some(n) = stack.pop() {
+            match n.kind {
+                Kind::Area => {
+                    areas.push(Area {
+                        id: n.id.to_string(),
+                        title: n.title.plain(),
+                        topics: Vec::new(),
+                    });
+                    current = Some(areas.len() - 1);
+                }
+                Kind::Part => current = None,
+                _ => {}
+            }
+            if n.kind.is_learnable() {
+                topics.push(n.id.to_string());
+                if let Some(a) = current {
+                    areas[a].topics.push(n.id.to_string());
+                    area_of.insert(n.id.to_string(), a);
+                }
+            }
+            stack.extend(n.children.iter().rev());
+        }
+        // Topics outside every area (an introduction part's) form an area of their own.
+        let loose: Vec<String> = topics
+            .iter()
+            .filter(|t| !area_of.contains_key(*t))
+            .cloned()
+            .collect();
+        if !loose.is_empty() {
+            let i = areas.len();
+            for t in &loose {
+                area_of.insert(t.clone(), i);
+            }
+            areas.insert(
+                0,
+                Area {
+                    id: String::new(),
+                    title: "Introduction".into(),
+                    topics: loose,
+                },
+            );
+            for v in area_of.values_mut() {
+                *v = if *v == i { 0 } else { *v + 1 };
+            }
+        }
+        Entry {
+            id: roadmap.id.to_string(),
+            topic_set: topics.iter().cloned().collect(),
+            roadmap,
+            svg,
+            json,
+            topics,
+            areas,
+            area_of,
+        }
+    }
+
+    pub fn has_topic(&self, id: &str) -> bool {
+        self.topic_set.contains(id)
+    }
+
+    pub fn area_of(&self, topic: &str) -> Option<&Area> {
+        self.area_of.get(topic).map(|&i| &self.areas[i])
+    }
+
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    pub fn title(&self) -> String {
+        self.roadmap.title.plain()
+    }
+}
+
+/// A person's records of one roadmap, by topic id.
+pub fn by_topic(records: Vec<Progress>) -> HashMap<String, Progress> {
+    records.into_iter().map(|p| (p.topic.clone(), p)).collect()
+}
+
+pub fn status_in(map: &HashMap<String, Progress>, topic: &str) -> Status {
+    map.get(topic).map(|p| p.status).unwrap_or_default()
+}
