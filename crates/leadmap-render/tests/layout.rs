@@ -228,7 +228,11 @@ fn a_filled_template_is_the_svg_rendered_with_that_progress() {
     // With no progress every topic is pending: no marks, no state in the labels.
     let empty = t.fill(|_| Status::Pending);
     assert!(!empty.contains(", done\"") && !empty.contains(", learning\""));
-    assert_eq!(empty.matches("<use href").count(), 3, "only the legend's three marks");
+    assert_eq!(
+        empty.matches("<use href").count(),
+        3,
+        "only the legend's three marks"
+    );
 }
 
 #[test]

@@ -150,7 +150,9 @@ async fn put_progress(
             .unwrap_or_default(),
     };
     if note.chars().count() > NOTE_MAX {
-        return Err(AppError::Unprocessable(format!("a note has at most {NOTE_MAX} characters")).into());
+        return Err(
+            AppError::Unprocessable(format!("a note has at most {NOTE_MAX} characters")).into(),
+        );
     }
     let rec = store
         .set_progress(me.id, &e.id, &topic, status, &note, now_ms())

@@ -42,7 +42,11 @@ fn short_hash(b: &[u8]) -> String {
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
     let (bytes, etag, mime): (Vec<u8>, String, &str) = if path == "map.css" {
         let css = map_css();
-        (css.as_bytes().to_vec(), short_hash(css.as_bytes()), "text/css")
+        (
+            css.as_bytes().to_vec(),
+            short_hash(css.as_bytes()),
+            "text/css",
+        )
     } else {
         let Some(f) = Assets::get(&path) else {
             return StatusCode::NOT_FOUND.into_response();
@@ -68,7 +72,11 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
         .and_then(|v| v.to_str().ok())
         == Some(etag.as_str())
     {
-        return (StatusCode::NOT_MODIFIED, [cache, (header::ETAG, etag.as_str())]).into_response();
+        return (
+            StatusCode::NOT_MODIFIED,
+            [cache, (header::ETAG, etag.as_str())],
+        )
+            .into_response();
     }
     (
         [

@@ -80,9 +80,7 @@ pub fn hash_password(p: &Password) -> Result<String, AppError> {
 
 /// Whether `password` matches `hash`; false for a malformed hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    argon2()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
+    argon2().verify_password(password.as_bytes(), hash).is_ok()
 }
 
 /// A random secret of `n` bytes, as hex.
@@ -131,7 +129,9 @@ impl FromRequestParts<AppState> for Viewer {
             .store()
             .session(&secret_hash(&token), now_ms())
             .await?;
-        Ok(Viewer(found.map(|(session, user)| SignedIn { user, session })))
+        Ok(Viewer(
+            found.map(|(session, user)| SignedIn { user, session }),
+        ))
     }
 }
 
@@ -205,10 +205,7 @@ pub fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        let origin_host = origin
-            .split_once("://")
-            .map(|(_, rest)| rest)
-            .unwrap_or("");
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         if origin == "null" || origin_host != host {
             return Err(AppError::Forbidden("cross-origin request refused".into()));
         }

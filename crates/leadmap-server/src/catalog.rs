@@ -47,7 +47,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of<'a>(topics: impl Iterator<Item = &'a String>, status: impl Fn(&str) -> Status) -> Summary {
+    pub fn of<'a>(
+        topics: impl Iterator<Item = &'a String>,
+        status: impl Fn(&str) -> Status,
+    ) -> Summary {
         let mut s = Summary::default();
         for t in topics {
             match status(t) {

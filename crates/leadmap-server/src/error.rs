@@ -65,7 +65,12 @@ impl IntoResponse for AppError {
             tracing::error!(error = %self, "request failed");
         }
         let page = crate::pages::error_page(status, &self.public_message());
-        (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            page,
+        )
+            .into_response()
     }
 }
 

@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use leadmap_core::progress::Status;
 use leadmap_core::Node;
+use leadmap_core::progress::Status;
 use leadmap_render::html::markdown_html;
 use leadmap_store::{Progress, ResetScope, UserName};
 use serde::Deserialize;
@@ -36,7 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account))
         .route("/account/password", post(change_password))
         .route("/account/sessions/{id}/revoke", post(revoke_session))
-        .route("/account/sessions/revoke-others", post(revoke_other_sessions))
+        .route(
+            "/account/sessions/revoke-others",
+            post(revoke_other_sessions),
+        )
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/account/export", get(export))
@@ -147,7 +150,11 @@ struct WelcomePage {
     no_account: bool,
 }
 
-async fn home(State(state): State<AppState>, Viewer(viewer): Viewer, headers: HeaderMap) -> PageResult {
+async fn home(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    headers: HeaderMap,
+) -> PageResult {
     let chrome = Chrome::new(viewer.as_ref(), &headers, "/");
     let Some(me) = viewer else {
         let no_account = state.store().user_count().await? == 0;
@@ -170,7 +177,10 @@ async fn home(State(state): State<AppState>, Viewer(viewer): Viewer, headers: He
             RoadmapCard {
                 id: e.id.clone(),
                 title: e.title(),
-                description: format!("{} areas", e.areas.iter().filter(|a| !a.id.is_empty()).count()),
+                description: format!(
+                    "{} areas",
+                    e.areas.iter().filter(|a| !a.id.is_empty()).count()
+                ),
                 topics: e.topics.len(),
                 summary: Summary::of(e.topics.iter(), |t| status_in(m, t)),
             }
@@ -564,7 +574,14 @@ fn when(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn panel(state: &AppState, e: &Entry, n: &Node, rec: Option<&Progress>, csrf: &str, back: &str) -> Panel {
+fn panel(
+    state: &AppState,
+    e: &Entry,
+    n: &Node,
+    rec: Option<&Progress>,
+    csrf: &str,
+    back: &str,
+) -> Panel {
     let c = &n.content;
     let catalog = state.catalog();
     let related = c
@@ -594,7 +611,10 @@ fn panel(state: &AppState, e: &Entry, n: &Node, rec: Option<&Progress>, csrf: &s
         status: rec.map(|p| p.status).unwrap_or_default().as_str(),
         note: rec.map(|p| p.note.clone()).unwrap_or_default(),
         updated: rec.map(|p| when(p.updated_at)).unwrap_or_default(),
-        area: e.area_of(n.id.as_str()).map(|a| a.title.clone()).unwrap_or_default(),
+        area: e
+            .area_of(n.id.as_str())
+            .map(|a| a.title.clone())
+            .unwrap_or_default(),
         summary: markdown_html(&c.summary),
         established: markdown_html(&c.established),
         steps: c.steps.iter().map(|s| inline(s)).collect(),
@@ -704,7 +724,14 @@ async fn roadmap_page(
         .filter(|n| n.kind.is_learnable())
         .map(|n| {
             let back = format!("{back}?topic={}#panel", n.id);
-            panel(&state, e, n, records.get(n.id.as_str()), &me.session.csrf, &back)
+            panel(
+                &state,
+                e,
+                n,
+                records.get(n.id.as_str()),
+                &me.session.csrf,
+                &back,
+            )
         });
     html(&RoadmapPage {
         chrome: Chrome::new(Some(&me), &headers, &back),
@@ -755,7 +782,14 @@ async fn topic_page(
         .ok_or(AppError::NotFound)?;
     let records = by_topic(state.store().progress(me.user.id, &e.id).await?);
     let back = format!("/r/{}?topic={}#panel", e.id, n.id);
-    let p = panel(&state, e, n, records.get(n.id.as_str()), &me.session.csrf, &back);
+    let p = panel(
+        &state,
+        e,
+        n,
+        records.get(n.id.as_str()),
+        &me.session.csrf,
+        &back,
+    );
     if q.fragment.is_some() {
         return html(&PanelFragment { p });
     }
@@ -826,9 +860,9 @@ async fn mark(
     if wants_json {
         let records = by_topic(store.progress(me.user.id, &e.id).await?);
         let st = |t: &str| status_in(&records, t);
-        let area = e.area_of(&topic).map(|a| {
-            serde_json::json!({"id": a.id, "summary": Summary::of(a.topics.iter(), st)})
-        });
+        let area = e
+            .area_of(&topic)
+            .map(|a| serde_json::json!({"id": a.id, "summary": Summary::of(a.topics.iter(), st)}));
         return Ok(Json(serde_json::json!({
             "topic": rec.topic,
             "status": rec.status,
@@ -925,7 +959,10 @@ async fn template_download(Path(file): Path<String>) -> PageResult {
     let disposition = format!("attachment; filename=\"{id}.md\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8".to_owned(),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
@@ -1037,7 +1074,15 @@ async fn account(
         "token" => "The token is revoked.",
         _ => "",
     };
-    account_page(&state, &me, &headers, String::new(), message.into(), String::new()).await
+    account_page(
+        &state,
+        &me,
+        &headers,
+        String::new(),
+        message.into(),
+        String::new(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -1061,8 +1106,15 @@ async fn change_password(
         .await?
         .ok_or(AppError::NotFound)?;
     if !verify(f.current, creds.password_hash).await? {
-        return account_page(&state, &me, &headers, String::new(), String::new(),
-            "The current password is not right.".into()).await;
+        return account_page(
+            &state,
+            &me,
+            &headers,
+            String::new(),
+            String::new(),
+            "The current password is not right.".into(),
+        )
+        .await;
     }
     let new = match Password::parse(&f.new, &[&me.user.name]) {
         Ok(p) => p,
@@ -1071,7 +1123,9 @@ async fn change_password(
         }
     };
     store.set_password(me.user.id, &hash(new).await?).await?;
-    store.delete_sessions(me.user.id, Some(me.session.id)).await?;
+    store
+        .delete_sessions(me.user.id, Some(me.session.id))
+        .await?;
     Ok(Redirect::to("/account?done=password").into_response())
 }
 
@@ -1123,8 +1177,15 @@ async fn create_token(
     auth::check_csrf(&headers, &me, &f.csrf)?;
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return account_page(&state, &me, &headers, String::new(), String::new(),
-            "Give the token a name of 1 to 100 characters (where you will use it, say).".into()).await;
+        return account_page(
+            &state,
+            &me,
+            &headers,
+            String::new(),
+            String::new(),
+            "Give the token a name of 1 to 100 characters (where you will use it, say).".into(),
+        )
+        .await;
     }
     let token = auth::new_access_token();
     state
@@ -1212,8 +1273,15 @@ async fn delete_account(
         .await?
         .ok_or(AppError::NotFound)?;
     if !verify(f.password, creds.password_hash).await? {
-        return account_page(&state, &me, &headers, String::new(), String::new(),
-            "The password is not right; the account is kept.".into()).await;
+        return account_page(
+            &state,
+            &me,
+            &headers,
+            String::new(),
+            String::new(),
+            "The password is not right; the account is kept.".into(),
+        )
+        .await;
     }
     store.delete_user(me.user.id).await?;
     let mut res = Redirect::to("/").into_response();

@@ -17,7 +17,7 @@ use owo_colors::OwoColorize;
 #[command(
     name = "leadmap",
     version,
-    about = "Engineering-leadership roadmaps as code: check, import, show.",
+    about = "Engineering-leadership roadmaps as code: check, import, show, render; a web app to track progress.",
     long_about = None
 )]
 pub struct Cli {
@@ -104,6 +104,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "markdown")]
         format: SynthFormat,
     },
+    /// Run the web app (SQLite in the data directory unless --database-url says otherwise).
+    Serve(crate::app::ServeArgs),
+    /// Manage accounts: `user add NAME`, `user list`.
+    #[command(subcommand)]
+    User(crate::app::UserCmd),
+    /// Personal access tokens for the JSON API: `token create NAME`.
+    #[command(subcommand)]
+    Token(crate::app::TokenCmd),
+    /// Mark a topic: leadmap mark ROADMAP TOPIC done|learning|skipped|pending.
+    Mark(crate::app::MarkArgs),
+    /// A person's progress on a roadmap: per area, with bars.
+    Progress(crate::app::ProgressArgs),
+    /// Write a person's progress on a roadmap as JSON (what `render --progress` reads) or CSV.
+    ExportProgress(crate::app::ExportArgs),
+    /// Read progress from a JSON or CSV export into the database.
+    ImportProgress(crate::app::ImportArgs),
     /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
     Import {
         /// The file to import (`-` reads standard input).
@@ -191,6 +207,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             from,
             id,
         } => import_file(&file, output.as_deref(), from, id.as_deref()),
+        Command::Serve(a) => crate::app::serve(a),
+        Command::User(c) => crate::app::user(c),
+        Command::Token(c) => crate::app::token(c),
+        Command::Mark(a) => crate::app::mark(a),
+        Command::Progress(a) => crate::app::progress(a),
+        Command::ExportProgress(a) => crate::app::export(a),
+        Command::ImportProgress(a) => crate::app::import(a),
     }
 }
 

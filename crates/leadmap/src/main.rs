@@ -1,5 +1,6 @@
 //! `leadmap`: the command line. Thin: it reads files, calls the core, prints.
 
+mod app;
 mod cli;
 
 use std::process::ExitCode;

@@ -1,0 +1,808 @@
+//! The web app in a real browser: Debian's headless Chromium, driven through `chromedriver`
+//! with fantoccini, against the app served in-process on a fresh SQLite database.
+//!
+//! Each test starts its own app, its own `chromedriver` and a browser with a fresh profile,
+//! and asserts what a person sees: classes on the diagram's nodes, the panel's text, the
+//! progress bar, the URL. Waits are polling loops with a deadline, never fixed sleeps.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's `chromium` and
+//! `chromium-driver` packages); without them the tests fail and say so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ROADMAP: &str = "engineering-leadership";
+const NAME: &str = "ada";
+const PASSWORD: &str = "correct horse battery staple 42";
+
+/// How long a wait polls before the test fails: generous, for a loaded two-core machine.
+const PATIENCE: Duration = Duration::from_secs(45);
+
+/// One browser at a time: the machine is small, and parallel browsers only slow each other.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+// ---------------------------------------------------------------------------------------------
+// The harness: the app, chromedriver, the browser
+
+/// Where the app under test is.
+#[derive(Debug, Clone)]
+struct Site {
+    /// `http://127.0.0.1:PORT`
+    base: String,
+    /// The first-run link, `/setup?token=…`.
+    setup: String,
+}
+
+impl Site {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// A running `chromedriver` (in a process group of its own) and the browser profile it uses;
+/// dropping it kills the group and removes the profile.
+struct ChromeDriver {
+    child: Child,
+    port: u16,
+    profile: PathBuf,
+}
+
+impl ChromeDriver {
+    async fn start() -> ChromeDriver {
+        for (path, package) in [(CHROMEDRIVER, "chromium-driver"), (CHROMIUM, "chromium")] {
+            assert!(
+                Path::new(path).exists(),
+                "the browser tests need {path}, which is missing: install Debian's chromium and \
+                 chromium-driver packages (`apt-get install chromium chromium-driver`; this one \
+                 comes from {package})"
+            );
+        }
+        static N: AtomicU32 = AtomicU32::new(0);
+        let profile = std::env::temp_dir().join(format!(
+            "leadmap-browser-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).expect("create a browser profile directory");
+        let port = free_port();
+        let child = {
+            use std::os::unix::process::CommandExt;
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("start {CHROMEDRIVER}: {e}"))
+        };
+        let mut driver = ChromeDriver {
+            child,
+            port,
+            profile,
+        };
+        let status = format!("http://127.0.0.1:{port}/status");
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(r) = reqwest::get(&status).await
+                && r.status().is_success()
+            {
+                break;
+            }
+            if let Ok(Some(exit)) = driver.child.try_wait() {
+                panic!("{CHROMEDRIVER} --port={port} exited at start: {exit}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{CHROMEDRIVER} did not answer on port {port} within {PATIENCE:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        driver
+    }
+
+    async fn connect(&self) -> Client {
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", self.profile.display()),
+                ],
+            },
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!("a JSON object")
+        };
+        ClientBuilder::rustls()
+            .expect("a TLS set-up for the WebDriver client")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .unwrap_or_else(|e| panic!("start {CHROMIUM} through {CHROMEDRIVER}: {e}"))
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and any browser it left behind.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port for chromedriver")
+}
+
+/// Runs `test` against a new app on a new SQLite database, in a new browser; closes the
+/// browser and stops the app whether the test passes or panics.
+async fn with_browser<F, Fut>(test: F)
+where
+    F: FnOnce(Client, Site) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
+    let _one_at_a_time = SERIAL.lock().await;
+    // `db` owns the temporary directory: keep it to the end, and serve a second store opened
+    // on the same file.
+    let db = leadmap_store::testing::sqlite().await;
+    let store = leadmap_store::open(&db.url)
+        .await
+        .expect("open the test database");
+    let state = leadmap_server::AppState::new(store, leadmap_server::Config::default())
+        .await
+        .expect("the app's state");
+    let setup = state
+        .setup_path()
+        .expect("a fresh database has a first-run link");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(leadmap_server::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+
+    let driver = ChromeDriver::start().await;
+    let client = driver.connect().await;
+    let site = Site {
+        base: format!("http://{addr}"),
+        setup,
+    };
+    // A task of its own, so that a failing assertion still lets the browser close below (a
+    // local one: the polling closures' futures need not be `Send`).
+    let local = tokio::task::LocalSet::new();
+    let task = local.spawn_local(test(client.clone(), site));
+    let outcome = local.run_until(task).await;
+
+    let _ = client.close().await;
+    drop(driver);
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
+    drop(db);
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("the test did not finish: {e}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: waiting, reading the page, typing
+
+/// Polls `probe` until it gives a value; fails with the last thing it saw after [`PATIENCE`].
+async fn eventually<T>(what: &str, mut probe: impl AsyncFnMut() -> Result<T, String>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match probe().await {
+            Ok(v) => return v,
+            Err(last) if Instant::now() >= deadline => {
+                panic!("gave up after {PATIENCE:?} waiting for {what}; last seen: {last}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+async fn wait_for(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {css:?}: {e}"))
+}
+
+async fn url_path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_owned()
+}
+
+async fn js(c: &Client, script: &str, args: Vec<Value>) -> Value {
+    c.execute(script, args)
+        .await
+        .unwrap_or_else(|e| panic!("run {script:?}: {e}"))
+}
+
+fn node_css(id: &str) -> String {
+    format!("#view .n[data-id=\"{id}\"]")
+}
+
+/// A diagram node's `class` attribute.
+async fn node_class(c: &Client, id: &str) -> String {
+    match c.find(Locator::Css(&node_css(id))).await {
+        Ok(g) => g.attr("class").await.unwrap().unwrap_or_default(),
+        Err(e) => format!("(no node: {e})"),
+    }
+}
+
+async fn has_class(c: &Client, css: &str, class: &str) -> Result<(), String> {
+    let cls = match c.find(Locator::Css(css)).await {
+        Ok(el) => el.attr("class").await.unwrap().unwrap_or_default(),
+        Err(e) => return Err(format!("no {css}: {e}")),
+    };
+    if cls.split_whitespace().any(|c| c == class) {
+        Ok(())
+    } else {
+        Err(format!("{css} has class {cls:?}"))
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(el) => el.text().await.unwrap_or_default(),
+        Err(e) => format!("(no {css}: {e})"),
+    }
+}
+
+/// Waits until the roadmap page's script has run (it marks the root element when ready).
+async fn roadmap_ready(c: &Client) {
+    wait_for(c, "html[data-ready-ms] #view svg .n[data-kind=\"topic\"]").await;
+}
+
+/// The first topic on the diagram: its id and its title.
+async fn first_topic(c: &Client) -> (String, String) {
+    let v = js(
+        c,
+        "var g = document.querySelector('#view .n[data-kind=\"topic\"]');\
+         return [g.dataset.id, g.querySelector('title').textContent];",
+        vec![],
+    )
+    .await;
+    let id = v[0].as_str().expect("a topic id").to_owned();
+    let title = v[1].as_str().expect("a topic title").trim().to_owned();
+    assert!(!id.is_empty() && !title.is_empty(), "the first topic: {v}");
+    (id, title)
+}
+
+/// The overall progress bar's value.
+async fn overall_progress(c: &Client) -> f64 {
+    js(
+        c,
+        "return document.querySelector('#overall progress').value;",
+        vec![],
+    )
+    .await
+    .as_f64()
+    .expect("a number")
+}
+
+/// Gives a diagram node the keyboard focus, as Tab would.
+async fn focus_node(c: &Client, id: &str) {
+    let focused = js(
+        c,
+        "var g = document.querySelector('#view .n[data-id=\"' + arguments[0] + '\"]');\
+         g.focus(); return document.activeElement === g;",
+        vec![json!(id)],
+    )
+    .await;
+    assert_eq!(focused, json!(true), "the node {id} takes the focus");
+}
+
+/// Presses and releases one key, sent to whatever has the focus.
+async fn press(c: &Client, key: char) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(keys).await.unwrap();
+    c.release_actions().await.unwrap();
+}
+
+/// Creates the owner account through the first-run link; ends on the home page.
+async fn create_owner(c: &Client, site: &Site) {
+    c.goto(&site.url(&site.setup)).await.unwrap();
+    wait_for(c, "#name").await.send_keys(NAME).await.unwrap();
+    wait_for(c, "#password")
+        .await
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the home page after creating the account", async || {
+        let path = url_path(c).await;
+        if path != "/" {
+            let error = text_of(c, "#setup-error").await;
+            return Err(format!("at {path}: {error}"));
+        }
+        Ok(())
+    })
+    .await;
+    wait_for(c, ".cards a[href=\"/r/engineering-leadership\"]").await;
+}
+
+async fn save_screenshot(c: &Client, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    let png = c.screenshot().await.expect("a screenshot");
+    let path = dir.join(name);
+    std::fs::write(&path, png).expect("write the screenshot");
+    path
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+
+/// First run to a kept mark and a kept note, with the mouse.
+#[tokio::test]
+async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+
+        // The home page lists both roadmaps.
+        for id in ["engineering-leadership", "engineering-manager"] {
+            let link = wait_for(&c, &format!(".cards a[href=\"/r/{id}\"]")).await;
+            let title = link.text().await.unwrap();
+            assert!(!title.trim().is_empty(), "the card for {id} has a title");
+        }
+        assert!(
+            text_of(&c, "header.site").await.contains(NAME),
+            "the header names the signed-in user"
+        );
+
+        // Open Engineering Leadership.
+        c.find(Locator::Css(".cards a[href=\"/r/engineering-leadership\"]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        roadmap_ready(&c).await;
+        assert_eq!(url_path(&c).await, format!("/r/{ROADMAP}"));
+        let (id, title) = first_topic(&c).await;
+        assert!(
+            node_class(&c, &id).await.contains("pending"),
+            "a new account starts with every topic not started"
+        );
+        assert_eq!(overall_progress(&c).await, 0.0);
+
+        // Click the topic: the panel opens on it.
+        c.find(Locator::Css(&node_css(&id)))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let panel_css = format!("#panel .panel[data-topic=\"{id}\"]");
+        wait_for(&c, &panel_css).await;
+        assert!(
+            c.find(Locator::Css("#panel"))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap(),
+            "the panel is shown"
+        );
+        assert_eq!(text_of(&c, "#panel h2").await.trim(), title);
+
+        // Done: the node turns done, the counts and the progress bar move.
+        c.find(Locator::Css("#panel button[name=status][value=done]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        eventually("the node to be marked done", async || {
+            has_class(&c, &node_css(&id), "done").await
+        })
+        .await;
+        assert!(
+            !node_class(&c, &id).await.contains("pending"),
+            "done replaces not started"
+        );
+        eventually("the panel to say it saved", async || {
+            let saved = text_of(&c, "#panel .saved").await;
+            if saved.starts_with("Saved: done") {
+                Ok(())
+            } else {
+                Err(saved)
+            }
+        })
+        .await;
+        let pressed = c
+            .find(Locator::Css("#panel button[name=status][value=done]"))
+            .await
+            .unwrap()
+            .attr("aria-pressed")
+            .await
+            .unwrap();
+        assert_eq!(pressed.as_deref(), Some("true"), "Done shows as pressed");
+        let counts = text_of(&c, "#overall .counts").await;
+        let total = 1 + counts
+            .strip_prefix("1 done · 0 learning · 0 skipped · ")
+            .and_then(|rest| rest.strip_suffix(" not started"))
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or_else(|| panic!("the counts after one topic done: {counts:?}"));
+        // The bar shows whole percents, rounded down.
+        assert_eq!(overall_progress(&c).await, f64::from(100 / total));
+        // With more than a hundred topics one is not enough to move the bar: mark the next
+        // ones done (from the keyboard, on the diagram) until it moves, as someone working
+        // through the roadmap would see it.
+        let ids: Vec<String> = js(
+            &c,
+            "return Array.from(document.querySelectorAll('#view .n[data-kind=\"topic\"]'))\
+             .map(function (g) { return g.dataset.id; });",
+            vec![],
+        )
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+        let mut marked = 1;
+        for other in ids.iter().skip(1) {
+            if overall_progress(&c).await > 0.0 {
+                break;
+            }
+            focus_node(&c, other).await;
+            press(&c, 'd').await;
+            marked += 1;
+            eventually("another topic to be marked done", async || {
+                has_class(&c, &node_css(other), "done").await?;
+                let counts = text_of(&c, "#overall .counts").await;
+                if counts.starts_with(&format!("{marked} done")) {
+                    Ok(())
+                } else {
+                    Err(counts)
+                }
+            })
+            .await;
+        }
+        let progress = overall_progress(&c).await;
+        assert!(
+            progress > 0.0,
+            "the overall bar moved after {marked} topics done"
+        );
+        assert_eq!(progress, f64::from(marked * 100 / total));
+        let pct = text_of(&c, "#overall .pct").await;
+        assert_eq!(
+            pct,
+            format!("{progress} %"),
+            "the percentage next to the bar"
+        );
+
+        // Back to the first topic, and reload: the mark is kept.
+        c.goto(&site.url(&format!("/r/{ROADMAP}?topic={id}")))
+            .await
+            .unwrap();
+        roadmap_ready(&c).await;
+        has_class(&c, &node_css(&id), "done").await.unwrap();
+        c.refresh().await.unwrap();
+        roadmap_ready(&c).await;
+        has_class(&c, &node_css(&id), "done").await.unwrap();
+        assert_eq!(overall_progress(&c).await, progress, "the bar is kept");
+        wait_for(&c, &panel_css).await;
+        let pressed = c
+            .find(Locator::Css("#panel button[name=status][value=done]"))
+            .await
+            .unwrap()
+            .attr("aria-pressed")
+            .await
+            .unwrap();
+        assert_eq!(pressed.as_deref(), Some("true"), "Done is still pressed");
+
+        // A note: write, save, reload, open the topic again.
+        let note = "Drafted the mission statement with the leads; review in two weeks.";
+        let area = wait_for(&c, "#panel textarea#note").await;
+        area.clear().await.unwrap();
+        area.send_keys(note).await.unwrap();
+        c.find(Locator::Css("#panel button.save"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        eventually("the note to be saved", async || {
+            let saved = text_of(&c, "#panel .saved").await;
+            if saved.contains("with a note") {
+                Ok(())
+            } else {
+                Err(saved)
+            }
+        })
+        .await;
+        let shot = save_screenshot(&c, "roadmap-panel.png").await;
+        eprintln!("screenshot: {}", shot.display());
+
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        assert!(
+            !c.find(Locator::Css("#panel"))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap(),
+            "no panel until a topic is opened"
+        );
+        c.find(Locator::Css(&node_css(&id)))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, &panel_css).await;
+        let kept = wait_for(&c, "#panel textarea#note")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some(note), "the note is kept");
+        has_class(&c, &node_css(&id), "done").await.unwrap();
+    })
+    .await;
+}
+
+/// The keyboard: d, l, s, p on a focused topic; "/" to search.
+#[tokio::test]
+async fn keyboard_marks_a_topic_and_searches() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        let (id, title) = first_topic(&c).await;
+
+        focus_node(&c, &id).await;
+
+        press(&c, 'l').await;
+        eventually("l to mark the topic learning", async || {
+            has_class(&c, &node_css(&id), "learning").await
+        })
+        .await;
+        let label = c
+            .find(Locator::Css(&node_css(&id)))
+            .await
+            .unwrap()
+            .attr("aria-label")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert_eq!(
+            label,
+            format!("{title}, learning"),
+            "the node's label says so"
+        );
+
+        press(&c, 'd').await;
+        eventually("d to mark the topic done", async || {
+            has_class(&c, &node_css(&id), "done").await
+        })
+        .await;
+        let class = node_class(&c, &id).await;
+        assert!(
+            !class.contains("learning"),
+            "done replaces learning: {class}"
+        );
+        let counts = text_of(&c, "#overall .counts").await;
+        assert!(counts.starts_with("1 done · 0 learning"), "{counts:?}");
+
+        c.refresh().await.unwrap();
+        roadmap_ready(&c).await;
+        has_class(&c, &node_css(&id), "done").await.unwrap();
+
+        // "/" goes to the search box; typing highlights the matches.
+        press(&c, '/').await;
+        eventually("/ to focus the search box", async || {
+            let id = js(&c, "return document.activeElement.id;", vec![]).await;
+            if id == json!("q") {
+                Ok(())
+            } else {
+                Err(format!("focus on #{id}"))
+            }
+        })
+        .await;
+        let word = title
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 4)
+            .max_by_key(|w| w.chars().count())
+            .expect("a word in the first topic's title")
+            .to_lowercase();
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&word)
+            .await
+            .unwrap();
+        let value = c
+            .find(Locator::Css("#q"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(
+            value.as_deref(),
+            Some(word.as_str()),
+            "the typing went to #q"
+        );
+        eventually("the search to count its matches", async || {
+            let count = text_of(&c, "#count").await;
+            let n: usize = count
+                .strip_suffix(" found")
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| count.clone())?;
+            let hits = c
+                .find_all(Locator::Css("#view .n.hit"))
+                .await
+                .unwrap()
+                .len();
+            if n > 0 && hits == n {
+                Ok(())
+            } else {
+                Err(format!("{count:?}, {hits} highlighted"))
+            }
+        })
+        .await;
+        has_class(&c, &node_css(&id), "hit").await.unwrap();
+    })
+    .await;
+}
+
+/// The list view, then signing out.
+#[tokio::test]
+async fn list_view_then_sign_out() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        let list = c.find(Locator::Css("#list")).await.unwrap();
+        assert!(
+            !list.is_displayed().await.unwrap(),
+            "the diagram shows first"
+        );
+
+        let toggle = c.find(Locator::Css("#toggle")).await.unwrap();
+        toggle.click().await.unwrap();
+        eventually("the list view to show", async || {
+            if list.is_displayed().await.unwrap() {
+                Ok(())
+            } else {
+                Err("#list hidden".into())
+            }
+        })
+        .await;
+        assert!(
+            !c.find(Locator::Css("#view"))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap(),
+            "the diagram is hidden behind the list"
+        );
+        assert_eq!(toggle.text().await.unwrap(), "Diagram");
+        assert_eq!(
+            toggle.attr("aria-pressed").await.unwrap().as_deref(),
+            Some("true")
+        );
+        let items = c.find_all(Locator::Css("#list li[data-id]")).await.unwrap();
+        assert!(items.len() > 10, "the list has the topics: {}", items.len());
+        let first = items[0].attr("data-id").await.unwrap().unwrap();
+        assert!(
+            !items[0].text().await.unwrap().trim().is_empty(),
+            "list items show titles"
+        );
+
+        // The list takes the keyboard too: the first item has the focus; d marks it done.
+        let focus = js(
+            &c,
+            "var li = document.activeElement.closest('li[data-id]'); return li && li.dataset.id;",
+            vec![],
+        )
+        .await;
+        assert_eq!(focus, json!(first), "the first item has the focus");
+        press(&c, 'd').await;
+        let item_css = format!("#list li[data-id=\"{first}\"]");
+        eventually("d to mark the list item done", async || {
+            has_class(&c, &item_css, "done").await
+        })
+        .await;
+        assert_eq!(text_of(&c, &format!("{item_css} .st")).await, "done");
+        has_class(&c, &node_css(&first), "done").await.unwrap();
+        let shot = save_screenshot(&c, "roadmap-list.png").await;
+        eprintln!("screenshot: {}", shot.display());
+
+        // Sign out: the sign-in page, and the roadmap is closed to the signed-out.
+        let sign_out = c
+            .find(Locator::XPath(
+                "//form[@action='/logout']//button[normalize-space()='Sign out']",
+            ))
+            .await
+            .unwrap();
+        sign_out.click().await.unwrap();
+        eventually("the sign-in page after signing out", async || {
+            let path = url_path(&c).await;
+            if path == "/login" { Ok(()) } else { Err(path) }
+        })
+        .await;
+        wait_for(&c, "form input#password").await;
+        assert!(
+            c.find_all(Locator::XPath("//button[normalize-space()='Sign out']"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "no Sign out button once signed out"
+        );
+
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        eventually(
+            "the roadmap to send a signed-out visitor to sign in",
+            async || {
+                let path = url_path(&c).await;
+                if path == "/login" { Ok(()) } else { Err(path) }
+            },
+        )
+        .await;
+        let url = c.current_url().await.unwrap();
+        assert_eq!(
+            url.query_pairs()
+                .find(|(k, _)| k == "next")
+                .map(|(_, v)| v.into_owned())
+                .as_deref(),
+            Some("/r/engineering-leadership"),
+            "signing in goes back to the roadmap: {url}"
+        );
+        assert!(
+            c.find_all(Locator::Css("#view svg"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "no diagram for the signed-out"
+        );
+    })
+    .await;
+}
