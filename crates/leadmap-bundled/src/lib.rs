@@ -48,26 +48,28 @@ impl Bundled {
     /// (a file for a topic that does not exist, a malformed block …).
     pub fn parse_with_problems(&self) -> (Parsed, Vec<ContentProblem>) {
         let mut parsed = parse(self.source.as_bytes(), self.id);
-        let mut problems = Vec::new();
-        for (roadmap, id, source) in TOPIC_FILES.iter().filter(|(r, _, _)| *r == self.id) {
-            let file = format!("roadmaps/{roadmap}/topics/{id}.md");
-            let content = leadmap_core::markdown::parse_content(source.as_bytes());
-            for d in content.diagnostics {
-                problems.push(ContentProblem {
-                    file: file.clone(),
+        let mine: Vec<&(&str, &str, &str)> = TOPIC_FILES
+            .iter()
+            .filter(|(r, _, _)| *r == self.id)
+            .collect();
+        let found = leadmap_core::markdown::merge_topic_files(
+            &mut parsed,
+            mine.iter().map(|(_, id, src)| (*id, src.as_bytes())),
+        );
+        let problems = found
+            .into_iter()
+            .map(|p| {
+                let source = mine
+                    .iter()
+                    .find(|(_, id, _)| *id == p.id)
+                    .map_or("", |(_, _, s)| *s);
+                ContentProblem {
+                    file: format!("roadmaps/{}/topics/{}.md", self.id, p.id),
                     source,
-                    diagnostic: d,
-                });
-            }
-            match parsed.roadmap.find_mut(id) {
-                Some(n) => n.content = content.content,
-                None => problems.push(ContentProblem {
-                    file,
-                    source,
-                    diagnostic: Diagnostic::error(0..0, format!("no topic `{id}` in `{roadmap}`")),
-                }),
-            }
-        }
+                    diagnostic: p.diagnostic,
+                }
+            })
+            .collect();
         (parsed, problems)
     }
 }

@@ -75,3 +75,58 @@ pub fn check(parsed: &Parsed, others: &dyn Resolver) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out
 }
+
+/// The content bar every learnable topic must meet under `leadmap check --strict`: a summary
+/// of 60–150 words, 3–6 steps, 1–3 pitfalls, at least two resources, at least one related
+/// topic. `practices` also asks for what "established" looks like (the Engineering Leadership
+/// roadmap's topics are practices an organisation establishes). Each gap is a warning at the
+/// topic's line, naming the topic file it can be written in.
+pub fn completeness(parsed: &Parsed, practices: bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let span = |i: usize| parsed.spans.nodes.get(i).cloned().unwrap_or(0..0);
+    for (i, n) in parsed.roadmap.nodes().enumerate() {
+        if !n.kind.is_learnable() {
+            continue;
+        }
+        let c = &n.content;
+        let mut gaps = Vec::new();
+        let words = c.summary.split_whitespace().count();
+        if words == 0 {
+            gaps.push("no summary".to_owned());
+        } else if !(60..=150).contains(&words) {
+            gaps.push(format!("a summary of {words} words (60–150 expected)"));
+        }
+        if practices && c.established.trim().is_empty() {
+            gaps.push("no `Established:` (what the practice looks like when in place)".into());
+        }
+        if !(3..=6).contains(&c.steps.len()) {
+            gaps.push(format!("{} steps (3–6 expected)", c.steps.len()));
+        }
+        if !(1..=3).contains(&c.pitfalls.len()) {
+            gaps.push(format!("{} pitfalls (1–3 expected)", c.pitfalls.len()));
+        }
+        if c.resources.len() < 2 {
+            gaps.push(format!(
+                "{} resource{} (at least 2 expected)",
+                c.resources.len(),
+                if c.resources.len() == 1 { "" } else { "s" }
+            ));
+        }
+        if c.related.is_empty() {
+            gaps.push("no related topics".into());
+        }
+        if !gaps.is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    span(i),
+                    format!("the {} `{}` has {}", n.kind, n.id, gaps.join(", ")),
+                )
+                .with_hint(format!(
+                    "write it under the topic, or in `topics/{}.md` beside the roadmap (docs/content-style.md)",
+                    n.id
+                )),
+            );
+        }
+    }
+    out
+}

@@ -317,7 +317,7 @@ fn take_front_matter(text: &mut String, diags: &mut Vec<Diagnostic>) -> Front {
                 diags.push(
                     Diagnostic::error(off..off, format!("malformed front matter: {msg}"))
                         .with_hint(
-                            "front matter is YAML with the keys id, title, description, version, authors, licence, source, credits",
+                            "front matter is YAML with the keys id, title, description, version, authors, licence, source, credits, practices",
                         ),
                 );
             }
@@ -1223,4 +1223,44 @@ fn derive_ids(
         let Node { id, children, .. } = node;
         derive_ids(children, Some(id), side, index, ids, spans);
     }
+}
+
+/// A topic file's problem, with the file's topic id.
+#[derive(Debug, Clone)]
+pub struct TopicFileProblem {
+    pub id: String,
+    pub diagnostic: Diagnostic,
+}
+
+/// Merges topic files (`topics/<id>.md`: id and bytes) into a parsed roadmap: each file's
+/// content replaces its topic's. A file whose id is no node of the roadmap, and every problem
+/// inside a file, is reported against that file.
+pub fn merge_topic_files<'a>(
+    parsed: &mut Parsed,
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Vec<TopicFileProblem> {
+    let mut problems = Vec::new();
+    for (id, bytes) in files {
+        let content = parse_content(bytes);
+        for d in content.diagnostics {
+            problems.push(TopicFileProblem {
+                id: id.to_owned(),
+                diagnostic: d,
+            });
+        }
+        match parsed.roadmap.find_mut(id) {
+            Some(n) => n.content = content.content,
+            None => problems.push(TopicFileProblem {
+                id: id.to_owned(),
+                diagnostic: Diagnostic::error(
+                    0..0,
+                    format!("no topic `{id}` in `{}`", parsed.roadmap.id),
+                )
+                .with_hint(
+                    "name the file after a topic id (`leadmap show ROADMAP --json` lists them)",
+                ),
+            }),
+        }
+    }
+    problems
 }

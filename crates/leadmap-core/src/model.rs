@@ -465,6 +465,10 @@ pub struct Meta {
     /// Who to thank, as one line of Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<String>,
+    /// The topics are practices an organisation establishes: each one says what
+    /// "established" looks like (`check --strict` asks for it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub practices: bool,
 }
 
 /// A whole roadmap.

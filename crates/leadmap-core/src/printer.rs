@@ -57,6 +57,9 @@ fn print_front(out: &mut String, id: &str, meta: &Meta) {
     if let Some(v) = &meta.credits {
         let _ = writeln!(out, "credits: {}", yaml_str(v));
     }
+    if meta.practices {
+        out.push_str("practices: true\n");
+    }
     out.push_str("---\n\n");
 }
 

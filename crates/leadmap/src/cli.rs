@@ -56,7 +56,8 @@ enum Command {
         /// Markdown roadmap files (or bundled roadmap ids).
         #[arg(required = true)]
         files: Vec<String>,
-        /// Treat warnings as errors.
+        /// Treat warnings as errors, and require every topic's content (summary, steps,
+        /// pitfalls, resources, related; `Established:` when the roadmap says `practices`).
         #[arg(long)]
         strict: bool,
     },
@@ -224,6 +225,33 @@ struct Source {
     fallback_id: String,
     /// Set for a bundled roadmap, whose topic files are merged in when it is parsed.
     bundled: Option<&'static leadmap_bundled::Bundled>,
+    /// For a file `X.md`: the topic files in `X/topics/<id>.md` beside it (path, id, bytes).
+    topics: Vec<(String, String, Vec<u8>)>,
+}
+
+/// The topic files of the roadmap file `path`: `<dir>/<stem>/topics/*.md`, in name order.
+fn topic_files(path: &Path) -> Result<Vec<(String, String, Vec<u8>)>> {
+    let (Some(dir), Some(stem)) = (path.parent(), path.file_stem()) else {
+        return Ok(Vec::new());
+    };
+    let topics = dir.join(stem).join("topics");
+    let Ok(entries) = std::fs::read_dir(&topics) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        let p = e?.path();
+        if p.extension().and_then(|x| x.to_str()) != Some("md") {
+            continue;
+        }
+        let Some(id) = p.file_stem().and_then(|x| x.to_str()) else {
+            continue;
+        };
+        let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        out.push((p.display().to_string(), id.to_owned(), bytes));
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn load(arg: &str) -> Result<Source> {
@@ -239,6 +267,7 @@ fn load(arg: &str) -> Result<Source> {
             bytes,
             fallback_id: stem,
             bundled: None,
+            topics: topic_files(path)?,
         });
     }
     if let Some(b) = leadmap_bundled::get(arg) {
@@ -247,6 +276,7 @@ fn load(arg: &str) -> Result<Source> {
             bytes: b.source.as_bytes().to_vec(),
             fallback_id: b.id.to_owned(),
             bundled: Some(b),
+            topics: Vec::new(),
         });
     }
     let ids: Vec<&str> = leadmap_bundled::ROADMAPS.iter().map(|b| b.id).collect();
@@ -257,16 +287,40 @@ fn load(arg: &str) -> Result<Source> {
 }
 
 fn parse_source(src: &Source) -> Parsed {
-    match src.bundled {
+    parse_source_counting(src).0
+}
+
+/// Parses a source with its topic files; prints the topic files' problems and counts their
+/// errors.
+fn parse_source_counting(src: &Source) -> (Parsed, usize) {
+    let mut errors = 0;
+    let parsed = match src.bundled {
         Some(b) => {
             let (parsed, problems) = b.parse_with_problems();
             for p in problems {
+                errors += usize::from(p.diagnostic.is_error());
                 print_diagnostics(&p.file, p.source.as_bytes(), &[p.diagnostic]);
             }
             parsed
         }
-        None => leadmap_core::parse(&src.bytes, &src.fallback_id),
-    }
+        None => {
+            let mut parsed = leadmap_core::parse(&src.bytes, &src.fallback_id);
+            let problems = leadmap_core::markdown::merge_topic_files(
+                &mut parsed,
+                src.topics
+                    .iter()
+                    .map(|(_, id, b)| (id.as_str(), b.as_slice())),
+            );
+            for p in problems {
+                errors += usize::from(p.diagnostic.is_error());
+                if let Some((file, _, bytes)) = src.topics.iter().find(|(_, id, _)| *id == p.id) {
+                    print_diagnostics(file, bytes, &[p.diagnostic]);
+                }
+            }
+            parsed
+        }
+    };
+    (parsed, errors)
 }
 
 fn list(json: bool) -> Result<ExitCode> {
@@ -540,10 +594,12 @@ fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
     }
     let mut loaded = Vec::new();
     let mut unreadable = 0;
+    let (mut errors, mut warnings) = (0, 0);
     for f in files {
         match load(f) {
             Ok(src) => {
-                let parsed = parse_source(&src);
+                let (parsed, topic_errors) = parse_source_counting(&src);
+                errors += topic_errors;
                 known
                     .0
                     .insert(parsed.roadmap.id.to_string(), ids_of(&parsed.roadmap));
@@ -555,10 +611,14 @@ fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
             }
         }
     }
-    let (mut errors, mut warnings) = (0, 0);
     for (src, parsed) in &loaded {
         let mut diags = check(parsed, &known);
         if strict {
+            diags.extend(leadmap_core::check::completeness(
+                parsed,
+                parsed.roadmap.meta.practices,
+            ));
+            diags.sort_by_key(|d| (d.range.start, d.range.end));
             for d in &mut diags {
                 d.severity = Severity::Error;
             }
