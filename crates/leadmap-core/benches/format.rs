@@ -1,5 +1,6 @@
 //! Parse, check and print a 100,000-topic roadmap (≈ 240,000 nodes).
 //! `cargo bench -p leadmap-core --bench format`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use leadmap_core::check::{NoOtherRoadmaps, check};

@@ -1,5 +1,6 @@
 //! Parses a synthetic roadmap of N topics (default 100,000) and prints the time each step
 //! takes: a quick look between benchmark runs. `cargo run --release -p leadmap-core --example parse_big`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 fn main() {
     let n = std::env::args()

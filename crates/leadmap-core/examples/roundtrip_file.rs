@@ -1,5 +1,6 @@
 //! Debug aid: parse a file, print it, parse again, and show the first difference.
 //! `cargo run -p leadmap-core --example roundtrip_file FILE`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: roundtrip_file FILE");

@@ -90,11 +90,19 @@
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
   function section(title, html) { return html ? "<h3>" + title + "</h3>" + html : ""; }
   function items(a, tag) { return a && a.length ? "<" + tag + ">" + a.map(function (s) { return "<li>" + s + "</li>"; }).join("") + "</" + tag + ">" : ""; }
+  var ICONS = { book: "📕", article: "📄", video: "🎬", talk: "🎤", podcast: "🎧", course: "🎓", tool: "🛠️", community: "👥", newsletter: "✉️", template: "📝", website: "🌐" };
+  // A template embedded in the page, offered as a Markdown file to save.
+  function templateLink(t) {
+    var text = (data.templates || {})[t];
+    if (!text) return esc(t);
+    var url = URL.createObjectURL(new Blob([text], { type: "text/markdown" }));
+    return '<a href="' + url + '" download="' + esc(t) + '.md">' + esc(t) + ".md</a>";
+  }
   function open(id) {
     var n = data.nodes[id]; if (!n) return;
     var res = (n.resources || []).map(function (r) {
       var t = r.url ? '<a href="' + esc(r.url) + '" rel="noopener">' + esc(r.title) + "</a>" : esc(r.title);
-      return '<span class="kind">' + esc(r.kind) + "</span> " + t + (r.author ? " — " + esc(r.author) : "") + (r.year ? ", " + r.year : "");
+      return '<span class="icon" role="img" title="' + esc(r.kind) + '" aria-label="' + esc(r.kind) + '">' + (ICONS[r.kind] || "•") + "</span> " + t + (r.author ? " — " + esc(r.author) : "") + (r.year ? ", " + r.year : "");
     });
     var rel = (n.related || []).map(function (rid) {
       var o = data.nodes[rid];
@@ -103,7 +111,7 @@
     panel.innerHTML = '<button class="close" aria-label="Close">✕</button><div class="kind">' + esc(n.kind) + "</div><h2 tabindex=\"-1\">" + esc(n.title) + "</h2>" +
       (n.summary || "") + section("Established", n.established) + section("How to start", items(n.steps, "ol")) +
       section("Pitfalls", items(n.pitfalls, "ul")) + section("Resources", items(res, "ul")) +
-      section("Related", items(rel, "ul")) + section("Templates", items((n.templates || []).map(esc), "ul")) +
+      section("Related", items(rel, "ul")) + section("Templates", items((n.templates || []).map(templateLink), "ul")) +
       (n.summary || n.steps ? "" : "<p class=\"kind\">No notes for this one yet.</p>");
     panel.hidden = false;
     panel.querySelector("h2").focus();

@@ -119,12 +119,21 @@ fn list(out: &mut String, nodes: &[Node]) {
     }
 }
 
-pub fn page(r: &Roadmap, svg: &str) -> String {
+/// The page. `template` gives a template's Markdown by id; the templates the topics name are
+/// embedded, so the panel offers them as downloads without a network.
+pub fn page(r: &Roadmap, svg: &str, template: &dyn Fn(&str) -> Option<&str>) -> String {
     let mut nodes = Map::new();
+    let mut templates = Map::new();
     for n in r.nodes() {
         nodes.insert(n.id.to_string(), node_data(n));
+        for t in &n.content.templates {
+            if let Some(text) = template(t.as_str()) {
+                templates.insert(t.to_string(), json!(text));
+            }
+        }
     }
-    let data = json!({"id": r.id, "title": r.title.plain(), "nodes": nodes});
+    let data =
+        json!({"id": r.id, "title": r.title.plain(), "nodes": nodes, "templates": templates});
     let data = data.to_string().replace("</", "<\\/");
     let title = escape(&r.title.plain());
     let topics = r.nodes().filter(|n| n.kind.is_learnable()).count();

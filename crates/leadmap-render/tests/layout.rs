@@ -1,5 +1,6 @@
 //! What a reader of the diagram relies on: no two boxes overlap, no text is clipped, no
 //! connector runs through a box, and the same roadmap always gives the same bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use leadmap_core::{Kind, parse};
 use leadmap_render::layout::{self, Edge, Placed, layout};

@@ -116,14 +116,14 @@
     pr.setAttribute("aria-label", label + ": " + s.percent + " % complete");
     el.querySelector(".pct").textContent = s.percent + " %";
     var c = el.querySelector(".counts"), total = s.done + s.learning + s.skipped + s.pending;
-    c.textContent = c.textContent.indexOf("not started") >= 0
-      ? s.done + " done · " + s.learning + " learning · " + s.skipped + " skipped · " + s.pending + " not started"
-      : s.done + " done · " + s.learning + " learning · " + s.skipped + " skipped · " + total + " topics";
+    c.textContent = s.done + " done · " + s.learning + " learning · " + s.skipped + " skipped" +
+      (el.id === "overall" ? "" : " · " + total + " topics");
   }
 
   var saved = null;
   function announce(text) {
-    var el = panel.querySelector(".saved") || document.getElementById("count");
+    var el = panel.hidden ? null : panel.querySelector(".saved");
+    document.getElementById("announce").textContent = text;
     if (el) el.textContent = text;
   }
 

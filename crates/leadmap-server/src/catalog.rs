@@ -42,7 +42,7 @@ pub struct Summary {
     pub learning: usize,
     pub skipped: usize,
     pub pending: usize,
-    /// (done + skipped) / topics, rounded down, 0–100.
+    /// (done + skipped) / topics, rounded down (but 1 once anything is finished), 0–100.
     pub percent: u32,
 }
 
@@ -61,11 +61,11 @@ impl Summary {
             }
         }
         let total = s.done + s.learning + s.skipped + s.pending;
-        s.percent = if total == 0 {
-            0
-        } else {
-            ((s.done + s.skipped) * 100 / total) as u32
-        };
+        let finished = s.done + s.skipped;
+        // Rounded down, except that any finished topic shows at least 1 %: marking the first
+        // topic of a long roadmap moves the bar.
+        s.percent =
+            ((finished * 100).checked_div(total).unwrap_or(0) as u32).max(u32::from(finished > 0));
         s
     }
 

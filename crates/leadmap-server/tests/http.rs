@@ -599,11 +599,10 @@ async fn one_user_never_reaches_another_users_data(db: Arc<TestDb>) {
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    assert_eq!(
+    assert!(
         page(&ana, format!("{}/account", app.base))
             .await
-            .contains("ana"),
-        true
+            .contains("ana")
     );
     let r = ana_api
         .get(format!("{}/api/v1/me/progress/{EL}", app.base))

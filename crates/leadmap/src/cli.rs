@@ -714,7 +714,9 @@ fn render(
         RenderFormat::Svg => svg.into_bytes(),
         RenderFormat::Png => leadmap_render::png(&svg, &fonts(), scale, width)?,
         RenderFormat::Pdf => leadmap_render::pdf(&svg, &fonts(), page)?,
-        RenderFormat::Html => leadmap_render::html::page(r, &svg).into_bytes(),
+        RenderFormat::Html => {
+            leadmap_render::html::page(r, &svg, &|id| leadmap_bundled::template(id)).into_bytes()
+        }
     };
     std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     anstream::eprintln!(

@@ -220,7 +220,7 @@ fn build(
 ) -> Node {
     let Sk(kind, title, emoji, content, children) = s;
     // Half the ids are derived from titles, half explicit-looking.
-    let id = if seed % 2 == 0 {
+    let id = if seed.is_multiple_of(2) {
         ids.derive(title.as_markdown(), kind, parent)
     } else {
         let explicit = NodeId::new(&format!("n{}", all.len() * 7 + 3)).unwrap();

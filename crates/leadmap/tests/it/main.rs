@@ -1,6 +1,10 @@
 //! The `leadmap` binary as a user runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
+
+mod app;
+mod content;
 
 fn leadmap() -> Command {
     let mut c = Command::cargo_bin("leadmap").expect("the binary");
@@ -267,6 +271,11 @@ fn render_to_every_format_with_a_persons_progress() {
     assert!(page.contains("<input id=\"q\" type=\"search\""));
     assert!(page.contains("<section id=\"list\" hidden"));
     assert!(page.contains("data-open=\"one-on-one-meetings\""));
+    // The templates the topics name travel inside the page, to download offline.
+    assert!(
+        page.contains("\"one-on-one-agenda\":\"---"),
+        "templates embedded"
+    );
     // Self-contained: no external script, style sheet or font.
     for external in ["<script src", "<link", "@import", "url(http"] {
         assert!(!page.contains(external), "the page loads {external}");
