@@ -13,6 +13,9 @@ use crate::{AppState, error::AppError, now_ms};
 /// The session cookie's name.
 pub const COOKIE: &str = "leadmap_session";
 
+/// A session not used for this long (30 days) is signed out; the cookie lives as long.
+pub const SESSION_IDLE_MS: i64 = 30 * 24 * 3_600_000;
+
 /// A password that meets the policy: 12–128 characters, not a common or trivially guessable
 /// one. No composition rules (ASVS 2.1).
 #[derive(Clone)]
@@ -125,10 +128,15 @@ impl FromRequestParts<AppState> for Viewer {
         let Some(token) = cookie(&parts.headers, COOKIE) else {
             return Ok(Viewer(None));
         };
-        let found = state
-            .store()
-            .session(&secret_hash(&token), now_ms())
-            .await?;
+        let now = now_ms();
+        let found = state.store().session(&secret_hash(&token), now).await?;
+        // A session unused for longer than the idle limit is over; it is deleted on sight.
+        if let Some((s, _)) = &found
+            && now - s.last_seen > SESSION_IDLE_MS
+        {
+            state.store().delete_session(s.user_id, s.id).await?;
+            return Ok(Viewer(None));
+        }
         Ok(Viewer(
             found.map(|(session, user)| SignedIn { user, session }),
         ))

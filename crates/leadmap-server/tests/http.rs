@@ -901,3 +901,48 @@ async fn health_and_static_assets() {
             .contains("adr.md")
     );
 }
+
+#[tokio::test]
+async fn a_session_idle_for_more_than_thirty_days_is_over() {
+    let db = Arc::new(leadmap_store::testing::sqlite().await);
+    let app = start(db).await;
+    owner(&app).await;
+    let store = app.state.store();
+    let ana = store.credentials("ana").await.unwrap().unwrap().user;
+    let long_ago = leadmap_server::now_ms() - leadmap_server::auth::SESSION_IDLE_MS - 60_000;
+    let token = "0123456789abcdef0123456789abcdef";
+    let recent = "fedcba9876543210fedcba9876543210";
+    let hash = |t: &str| leadmap_server::auth::secret_hash(t);
+    store
+        .create_session(ana.id, &hash(token), "c", "", long_ago)
+        .await
+        .unwrap();
+    store
+        .create_session(
+            ana.id,
+            &hash(recent),
+            "c",
+            "",
+            leadmap_server::now_ms() - 3_600_000,
+        )
+        .await
+        .unwrap();
+    let get = |t: &'static str| {
+        let url = format!("{}/account", app.base);
+        async move {
+            browser()
+                .get(url)
+                .header("cookie", format!("leadmap_session={t}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(get(token).await, StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(get(recent).await, StatusCode::OK, "an hour idle is fine");
+    assert!(
+        store.session(&hash(token), 0).await.unwrap().is_none(),
+        "deleted"
+    );
+}

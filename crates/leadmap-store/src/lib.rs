@@ -183,7 +183,8 @@ pub trait Store: Send + Sync + fmt::Debug {
         user_agent: &str,
         now: Millis,
     ) -> Result<Session>;
-    /// The session and its user; `last_seen` is moved to `now` when it is older than a minute.
+    /// The session (as it was: `last_seen` is when it was last used before this call) and its
+    /// user; the stored `last_seen` is moved to `now` when it is older than a minute.
     async fn session(&self, token_hash: &[u8], now: Millis) -> Result<Option<(Session, User)>>;
     async fn sessions(&self, user: UserId) -> Result<Vec<Session>>;
     /// Deletes one of the user's sessions; false when the user has no such session.

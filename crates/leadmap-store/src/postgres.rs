@@ -219,7 +219,7 @@ impl Store for PgStore {
         .fetch_optional(&self.read)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let mut s = session(&row)?;
+        let s = session(&row)?;
         let u = User {
             id: s.user_id,
             name: row.try_get("name")?,
@@ -232,7 +232,6 @@ impl Store for PgStore {
                 .bind(s.id)
                 .execute(&self.write)
                 .await?;
-            s.last_seen = now;
         }
         Ok(Some((s, u)))
     }

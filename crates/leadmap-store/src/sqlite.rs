@@ -244,7 +244,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.read)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let mut s = session(&row)?;
+        let s = session(&row)?;
         let u = User {
             id: s.user_id,
             name: row.try_get("name")?,
@@ -257,7 +257,6 @@ impl Store for SqliteStore {
                 .bind(s.id)
                 .execute(&self.write)
                 .await?;
-            s.last_seen = now;
         }
         Ok(Some((s, u)))
     }

@@ -97,9 +97,15 @@ async fn sessions_find_their_user_and_are_revoked(s: &dyn Store) {
     assert_eq!(found.id, one.id);
     assert_eq!(found.csrf, "csrf1");
     assert_eq!(user, ana);
-    // last_seen moves forward, but not on every request.
+    // last_seen moves forward, but not on every request; a lookup sees the previous use.
     let (found, _) = s
         .session(b"token-one", T0 + 120_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.last_seen, T0);
+    let (found, _) = s
+        .session(b"token-one", T0 + 120_001)
         .await
         .unwrap()
         .unwrap();
