@@ -779,3 +779,52 @@ async fn list_view_then_sign_out() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        // Nothing is wider than the screen: no sideways scrolling of the page.
+        let overflow = js(
+            &c,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await;
+        assert_eq!(overflow, json!(0), "the page scrolls sideways");
+        let (id, _) = first_topic(&c).await;
+        c.find(Locator::Css(&node_css(&id)))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        // The panel takes the whole width and its buttons are on screen.
+        let fits = js(
+            &c,
+            "var p = document.getElementById('panel').getBoundingClientRect();\
+             var b = document.querySelector('#panel button[value=done]').getBoundingClientRect();\
+             return p.left >= 0 && p.right <= window.innerWidth + 1 && b.right <= window.innerWidth && b.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await;
+        assert_eq!(fits, json!(true), "the panel and its Done button fit the screen");
+        c.find(Locator::Css("#panel button[name=status][value=done]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        eventually("the topic to be done", async || {
+            has_class(&c, &node_css(&id), "done").await
+        })
+        .await;
+        let shot = save_screenshot(&c, "roadmap-phone.png").await;
+        assert!(shot.exists());
+    })
+    .await;
+}

@@ -89,6 +89,7 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
     runtime()?.block_on(async {
         let url = a.db.url()?;
