@@ -82,6 +82,25 @@ fn tree(svg: &str, fonts: &FontDb) -> Result<usvg::Tree, RasterError> {
     usvg::Tree::from_str(&svg, &opts).map_err(|e| RasterError::Svg(e.to_string()))
 }
 
+/// The fonts without the emoji ones: svg2pdf cannot subset colour-bitmap emoji fonts (Noto
+/// Color Emoji), so PDFs are drawn without emoji, as PNGs are when no emoji font is loaded.
+fn without_emoji(fonts: &FontDb) -> FontDb {
+    let mut db = fonts.clone();
+    let emoji: Vec<_> = db
+        .faces()
+        .filter(|f| {
+            f.families
+                .iter()
+                .any(|(name, _)| name.to_ascii_lowercase().contains("emoji"))
+        })
+        .map(|f| f.id)
+        .collect();
+    for id in emoji {
+        db.remove_face(id);
+    }
+    db
+}
+
 /// Removes the `<tspan class="em">…</tspan>` elements that hold emoji.
 fn strip_emoji(svg: &str) -> String {
     const OPEN: &str = "<tspan class=\"em\">";
@@ -133,19 +152,90 @@ pub fn png(
         .map_err(|e| RasterError::Png(e.to_string()))
 }
 
-/// PDF bytes with selectable text. With a paper size, the diagram is scaled to fit one page.
+/// PDF bytes with selectable text (emoji left out, see [`without_emoji`]). With a paper size,
+/// the diagram is scaled to fit one page.
 pub fn pdf(svg: &str, fonts: &FontDb, page: Page) -> Result<Vec<u8>, RasterError> {
     let svg = match page.size() {
         None => svg.to_owned(),
         Some((pw, ph)) => fit_to_page(svg, pw, ph),
     };
-    let tree = tree(&svg, fonts)?;
+    let tree = tree(&svg, &without_emoji(fonts))?;
     svg2pdf::to_pdf(
         &tree,
         svg2pdf::ConversionOptions::default(),
         svg2pdf::PageOptions::default(),
     )
     .map_err(|e| RasterError::Pdf(e.to_string()))
+}
+
+/// PDF across as many pages of `page` as the diagram needs at print size (one layout unit
+/// is one CSS pixel, 0.75 pt, so 14 px text prints at 10.5 pt), left to right, then top to
+/// bottom; each page shows its part of one shared drawing (the drawing is stored once).
+/// `Page::Natural` gives the one-page PDF of [`pdf`].
+pub fn pdf_tiled(svg: &str, fonts: &FontDb, page: Page) -> Result<Vec<u8>, RasterError> {
+    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref};
+    let Some((pw, ph)) = page.size() else {
+        return pdf(svg, fonts, page);
+    };
+    let tree = tree(svg, &without_emoji(fonts))?;
+    let (w, h) = (tree.size().width(), tree.size().height());
+    let (chunk, drawing) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default())
+        .map_err(|e| RasterError::Pdf(e.to_string()))?;
+    let scale = 0.75;
+    let margin = 28.0;
+    let (cw, ch) = (pw - 2.0 * margin, ph - 2.0 * margin);
+    let (dw, dh) = (w * scale, h * scale);
+    let cols = ((dw / cw).ceil() as usize).max(1);
+    let rows = ((dh / ch).ceil() as usize).max(1);
+
+    // Our objects first, then the drawing's, renumbered after them.
+    let mut next = 1;
+    let mut alloc = || {
+        let r = Ref::new(next);
+        next += 1;
+        r
+    };
+    let catalog = alloc();
+    let tree_id = alloc();
+    let pages: Vec<(Ref, Ref)> = (0..cols * rows).map(|_| (alloc(), alloc())).collect();
+    let mut map = std::collections::HashMap::new();
+    let chunk = chunk.renumber(|old| *map.entry(old).or_insert_with(&mut alloc));
+    let drawing = map
+        .get(&drawing)
+        .copied()
+        .ok_or_else(|| RasterError::Pdf("the drawing was lost in renumbering".into()))?;
+
+    let mut out = Pdf::new();
+    out.catalog(catalog).pages(tree_id);
+    out.pages(tree_id)
+        .kids(pages.iter().map(|(p, _)| *p))
+        .count(pages.len() as i32);
+    let name = Name(b"Map");
+    for (i, (page_id, content_id)) in pages.iter().enumerate() {
+        let (c, r) = ((i % cols) as f32, (i / cols) as f32);
+        let mut p = out.page(*page_id);
+        p.media_box(Rect::new(0.0, 0.0, pw, ph));
+        p.parent(tree_id);
+        p.contents(*content_id);
+        p.resources().x_objects().pair(name, drawing);
+        p.finish();
+        // The drawing's unit square, scaled to the drawing's print size and moved so that
+        // this page's part lands in the page's margins; a clip keeps the rest off.
+        let tx = margin - c * cw;
+        let ty = ph - margin - dh + r * ch;
+        let mut content = Content::new();
+        content.save_state();
+        content
+            .rect(margin, margin, cw, ch)
+            .clip_nonzero()
+            .end_path();
+        content.transform([dw, 0.0, 0.0, dh, tx, ty]);
+        content.x_object(name);
+        content.restore_state();
+        out.stream(*content_id, &content.finish());
+    }
+    out.extend(&chunk);
+    Ok(out.finish())
 }
 
 /// Wraps the diagram in a page-sized SVG, scaled to fit with a margin, centred at the top.

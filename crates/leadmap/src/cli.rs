@@ -88,9 +88,14 @@ enum Command {
         /// PNG: scale factor (1 = one pixel per layout unit).
         #[arg(long, default_value_t = 1.0)]
         scale: f32,
-        /// PDF: natural (one page the size of the diagram), a4 or letter (scaled to one page).
+        /// PDF: natural (one page the size of the diagram), a4 or letter (scaled to one page,
+        /// or across pages with --tiles).
         #[arg(long, default_value = "natural")]
         page: String,
+        /// PDF on a4 or letter: print across as many pages as the diagram needs at print size
+        /// (14 px text prints at 10.5 pt) instead of scaling it down to one page.
+        #[arg(long)]
+        tiles: bool,
         /// A progress file (topic id → status) to draw a person's own map.
         #[arg(long)]
         progress: Option<PathBuf>,
@@ -191,6 +196,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             width,
             scale,
             page,
+            tiles,
             progress,
         } => render(
             &roadmap,
@@ -199,7 +205,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             theme,
             width,
             scale,
-            &page,
+            (&page, tiles),
             progress.as_deref(),
         ),
         Command::Import {
@@ -652,7 +658,7 @@ fn render(
     theme: ThemeArg,
     width: Option<u32>,
     scale: f32,
-    page: &str,
+    (page, tiles): (&str, bool),
     progress: Option<&Path>,
 ) -> Result<ExitCode> {
     let format = match format {
@@ -713,6 +719,7 @@ fn render(
     let bytes = match format {
         RenderFormat::Svg => svg.into_bytes(),
         RenderFormat::Png => leadmap_render::png(&svg, &fonts(), scale, width)?,
+        RenderFormat::Pdf if tiles => leadmap_render::raster::pdf_tiled(&svg, &fonts(), page)?,
         RenderFormat::Pdf => leadmap_render::pdf(&svg, &fonts(), page)?,
         RenderFormat::Html => {
             leadmap_render::html::page(r, &svg, &|id| leadmap_bundled::template(id)).into_bytes()

@@ -261,6 +261,30 @@ fn render_to_every_format_with_a_persons_progress() {
         "no embedded font"
     );
 
+    // Across A4 pages at print size: several pages, one shared drawing, text still text.
+    let tiled = dir.path().join("tiled.pdf");
+    leadmap()
+        .args([
+            "render",
+            "engineering-leadership",
+            "--page",
+            "a4",
+            "--tiles",
+            "-o",
+        ])
+        .arg(&tiled)
+        .assert()
+        .code(0);
+    let bytes = std::fs::read(&tiled).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!(pages >= 4, "a large roadmap spans pages: {pages}");
+    assert!(text.contains("/MediaBox [0 0 595.28 841.89]"), "A4 pages");
+    assert!(
+        bytes.windows(7).any(|w| w == b"DejaVuS"),
+        "the font is embedded"
+    );
+
     let html = dir.path().join("map.html");
     leadmap()
         .args(["render", "engineering-manager", "-o"])
