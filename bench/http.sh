@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# The web app under load, against nginx serving the same page as a static file.
+#
+#   bench/http.sh                 # builds the release binary, installs nginx and wrk when missing
+#   LEADMAP=path/to/leadmap bench/http.sh   # measures that binary instead (no build)
+#   DURATION=30s bench/http.sh    # longer runs (default 10s)
+#
+# Measures, each with wrk as a second process (-t2 -c64 --latency):
+#   1. GET /r/engineering-leadership signed in (the session cookie), on a SQLite database;
+#   2. nginx (2 workers) serving the same page, saved as a static file;
+#   3. PUT /api/v1/me/progress/engineering-leadership/TOPIC with a token (rotating topics);
+#   4. the page's weight compressed (br, gzip) with its assets from /static/;
+#   5. the server's resident memory after the load.
+# Every request goes to 127.0.0.1. Prints a summary table at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=${DURATION:-10s}
+roadmap=engineering-leadership
+
+need=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v wrk >/dev/null || need+=(wrk)
+command -v curl >/dev/null || need+=(curl)
+command -v python3 >/dev/null || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]}" >&2
+  apt-get install -y "${need[@]}" >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+if [ -n "${LEADMAP:-}" ]; then
+  bin=$LEADMAP
+else
+  cargo build --release --quiet -p leadmap
+  bin=target/release/leadmap
+fi
+
+work=$(mktemp -d)
+chmod 755 "$work"
+server_pid=
+nginx_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Polls URL until it answers, at most 30 s.
+wait_for() {
+  for _ in $(seq 300); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "nothing answers at $1" >&2
+  exit 1
+}
+
+# --- the server, with one account, a token and a session -------------------------------------
+db=$work/leadmap.db
+password="bench $(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n') passphrase"
+printf '%s\n' "$password" | "$bin" user add bench --password-stdin --database-url "$db" >/dev/null
+token=$("$bin" token create bench --database-url "$db")
+
+port=$(free_port)
+"$bin" serve --addr "127.0.0.1:$port" --database-url "$db" >"$work/serve.out" 2>"$work/serve.log" &
+server_pid=$!
+base=http://127.0.0.1:$port
+wait_for "$base/healthz"
+
+cookie=$(curl -s -o /dev/null -D - \
+  --data-urlencode name=bench --data-urlencode "password=$password" \
+  --data-urlencode "next=/r/$roadmap" "$base/login" |
+  tr -d '\r' | sed -n 's/^set-cookie: \(leadmap_session=[^;]*\).*/\1/Ip' | head -n 1)
+if [ -z "$cookie" ]; then
+  echo "signing in failed" >&2
+  exit 1
+fi
+
+page=$work/www/page.html
+mkdir -p "$work/www"
+code=$(curl -s -o "$page" -w '%{http_code}' -H "Cookie: $cookie" "$base/r/$roadmap")
+if [ "$code" != 200 ] || ! grep -q 'data-id="define-core-values"' "$page"; then
+  echo "the signed-in roadmap page answered $code, not the page" >&2
+  exit 1
+fi
+chmod -R a+rX "$work/www"
+
+# The topics the PUTs rotate through: the roadmap's learnable topics.
+"$bin" show "$roadmap" --json | python3 -c '
+import json, sys
+ids = []
+def walk(n):
+    if n.get("kind") == "topic":
+        ids.append(n["id"])
+    for c in n.get("children", []):
+        walk(c)
+walk(json.load(sys.stdin))
+print(",".join(chr(34) + i + chr(34) for i in ids))' >"$work/topics"
+
+# --- wrk scripts: count every status code; the PUT one builds its requests ------------------
+cat >"$work/count.lua" <<'EOF'
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+function init(args) codes = {} end
+function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("codes")) do total[k] = (total[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(total) do table.insert(parts, k .. "=" .. v) end
+  table.sort(parts)
+  io.write("status codes: " .. table.concat(parts, " ") .. "\n")
+end
+EOF
+{
+  cat "$work/count.lua"
+  echo "local topics = {$(cat "$work/topics")}"
+  echo "local token = \"$token\""
+  cat <<'EOF'
+local statuses = {"done", "learning", "skipped", "pending"}
+local n = 0
+local offset = 0
+init = (function(base_init)
+  return function(args)
+    base_init(args)
+    offset = id * 17
+  end
+end)(init)
+function request()
+  n = n + 1
+  local topic = topics[(n + offset) % #topics + 1]
+  local body = '{"status":"' .. statuses[n % #statuses + 1] .. '","note":"bench write ' .. n .. '"}'
+  return wrk.format("PUT", "/api/v1/me/progress/engineering-leadership/" .. topic, {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+  }, body)
+end
+EOF
+} >"$work/put.lua"
+
+# Runs wrk; prints its output and leaves "REQ_PER_S P99_MS CODES" in $work/last.
+run_wrk() {
+  local name=$1
+  shift
+  echo "== $name" >&2
+  wrk -t2 -c64 -d"$duration" --latency "$@" | tee "$work/$name.wrk" >&2
+  local rps p99 codes
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/$name.wrk")
+  p99=$(awk '/^ +99%/ {
+      v = $2
+      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
+      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+      else if (v ~ /m$/) { sub(/m$/, "", v); v = v * 60000 }
+      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
+      printf "%.2f", v }' "$work/$name.wrk")
+  codes=$(sed -n 's/^status codes: //p' "$work/$name.wrk" | tr ' ' ',')
+  echo "$rps $p99 ${codes:-?}" >"$work/last"
+}
+
+rss_before=$(ps -o rss= -p "$server_pid" | tr -d ' ')
+
+# 1. The signed-in roadmap page.
+run_wrk page -s "$work/count.lua" -H "Cookie: $cookie" "$base/r/$roadmap"
+read -r page_rps page_p99 page_codes <"$work/last"
+
+# 2. nginx, the same bytes from a file.
+nport=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type text/html;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nport;
+    root $work/www;
+  }
+}
+EOF
+"$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+nginx_pid=$!
+wait_for "http://127.0.0.1:$nport/page.html"
+if ! cmp -s <(curl -s "http://127.0.0.1:$nport/page.html") "$page"; then
+  echo "nginx does not serve the saved page" >&2
+  exit 1
+fi
+run_wrk nginx -s "$work/count.lua" "http://127.0.0.1:$nport/page.html"
+read -r nginx_rps nginx_p99 nginx_codes <"$work/last"
+kill "$nginx_pid"
+wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=
+
+# 3. PUT progress updates (each acknowledged only once stored: SQLite, synchronous=FULL).
+run_wrk put -s "$work/put.lua" "$base"
+read -r put_rps put_p99 put_codes <"$work/last"
+stored=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/me/progress/$roadmap" |
+  python3 -c 'import json, sys; print(len(json.load(sys.stdin)["topics"]))')
+
+# 5. Resident memory after the load (before the weighing adds anything).
+rss_after=$(ps -o rss= -p "$server_pid" | tr -d ' ')
+
+# 4. The page's weight with its assets, as a browser fetches them.
+mapfile -t assets < <(grep -oE '(href|src)="/static/[^"]+"' "$page" | sed -E 's/^(href|src)="//; s/"$//' | sort -u)
+# Bytes on the wire (the body as sent) and the content-encoding the server chose.
+weigh() {
+  local enc=$1 url=$2 size got
+  size=$(curl -s -o /dev/null -D "$work/h" -w '%{size_download}' -H "Cookie: $cookie" \
+    ${enc:+-H "Accept-Encoding: $enc"} "$url")
+  got=$(tr -d '\r' <"$work/h" | sed -n 's/^content-encoding: //Ip' | head -n 1)
+  echo "$size ${got:-identity}"
+}
+echo "== page weight" >&2
+printf '%-40s %10s %16s %16s\n' resource identity br gzip >&2
+tot_id=0 tot_br=0 tot_gz=0
+for path in "/r/$roadmap" "${assets[@]}"; do
+  read -r s_id _ < <(weigh "" "$base$path")
+  read -r s_br e_br < <(weigh br "$base$path")
+  read -r s_gz e_gz < <(weigh gzip "$base$path")
+  printf '%-40s %10s %10s %-5s %10s %-5s\n' "$path" "$s_id" "$s_br" "$e_br" "$s_gz" "$e_gz" >&2
+  tot_id=$((tot_id + s_id)) tot_br=$((tot_br + s_br)) tot_gz=$((tot_gz + s_gz))
+done
+printf '%-40s %10s %10s %-5s %10s\n' total "$tot_id" "$tot_br" "" "$tot_gz" >&2
+# The same with curl --compressed, the way the page is usually weighed.
+compressed_total=0
+for path in "/r/$roadmap" "${assets[@]}"; do
+  s=$(curl -s --compressed -o /dev/null -w '%{size_download}' -H "Cookie: $cookie" "$base$path")
+  compressed_total=$((compressed_total + s))
+done
+
+# --- summary ----------------------------------------------------------------------------------
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+met() { if awk "BEGIN { exit !($1) }"; then echo met; else echo "NOT met"; fi; }
+cat <<EOF
+
+Summary ($(date -u +%Y-%m-%d), $(nproc) cores, wrk -t2 -c64 -d$duration, $("$bin" --version 2>/dev/null || echo leadmap))
+| measurement | req/s | p99 | status codes |
+|---|---|---|---|
+| leadmap: GET /r/$roadmap (signed in) | $page_rps | $page_p99 ms | $page_codes |
+| nginx: the same page as a static file | $nginx_rps | $nginx_p99 ms | $nginx_codes |
+| leadmap: PUT progress (SQLite, $stored topics) | $put_rps | $put_p99 ms | $put_codes |
+
+| page weight (page + ${#assets[@]} assets) | bytes |
+|---|---|
+| uncompressed | $tot_id ($(kib "$tot_id")) |
+| br | $tot_br ($(kib "$tot_br")) |
+| gzip | $tot_gz ($(kib "$tot_gz")) |
+| curl --compressed | $compressed_total ($(kib "$compressed_total")) |
+
+| server memory (RSS) | |
+|---|---|
+| before the load | $(mib "$rss_before") |
+| after the load | $(mib "$rss_after") |
+
+Targets:
+- page >= half of nginx's throughput: $(met "$page_rps >= $nginx_rps / 2") ($(awk -v a="$page_rps" -v b="$nginx_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of nginx)
+- page p99 < 10 ms: $(met "$page_p99 < 10")
+- PUT >= 5,000/s acknowledged: $(met "$put_rps >= 5000")
+- PUT p99 < 10 ms: $(met "$put_p99 < 10")
+- page with all assets < 100 KB compressed: $(met "$tot_br < 100000 && $tot_gz < 100000")
+- RSS < 50 MiB after the load: $(met "$rss_after < 51200")
+EOF
