@@ -160,8 +160,9 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
                 let name = UserName::parse(&name).map_err(anyhow::Error::msg)?;
                 let (password, generated) = if password_stdin {
                     let mut line = String::new();
+                    // One line: the first line is the password, whatever follows it.
                     std::io::stdin()
-                        .read_to_string(&mut line)
+                        .read_line(&mut line)
                         .context("cannot read the password from standard input")?;
                     let line = line.trim_end_matches(['\r', '\n']).to_owned();
                     (line, false)
