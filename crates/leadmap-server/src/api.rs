@@ -138,24 +138,18 @@ async fn put_progress(
             body.status
         ))
     })?;
-    let store = state.store();
-    let note = match body.note {
-        Some(n) => n,
-        None => store
-            .progress(me.id, &e.id)
-            .await?
-            .into_iter()
-            .find(|p| p.topic == topic)
-            .map(|p| p.note)
-            .unwrap_or_default(),
-    };
-    if note.chars().count() > NOTE_MAX {
+    if body
+        .note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > NOTE_MAX)
+    {
         return Err(
             AppError::Unprocessable(format!("a note has at most {NOTE_MAX} characters")).into(),
         );
     }
-    let rec = store
-        .set_progress(me.id, &e.id, &topic, status, &note, now_ms())
+    let rec = state
+        .store()
+        .set_progress(me.id, &e.id, &topic, status, body.note.as_deref(), now_ms())
         .await?;
     Ok(Json(json!({
         "roadmap": rec.roadmap,

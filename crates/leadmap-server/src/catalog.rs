@@ -33,6 +33,18 @@ pub struct Area {
     pub id: String,
     pub title: String,
     pub topics: Vec<String>,
+    /// The same topics as the list view shows them, prepared once.
+    pub rows: Vec<TopicInfo>,
+}
+
+/// A learnable topic's words, prepared once (the list view and search read them per request).
+#[derive(Debug, Clone)]
+pub struct TopicInfo {
+    pub id: String,
+    pub title: String,
+    /// The title in lower case, for search.
+    pub folded: String,
+    pub kind: &'static str,
 }
 
 /// Counts of a person's progress over some topics.
@@ -97,6 +109,7 @@ impl Entry {
         let mut topics = Vec::new();
         let mut areas = Vec::new();
         let mut area_of = HashMap::new();
+        let mut info: HashMap<String, TopicInfo> = HashMap::new();
         let mut stack: Vec<&Node> = roadmap.children.iter().rev().collect();
         let mut current: Option<usize> = None;
         while let Some(n) = stack.pop() {
@@ -106,6 +119,7 @@ impl Entry {
                         id: n.id.to_string(),
                         title: n.title.plain(),
                         topics: Vec::new(),
+                        rows: Vec::new(),
                     });
                     current = Some(areas.len() - 1);
                 }
@@ -113,6 +127,16 @@ impl Entry {
                 _ => {}
             }
             if n.kind.is_learnable() {
+                let title = n.title.plain();
+                info.insert(
+                    n.id.to_string(),
+                    TopicInfo {
+                        id: n.id.to_string(),
+                        folded: title.to_lowercase(),
+                        title,
+                        kind: n.kind.as_str(),
+                    },
+                );
                 topics.push(n.id.to_string());
                 if let Some(a) = current {
                     areas[a].topics.push(n.id.to_string());
@@ -138,11 +162,19 @@ impl Entry {
                     id: String::new(),
                     title: "Introduction".into(),
                     topics: loose,
+                    rows: Vec::new(),
                 },
             );
             for v in area_of.values_mut() {
                 *v = if *v == i { 0 } else { *v + 1 };
             }
+        }
+        for a in &mut areas {
+            a.rows = a
+                .topics
+                .iter()
+                .filter_map(|t| info.get(t).cloned())
+                .collect();
         }
         Entry {
             id: roadmap.id.to_string(),

@@ -484,16 +484,16 @@ fn entry<'a>(state: &'a AppState, id: &str) -> Result<&'a Entry, AppError> {
     state.catalog().get(id).ok_or(AppError::NotFound)
 }
 
-struct AreaRow {
-    id: String,
-    title: String,
+struct AreaRow<'a> {
+    id: &'a str,
+    title: &'a str,
     summary: Summary,
-    topics: Vec<TopicRow>,
+    topics: Vec<TopicRow<'a>>,
 }
 
-struct TopicRow {
-    id: String,
-    title: String,
+struct TopicRow<'a> {
+    id: &'a str,
+    title: &'a str,
     kind: &'static str,
     status: &'static str,
     hit: bool,
@@ -658,13 +658,13 @@ fn panel(
 
 #[derive(Template)]
 #[template(path = "roadmap.html")]
-struct RoadmapPage {
+struct RoadmapPage<'a> {
     chrome: Chrome,
-    id: String,
+    id: &'a str,
     title: String,
     svg: String,
     summary: Summary,
-    areas: Vec<AreaRow>,
+    areas: Vec<AreaRow<'a>>,
     panel: Option<Panel>,
     q: String,
     hits: usize,
@@ -695,22 +695,20 @@ async fn roadmap_page(
         .areas
         .iter()
         .map(|a| AreaRow {
-            id: a.id.clone(),
-            title: a.title.clone(),
+            id: &a.id,
+            title: &a.title,
             summary: Summary::of(a.topics.iter(), status),
             topics: a
-                .topics
+                .rows
                 .iter()
-                .filter_map(|t| e.roadmap.find(t))
-                .map(|n| {
-                    let title = n.title.plain();
-                    let hit = !q.is_empty() && title.to_lowercase().contains(&q);
+                .map(|t| {
+                    let hit = !q.is_empty() && t.folded.contains(&q);
                     hits += usize::from(hit);
                     TopicRow {
-                        id: n.id.to_string(),
-                        title,
-                        kind: n.kind.as_str(),
-                        status: status(n.id.as_str()).as_str(),
+                        id: &t.id,
+                        title: &t.title,
+                        kind: t.kind,
+                        status: status(&t.id).as_str(),
                         hit,
                     }
                 })
@@ -735,7 +733,7 @@ async fn roadmap_page(
         });
     html(&RoadmapPage {
         chrome: Chrome::new(Some(&me), &headers, &back),
-        id: e.id.clone(),
+        id: &e.id,
         title: e.title(),
         svg,
         summary: Summary::of(e.topics.iter(), status),
@@ -828,30 +826,38 @@ async fn mark(
         return Err(AppError::NotFound);
     }
     let store = state.store();
-    let current = store
-        .progress(me.user.id, &e.id)
-        .await?
-        .into_iter()
-        .find(|p| p.topic == topic);
     let status = match f.status.as_deref() {
         Some(s) => Status::parse(s).ok_or_else(|| {
             AppError::BadRequest(format!(
                 "unknown status {s:?}: use pending, learning, done or skipped"
             ))
         })?,
-        None => current.as_ref().map(|p| p.status).unwrap_or_default(),
+        // A form that saves only the note keeps the status.
+        None => store
+            .progress(me.user.id, &e.id)
+            .await?
+            .into_iter()
+            .find(|p| p.topic == topic)
+            .map(|p| p.status)
+            .unwrap_or_default(),
     };
-    let note = match f.note {
-        Some(n) => n,
-        None => current.map(|p| p.note).unwrap_or_default(),
-    };
-    if note.chars().count() > NOTE_MAX {
+    if f.note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > NOTE_MAX)
+    {
         return Err(AppError::BadRequest(format!(
             "a note has at most {NOTE_MAX} characters"
         )));
     }
     let rec = store
-        .set_progress(me.user.id, &e.id, &topic, status, &note, now_ms())
+        .set_progress(
+            me.user.id,
+            &e.id,
+            &topic,
+            status,
+            f.note.as_deref(),
+            now_ms(),
+        )
         .await?;
     let wants_json = headers
         .get(header::ACCEPT)

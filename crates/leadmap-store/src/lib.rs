@@ -31,6 +31,19 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The commit that carried this write failed: the write was not stored.
+    #[error("the database could not commit: {0}")]
+    Commit(String),
+    /// The SQLite writer thread has stopped (the program is shutting down).
+    #[error("the database writer has stopped")]
+    WriterGone,
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored value this version cannot read (a status word it does not know, say).
@@ -205,13 +218,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn delete_token(&self, user: UserId, id: i64) -> Result<bool>;
 
     // Progress.
+    /// Stores a person's status on a topic. With no `note`, a stored note is kept (a new
+    /// record gets an empty one); the read and the write are one atomic step.
     async fn set_progress(
         &self,
         user: UserId,
         roadmap: &str,
         topic: &str,
         status: Status,
-        note: &str,
+        note: Option<&str>,
         now: Millis,
     ) -> Result<Progress>;
     /// Several records in one transaction (an import); returns how many were written.

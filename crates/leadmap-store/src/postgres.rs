@@ -79,19 +79,26 @@ fn progress(row: &PgRow) -> Result<Progress> {
     })
 }
 
-async fn upsert(tx: &mut Transaction<'_, Postgres>, user: UserId, p: &Progress) -> Result<PgRow> {
+/// Inserts or updates a record; with no `note` a stored note is kept (a new record gets '').
+async fn upsert(
+    tx: &mut Transaction<'_, Postgres>,
+    user: UserId,
+    p: &Progress,
+    note: Option<&str>,
+) -> Result<PgRow> {
     Ok(sqlx::query(
         "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+         VALUES ($1, $2, $3, $4, COALESCE($5::text, ''), $6)
          ON CONFLICT (user_id, roadmap, topic) DO UPDATE
-           SET status = excluded.status, note = excluded.note, updated_at = excluded.updated_at
+           SET status = excluded.status, note = COALESCE($5::text, progress.note),
+               updated_at = excluded.updated_at
          RETURNING roadmap, topic, status, note, updated_at",
     )
     .bind(user.0)
     .bind(&p.roadmap)
     .bind(&p.topic)
     .bind(p.status.as_str())
-    .bind(&p.note)
+    .bind(note)
     .bind(p.updated_at)
     .fetch_one(&mut **tx)
     .await?)
@@ -332,18 +339,18 @@ impl Store for PgStore {
         roadmap: &str,
         topic: &str,
         status: Status,
-        note: &str,
+        note: Option<&str>,
         now: Millis,
     ) -> Result<Progress> {
         let p = Progress {
             roadmap: roadmap.to_owned(),
             topic: topic.to_owned(),
             status,
-            note: note.to_owned(),
+            note: String::new(),
             updated_at: now,
         };
         let mut tx = self.write.begin().await?;
-        let row = upsert(&mut tx, user, &p).await?;
+        let row = upsert(&mut tx, user, &p, note).await?;
         tx.commit().await?;
         progress(&row)
     }
@@ -351,7 +358,7 @@ impl Store for PgStore {
     async fn import_progress(&self, user: UserId, records: &[Progress]) -> Result<u64> {
         let mut tx = self.write.begin().await?;
         for p in records {
-            upsert(&mut tx, user, p).await?;
+            upsert(&mut tx, user, p, Some(&p.note)).await?;
         }
         tx.commit().await?;
         Ok(records.len() as u64)

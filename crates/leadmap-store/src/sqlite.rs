@@ -1,125 +1,308 @@
-//! The SQLite backend: one file in WAL mode. Writes go through a pool of one connection, so
-//! writers queue in the program instead of meeting "database is locked"; reads use a pool of
-//! their own and never wait for a writer. `synchronous=FULL`: a commit is on disk when it
-//! returns.
+//! The SQLite backend: one file in WAL mode, `synchronous=FULL` (a commit is on disk when it
+//! returns), foreign keys on, a busy timeout for other processes (a `leadmap mark` beside a
+//! running server).
+//!
+//! Reads and writes take different roads, both chosen by measurement (`bench/http.sh`):
+//!
+//! - **Reads** run on the calling thread, on a connection taken from a small idle list. In WAL
+//!   mode a reader never waits for the writer, and the indexed reads this store makes take
+//!   microseconds: handing them to another thread and back (as an async driver must) cost more
+//!   than the query itself.
+//! - **Writes** go to one writer thread, which owns the only write connection. It takes every
+//!   write waiting in its queue, runs each in a savepoint of one shared transaction, commits once
+//!   and only then answers each caller (group commit): under load, many acknowledged writes share
+//!   one fsync, and writers queue in the program instead of meeting "database is locked". A write
+//!   that fails rolls back its own savepoint only; a failed commit fails every write of the batch.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{Row, Sqlite, Transaction};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::{
     Credentials, Millis, Progress, ResetScope, Result, Session, Status, Store, StoreError, Token,
-    User, UserId, UserName, is_unique_violation, status_from_db,
+    User, UserId, UserName, status_from_db,
 };
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+/// The schema, one append-only step per file. `PRAGMA user_version` records how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_initial.sql")];
+
+/// How long a statement waits for another process's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most writes one commit carries.
+const MAX_BATCH: usize = 512;
+/// Idle read connections kept open.
+const MAX_IDLE_READERS: usize = 8;
+
+/// A job for the writer thread: it runs against the open transaction and returns what to do
+/// once the commit's outcome is known.
+type Job = Box<dyn FnOnce(&mut Connection) -> Reply + Send>;
+type Reply = Box<dyn FnOnce(std::result::Result<(), String>) + Send>;
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    read: SqlitePool,
-    write: SqlitePool,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    readers: Mutex<Vec<Connection>>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl SqliteStore {
     /// Opens (creating when missing) the database file and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                path: dir.to_owned(),
+                source: e,
+            })?;
         }
-        let opts = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(opts.clone())
-            .await?;
-        MIGRATOR.run(&write).await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts.read_only(true))
-            .await?;
-        Ok(SqliteStore { read, write })
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL is a property of the file; the rest are per connection.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt(format!(
+                "{} cannot use write-ahead logging (journal mode {mode})",
+                path.display()
+            )));
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        migrate(&mut conn)?;
+
+        let (jobs, queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        std::thread::Builder::new()
+            .name("leadmap-sqlite-writer".into())
+            .spawn(move || writer(conn, queue))
+            .map_err(|e| StoreError::Io {
+                path: path.to_owned(),
+                source: e,
+            })?;
+        let store = SqliteStore {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                readers: Mutex::new(Vec::new()),
+                jobs,
+            }),
+        };
+        // Fail now, not at the first page, when the file cannot be read.
+        store.read(|c| c.query_row("SELECT 1", [], |_| Ok(())))?;
+        Ok(store)
     }
 
     /// Copies the live database into `dest` (`VACUUM INTO`): safe while the server writes.
     pub async fn backup(&self, dest: &Path) -> Result<()> {
         let dest = dest.to_string_lossy().into_owned();
-        sqlx::query("VACUUM INTO ?")
-            .bind(dest)
-            .execute(&self.read)
-            .await?;
-        Ok(())
+        self.read(|c| c.execute("VACUUM INTO ?1", [dest]).map(drop))
+    }
+
+    /// Runs `f` on an idle read connection (opening one when none is idle).
+    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        let idle = self
+            .inner
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.inner.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c.busy_timeout(BUSY_TIMEOUT)?;
+                c
+            }
+        };
+        let r = f(&conn);
+        let mut idle = self
+            .inner
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        Ok(r?)
+    }
+
+    /// Runs `f` in the writer thread's next transaction; answers once it is committed.
+    async fn write<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<R> + Send + 'static,
+    ) -> Result<R> {
+        let (tx, rx) = oneshot::channel::<Result<R>>();
+        let job: Job = Box::new(move |conn: &mut Connection| {
+            let result = savepoint(conn, f);
+            Box::new(move |commit: std::result::Result<(), String>| {
+                let answer = match (result, commit) {
+                    (Ok(r), Ok(())) => Ok(r),
+                    (Err(e), _) => Err(e),
+                    (Ok(_), Err(e)) => Err(StoreError::Commit(e)),
+                };
+                // The caller may have gone (a dropped request); the write stands anyway.
+                let _ = tx.send(answer);
+            })
+        });
+        self.inner
+            .jobs
+            .send(job)
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        rx.await.map_err(|_| StoreError::WriterGone)?
     }
 }
 
-fn user(row: &SqliteRow) -> Result<User> {
-    Ok(User {
-        id: UserId(row.try_get("id")?),
-        name: row.try_get("name")?,
-        is_admin: row.try_get("is_admin")?,
-        created_at: row.try_get("created_at")?,
-    })
+/// Runs `f` inside a savepoint: kept when it succeeds, undone alone when it fails.
+fn savepoint<R>(conn: &mut Connection, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+    let sp = conn.savepoint()?;
+    let r = f(&sp)?;
+    sp.commit()?;
+    Ok(r)
 }
 
-fn session(row: &SqliteRow) -> Result<Session> {
-    Ok(Session {
-        id: row.try_get("id")?,
-        user_id: UserId(row.try_get("user_id")?),
-        csrf: row.try_get("csrf")?,
-        user_agent: row.try_get("user_agent")?,
-        created_at: row.try_get("created_at")?,
-        last_seen: row.try_get("last_seen")?,
-    })
+/// The writer thread: a batch per wake-up, one commit per batch.
+fn writer(mut conn: Connection, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        // Should BEGIN fail (another process holding the lock past the busy timeout), each
+        // job's savepoint runs as a transaction of its own and reports its own error.
+        let began = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
+        let replies: Vec<Reply> = batch.into_iter().map(|job| job(&mut conn)).collect();
+        let commit = if began {
+            conn.execute_batch("COMMIT").map_err(|e| {
+                let _ = conn.execute_batch("ROLLBACK");
+                e.to_string()
+            })
+        } else {
+            Ok(())
+        };
+        for reply in replies {
+            reply(commit.clone());
+        }
+    }
 }
 
-fn token(row: &SqliteRow) -> Result<Token> {
-    Ok(Token {
-        id: row.try_get("id")?,
-        user_id: UserId(row.try_get("user_id")?),
-        name: row.try_get("name")?,
-        created_at: row.try_get("created_at")?,
-        last_used: row.try_get("last_used")?,
-    })
+/// Brings the schema up to date, each step in its own transaction.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let mut version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version == 0 {
+        // Databases made by earlier builds recorded their steps in sqlx's table.
+        let sqlx_table: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = '_sqlx_migrations')",
+            [],
+            |r| r.get(0),
+        )?;
+        if sqlx_table {
+            version = conn.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+                [],
+                |r| r.get(0),
+            )?;
+        }
+    }
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::Corrupt(format!(
+            "the database's schema is version {version}, newer than this leadmap knows \
+             ({known}); use a newer leadmap"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
 }
 
-fn progress(row: &SqliteRow) -> Result<Progress> {
-    let status: String = row.try_get("status")?;
-    Ok(Progress {
-        roadmap: row.try_get("roadmap")?,
-        topic: row.try_get("topic")?,
-        status: status_from_db(&status)?,
-        note: row.try_get("note")?,
-        updated_at: row.try_get("updated_at")?,
-    })
-}
-
-async fn upsert(tx: &mut Transaction<'_, Sqlite>, user: UserId, p: &Progress) -> Result<SqliteRow> {
-    Ok(sqlx::query(
-        "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (user_id, roadmap, topic) DO UPDATE
-           SET status = excluded.status, note = excluded.note, updated_at = excluded.updated_at
-         RETURNING roadmap, topic, status, note, updated_at",
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
-    .bind(user.0)
-    .bind(&p.roadmap)
-    .bind(&p.topic)
-    .bind(p.status.as_str())
-    .bind(&p.note)
-    .bind(p.updated_at)
-    .fetch_one(&mut **tx)
-    .await?)
+}
+
+fn user(row: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        id: UserId(row.get("id")?),
+        name: row.get("name")?,
+        is_admin: row.get("is_admin")?,
+        created_at: row.get("created_at")?,
+    })
+}
+
+fn session(row: &Row) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: row.get("id")?,
+        user_id: UserId(row.get("user_id")?),
+        csrf: row.get("csrf")?,
+        user_agent: row.get("user_agent")?,
+        created_at: row.get("created_at")?,
+        last_seen: row.get("last_seen")?,
+    })
+}
+
+fn token(row: &Row) -> rusqlite::Result<Token> {
+    Ok(Token {
+        id: row.get("id")?,
+        user_id: UserId(row.get("user_id")?),
+        name: row.get("name")?,
+        created_at: row.get("created_at")?,
+        last_used: row.get("last_used")?,
+    })
+}
+
+/// A progress row with its status still a word: checked by [`checked`] outside rusqlite.
+type RawProgress = (Progress, String);
+
+fn progress(row: &Row) -> rusqlite::Result<RawProgress> {
+    Ok((
+        Progress {
+            roadmap: row.get("roadmap")?,
+            topic: row.get("topic")?,
+            status: Status::Pending,
+            note: row.get("note")?,
+            updated_at: row.get("updated_at")?,
+        },
+        row.get("status")?,
+    ))
+}
+
+fn checked((mut p, status): RawProgress) -> Result<Progress> {
+    p.status = status_from_db(&status)?;
+    Ok(p)
+}
+
+fn all_checked(rows: Vec<RawProgress>) -> Result<Vec<Progress>> {
+    rows.into_iter().map(checked).collect()
+}
+
+const UPSERT: &str = "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
+     VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''), ?6)
+     ON CONFLICT (user_id, roadmap, topic) DO UPDATE
+       SET status = excluded.status, note = COALESCE(?5, progress.note),
+           updated_at = excluded.updated_at
+     RETURNING roadmap, topic, status, note, updated_at";
+
+fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<T>>) -> rusqlite::Result<Vec<T>> {
+    rows.collect()
 }
 
 #[async_trait]
@@ -129,9 +312,7 @@ impl Store for SqliteStore {
     }
 
     async fn user_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.read)
-            .await?)
+        self.read(|c| c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0)))
     }
 
     async fn create_user(
@@ -141,73 +322,78 @@ impl Store for SqliteStore {
         is_admin: bool,
         now: Millis,
     ) -> Result<User> {
-        let row = sqlx::query(
-            "INSERT INTO users (name, name_key, password_hash, is_admin, created_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id, name, is_admin, created_at",
-        )
-        .bind(name.as_str())
-        .bind(name.key())
-        .bind(password_hash)
-        .bind(is_admin)
-        .bind(now)
-        .fetch_one(&self.write)
+        let (n, key, hash) = (
+            name.as_str().to_owned(),
+            name.key(),
+            password_hash.to_owned(),
+        );
+        let shown = name.to_string();
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO users (name, name_key, password_hash, is_admin, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id, name, is_admin, created_at",
+            )?
+            .query_row(params![n, key, hash, is_admin, now], user)
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("a user named {shown}"))
+                } else {
+                    e.into()
+                }
+            })
+        })
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict(format!("a user named {name}"))
-            } else {
-                e.into()
-            }
-        })?;
-        user(&row)
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT id, name, is_admin, created_at FROM users WHERE id = ?")
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
-        row.as_ref().map(user).transpose()
+        self.read(|c| {
+            c.prepare_cached("SELECT id, name, is_admin, created_at FROM users WHERE id = ?1")?
+                .query_row([id.0], user)
+                .optional()
+        })
     }
 
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
-        let row = sqlx::query(
-            "SELECT id, name, is_admin, created_at, password_hash FROM users WHERE name_key = ?",
-        )
-        .bind(name.trim().to_lowercase())
-        .fetch_optional(&self.read)
-        .await?;
-        match row {
-            None => Ok(None),
-            Some(row) => Ok(Some(Credentials {
-                user: user(&row)?,
-                password_hash: row.try_get("password_hash")?,
-            })),
-        }
+        let key = name.trim().to_lowercase();
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT id, name, is_admin, created_at, password_hash FROM users
+                 WHERE name_key = ?1",
+            )?
+            .query_row([key], |r| {
+                Ok(Credentials {
+                    user: user(r)?,
+                    password_hash: r.get("password_hash")?,
+                })
+            })
+            .optional()
+        })
     }
 
     async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT id, name, is_admin, created_at FROM users ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter().map(user).collect()
+        self.read(|c| {
+            collect(
+                c.prepare_cached("SELECT id, name, is_admin, created_at FROM users ORDER BY id")?
+                    .query_map([], user)?,
+            )
+        })
     }
 
     async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-            .bind(password_hash)
-            .bind(id.0)
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        let hash = password_hash.to_owned();
+        self.write(move |c| {
+            c.execute(
+                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                params![hash, id.0],
+            )?;
+            Ok(())
+        })
+        .await
     }
 
     async fn delete_user(&self, id: UserId) -> Result<bool> {
-        let r = sqlx::query("DELETE FROM users WHERE id = ?")
-            .bind(id.0)
-            .execute(&self.write)
-            .await?;
-        Ok(r.rows_affected() > 0)
+        self.write(move |c| Ok(c.execute("DELETE FROM users WHERE id = ?1", [id.0])? > 0))
+            .await
     }
 
     async fn create_session(
@@ -218,76 +404,84 @@ impl Store for SqliteStore {
         user_agent: &str,
         now: Millis,
     ) -> Result<Session> {
-        let row = sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf, user_agent, created_at, last_seen)
-             VALUES (?, ?, ?, ?, ?, ?)
-             RETURNING id, user_id, csrf, user_agent, created_at, last_seen",
-        )
-        .bind(token_hash)
-        .bind(user.0)
-        .bind(csrf)
-        .bind(user_agent)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&self.write)
-        .await?;
-        session(&row)
+        let (hash, csrf, agent) = (token_hash.to_vec(), csrf.to_owned(), user_agent.to_owned());
+        self.write(move |c| {
+            Ok(c.prepare_cached(
+                "INSERT INTO sessions
+                       (token_hash, user_id, csrf, user_agent, created_at, last_seen)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                     RETURNING id, user_id, csrf, user_agent, created_at, last_seen",
+            )?
+            .query_row(params![hash, user.0, csrf, agent, now], session)?)
+        })
+        .await
     }
 
     async fn session(&self, token_hash: &[u8], now: Millis) -> Result<Option<(Session, User)>> {
-        let row = sqlx::query(
-            "SELECT s.id, s.user_id, s.csrf, s.user_agent, s.created_at, s.last_seen,
-                    u.name, u.is_admin, u.created_at AS user_created_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.read)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let s = session(&row)?;
-        let u = User {
-            id: s.user_id,
-            name: row.try_get("name")?,
-            is_admin: row.try_get("is_admin")?,
-            created_at: row.try_get("user_created_at")?,
-        };
-        if now - s.last_seen > 60_000 {
-            sqlx::query("UPDATE sessions SET last_seen = ? WHERE id = ?")
-                .bind(now)
-                .bind(s.id)
-                .execute(&self.write)
-                .await?;
+        let found = self.read(|c| {
+            c.prepare_cached(
+                "SELECT s.id, s.user_id, s.csrf, s.user_agent, s.created_at, s.last_seen,
+                        u.name, u.is_admin, u.created_at AS user_created_at
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+            )?
+            .query_row([token_hash], |r| {
+                let s = session(r)?;
+                let u = User {
+                    id: s.user_id,
+                    name: r.get("name")?,
+                    is_admin: r.get("is_admin")?,
+                    created_at: r.get("user_created_at")?,
+                };
+                Ok((s, u))
+            })
+            .optional()
+        })?;
+        if let Some((s, _)) = &found
+            && now - s.last_seen > 60_000
+        {
+            let id = s.id;
+            self.write(move |c| {
+                c.execute(
+                    "UPDATE sessions SET last_seen = ?1 WHERE id = ?2",
+                    params![now, id],
+                )?;
+                Ok(())
+            })
+            .await?;
         }
-        Ok(Some((s, u)))
+        Ok(found)
     }
 
     async fn sessions(&self, user: UserId) -> Result<Vec<Session>> {
-        let rows = sqlx::query(
-            "SELECT id, user_id, csrf, user_agent, created_at, last_seen FROM sessions
-             WHERE user_id = ? ORDER BY last_seen DESC, id DESC",
-        )
-        .bind(user.0)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(session).collect()
+        self.read(|c| {
+            collect(
+                c.prepare_cached(
+                    "SELECT id, user_id, csrf, user_agent, created_at, last_seen FROM sessions
+                     WHERE user_id = ?1 ORDER BY last_seen DESC, id DESC",
+                )?
+                .query_map([user.0], session)?,
+            )
+        })
     }
 
     async fn delete_session(&self, user: UserId, id: i64) -> Result<bool> {
-        let r = sqlx::query("DELETE FROM sessions WHERE id = ? AND user_id = ?")
-            .bind(id)
-            .bind(user.0)
-            .execute(&self.write)
-            .await?;
-        Ok(r.rows_affected() > 0)
+        self.write(move |c| {
+            Ok(c.execute(
+                "DELETE FROM sessions WHERE id = ?1 AND user_id = ?2",
+                params![id, user.0],
+            )? > 0)
+        })
+        .await
     }
 
     async fn delete_sessions(&self, user: UserId, keep: Option<i64>) -> Result<u64> {
-        let r = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?")
-            .bind(user.0)
-            .bind(keep)
-            .execute(&self.write)
-            .await?;
-        Ok(r.rows_affected())
+        self.write(move |c| {
+            Ok(c.execute(
+                "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT ?2",
+                params![user.0, keep],
+            )? as u64)
+        })
+        .await
     }
 
     async fn create_token(
@@ -297,58 +491,69 @@ impl Store for SqliteStore {
         token_hash: &[u8],
         now: Millis,
     ) -> Result<Token> {
-        let row = sqlx::query(
-            "INSERT INTO tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)
-             RETURNING id, user_id, name, created_at, last_used",
-        )
-        .bind(token_hash)
-        .bind(user.0)
-        .bind(name)
-        .bind(now)
-        .fetch_one(&self.write)
-        .await?;
-        token(&row)
+        let (hash, name) = (token_hash.to_vec(), name.to_owned());
+        self.write(move |c| {
+            Ok(c.prepare_cached(
+                "INSERT INTO tokens (token_hash, user_id, name, created_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     RETURNING id, user_id, name, created_at, last_used",
+            )?
+            .query_row(params![hash, user.0, name, now], token)?)
+        })
+        .await
     }
 
     async fn token_user(&self, token_hash: &[u8], now: Millis) -> Result<Option<User>> {
-        let row = sqlx::query(
-            "SELECT t.id AS token_id, t.last_used, u.id, u.name, u.is_admin, u.created_at
-             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.read)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let last_used: Option<Millis> = row.try_get("last_used")?;
+        let found = self.read(|c| {
+            c.prepare_cached(
+                "SELECT t.id AS token_id, t.last_used, u.id, u.name, u.is_admin, u.created_at
+                 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+            )?
+            .query_row([token_hash], |r| {
+                Ok((
+                    r.get::<_, i64>("token_id")?,
+                    r.get::<_, Option<Millis>>("last_used")?,
+                    user(r)?,
+                ))
+            })
+            .optional()
+        })?;
+        let Some((id, last_used, u)) = found else {
+            return Ok(None);
+        };
         if last_used.is_none_or(|t| now - t > 60_000) {
-            let id: i64 = row.try_get("token_id")?;
-            sqlx::query("UPDATE tokens SET last_used = ? WHERE id = ?")
-                .bind(now)
-                .bind(id)
-                .execute(&self.write)
-                .await?;
+            self.write(move |c| {
+                c.execute(
+                    "UPDATE tokens SET last_used = ?1 WHERE id = ?2",
+                    params![now, id],
+                )?;
+                Ok(())
+            })
+            .await?;
         }
-        Ok(Some(user(&row)?))
+        Ok(Some(u))
     }
 
     async fn tokens(&self, user: UserId) -> Result<Vec<Token>> {
-        let rows = sqlx::query(
-            "SELECT id, user_id, name, created_at, last_used FROM tokens
-             WHERE user_id = ? ORDER BY id",
-        )
-        .bind(user.0)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(token).collect()
+        self.read(|c| {
+            collect(
+                c.prepare_cached(
+                    "SELECT id, user_id, name, created_at, last_used FROM tokens
+                     WHERE user_id = ?1 ORDER BY id",
+                )?
+                .query_map([user.0], token)?,
+            )
+        })
     }
 
     async fn delete_token(&self, user: UserId, id: i64) -> Result<bool> {
-        let r = sqlx::query("DELETE FROM tokens WHERE id = ? AND user_id = ?")
-            .bind(id)
-            .bind(user.0)
-            .execute(&self.write)
-            .await?;
-        Ok(r.rows_affected() > 0)
+        self.write(move |c| {
+            Ok(c.execute(
+                "DELETE FROM tokens WHERE id = ?1 AND user_id = ?2",
+                params![id, user.0],
+            )? > 0)
+        })
+        .await
     }
 
     async fn set_progress(
@@ -357,52 +562,68 @@ impl Store for SqliteStore {
         roadmap: &str,
         topic: &str,
         status: Status,
-        note: &str,
+        note: Option<&str>,
         now: Millis,
     ) -> Result<Progress> {
-        let p = Progress {
-            roadmap: roadmap.to_owned(),
-            topic: topic.to_owned(),
-            status,
-            note: note.to_owned(),
-            updated_at: now,
-        };
-        let mut tx = self.write.begin().await?;
-        let row = upsert(&mut tx, user, &p).await?;
-        tx.commit().await?;
-        progress(&row)
+        let (roadmap, topic, note) = (
+            roadmap.to_owned(),
+            topic.to_owned(),
+            note.map(str::to_owned),
+        );
+        self.write(move |c| {
+            let raw = c.prepare_cached(UPSERT)?.query_row(
+                params![user.0, roadmap, topic, status.as_str(), note, now],
+                progress,
+            )?;
+            checked(raw)
+        })
+        .await
     }
 
     async fn import_progress(&self, user: UserId, records: &[Progress]) -> Result<u64> {
-        let mut tx = self.write.begin().await?;
-        for p in records {
-            upsert(&mut tx, user, p).await?;
-        }
-        tx.commit().await?;
-        Ok(records.len() as u64)
+        let records = records.to_vec();
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(UPSERT)?;
+            for p in &records {
+                stmt.query_row(
+                    params![
+                        user.0,
+                        p.roadmap,
+                        p.topic,
+                        p.status.as_str(),
+                        p.note,
+                        p.updated_at
+                    ],
+                    |_| Ok(()),
+                )?;
+            }
+            Ok(records.len() as u64)
+        })
+        .await
     }
 
     async fn progress(&self, user: UserId, roadmap: &str) -> Result<Vec<Progress>> {
-        let rows = sqlx::query(
-            "SELECT roadmap, topic, status, note, updated_at FROM progress
-             WHERE user_id = ? AND roadmap = ? ORDER BY topic",
-        )
-        .bind(user.0)
-        .bind(roadmap)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(progress).collect()
+        all_checked(self.read(|c| {
+            collect(
+                c.prepare_cached(
+                    "SELECT roadmap, topic, status, note, updated_at FROM progress
+                     WHERE user_id = ?1 AND roadmap = ?2 ORDER BY topic",
+                )?
+                .query_map(params![user.0, roadmap], progress)?,
+            )
+        })?)
     }
 
     async fn all_progress(&self, user: UserId) -> Result<Vec<Progress>> {
-        let rows = sqlx::query(
-            "SELECT roadmap, topic, status, note, updated_at FROM progress
-             WHERE user_id = ? ORDER BY roadmap, topic",
-        )
-        .bind(user.0)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(progress).collect()
+        all_checked(self.read(|c| {
+            collect(
+                c.prepare_cached(
+                    "SELECT roadmap, topic, status, note, updated_at FROM progress
+                     WHERE user_id = ?1 ORDER BY roadmap, topic",
+                )?
+                .query_map([user.0], progress)?,
+            )
+        })?)
     }
 
     async fn reset_progress(
@@ -411,78 +632,134 @@ impl Store for SqliteStore {
         roadmap: &str,
         scope: ResetScope<'_>,
     ) -> Result<u64> {
-        let mut tx = self.write.begin().await?;
-        let mut n = 0;
-        match scope {
-            ResetScope::Roadmap => {
-                n = sqlx::query("DELETE FROM progress WHERE user_id = ? AND roadmap = ?")
-                    .bind(user.0)
-                    .bind(roadmap)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            }
-            ResetScope::Topics(topics) => {
-                for t in topics {
-                    n += sqlx::query(
-                        "DELETE FROM progress WHERE user_id = ? AND roadmap = ? AND topic = ?",
-                    )
-                    .bind(user.0)
-                    .bind(roadmap)
-                    .bind(t)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+        let roadmap = roadmap.to_owned();
+        let topics: Option<Vec<String>> = match scope {
+            ResetScope::Roadmap => None,
+            ResetScope::Topics(t) => Some(t.to_vec()),
+        };
+        self.write(move |c| {
+            let n = match topics {
+                None => c.execute(
+                    "DELETE FROM progress WHERE user_id = ?1 AND roadmap = ?2",
+                    params![user.0, roadmap],
+                )?,
+                Some(topics) => {
+                    let mut stmt = c.prepare_cached(
+                        "DELETE FROM progress WHERE user_id = ?1 AND roadmap = ?2 AND topic = ?3",
+                    )?;
+                    let mut n = 0;
+                    for t in &topics {
+                        n += stmt.execute(params![user.0, roadmap, t])?;
+                    }
+                    n
                 }
-            }
-        }
-        tx.commit().await?;
-        Ok(n)
+            };
+            Ok(n as u64)
+        })
+        .await
     }
 
     async fn record_login_failure(&self, key: &str, now: Millis) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
-            .bind(key)
-            .bind(now)
-            .execute(&self.write)
-            .await?;
-        // Old failures count for nothing; keep the table small.
-        sqlx::query("DELETE FROM login_failures WHERE at < ?")
-            .bind(now - 24 * 3_600_000)
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        let key = key.to_owned();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+                params![key, now],
+            )?;
+            // Old failures count for nothing; keep the table small.
+            c.execute(
+                "DELETE FROM login_failures WHERE at < ?1",
+                [now - 24 * 3_600_000],
+            )?;
+            Ok(())
+        })
+        .await
     }
 
     async fn login_failures_since(&self, key: &str, since: Millis) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?")
-                .bind(key)
-                .bind(since)
-                .fetch_one(&self.read)
-                .await?,
-        )
+        self.read(|c| {
+            c.prepare_cached("SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at >= ?2")?
+                .query_row(params![key, since], |r| r.get(0))
+        })
     }
 
     async fn clear_login_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE key = ?")
-            .bind(key)
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        let key = key.to_owned();
+        self.write(move |c| {
+            c.execute("DELETE FROM login_failures WHERE key = ?1", [key])?;
+            Ok(())
+        })
+        .await
     }
 
     async fn integrity_check(&self) -> Result<Vec<String>> {
-        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.write)
-            .await?;
-        let mut problems: Vec<String> = rows.into_iter().filter(|r| r != "ok").collect();
-        let fk = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&self.write)
-            .await?;
-        if !fk.is_empty() {
-            problems.push(format!("{} rows break a foreign key", fk.len()));
+        self.read(|c| {
+            let mut problems: Vec<String> = collect(
+                c.prepare("PRAGMA integrity_check")?
+                    .query_map([], |r| r.get::<_, String>(0))?,
+            )?
+            .into_iter()
+            .filter(|r| r != "ok")
+            .collect();
+            let broken = collect(
+                c.prepare("PRAGMA foreign_key_check")?
+                    .query_map([], |_| Ok(()))?,
+            )?
+            .len();
+            if broken > 0 {
+                problems.push(format!("{broken} rows break a foreign key"));
+            }
+            Ok(problems)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const T0: Millis = 1_700_000_000_000;
+
+    #[tokio::test]
+    async fn a_database_made_by_an_earlier_build_opens_without_rerunning_its_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            // The bookkeeping table sqlx's migrator kept.
+            c.execute_batch(
+                "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT,
+                   installed_on TIMESTAMP, success BOOLEAN NOT NULL, checksum BLOB,
+                   execution_time BIGINT);
+                 INSERT INTO _sqlx_migrations VALUES (1, 'initial', 0, TRUE, x'00', 0);
+                 INSERT INTO users (name, name_key, password_hash, created_at)
+                   VALUES ('Ana', 'ana', 'h', 0);",
+            )
+            .unwrap();
         }
-        Ok(problems)
+        let s = SqliteStore::open(&path).await.unwrap();
+        assert_eq!(s.user_count().await.unwrap(), 1);
+        let bob = UserName::parse("bob").unwrap();
+        s.create_user(&bob, "h", false, T0).await.unwrap();
+        assert_eq!(s.user_count().await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_database_from_a_newer_leadmap_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 99; CREATE TABLE future (x);")
+            .unwrap();
+        let err = SqliteStore::open(&path).await.unwrap_err().to_string();
+        assert!(err.contains("version 99, newer than this leadmap knows"), "{err}");
+        let tables: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1);
     }
 }

@@ -2,7 +2,7 @@
 //! PostgreSQL database (127.0.0.1:5432 as user postgres, or `LEADMAP_TEST_POSTGRES_URL`).
 #![allow(clippy::unwrap_used)]
 
-use leadmap_store::{ResetScope, Status, Store, StoreError, UserName};
+use leadmap_store::{ResetScope, Status, Store, StoreError, UserId, UserName};
 
 const T0: i64 = 1_700_000_000_000;
 
@@ -42,6 +42,8 @@ conformance!(
     tokens_find_their_user_until_revoked,
     progress_is_kept_per_user_roadmap_and_topic,
     progress_upserts_and_keeps_the_latest,
+    a_write_without_a_note_keeps_the_stored_note,
+    concurrent_writes_are_all_stored_and_fail_alone,
     reset_clears_a_roadmap_or_some_topics_only,
     import_writes_every_record,
     deleting_a_user_deletes_their_records_only,
@@ -166,16 +168,23 @@ async fn progress_is_kept_per_user_roadmap_and_topic(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
     let rec = s
-        .set_progress(ana.id, "el", "hiring", Status::Done, "read the book", T0)
+        .set_progress(
+            ana.id,
+            "el",
+            "hiring",
+            Status::Done,
+            Some("read the book"),
+            T0,
+        )
         .await
         .unwrap();
     assert_eq!(rec.status, Status::Done);
     assert_eq!(rec.note, "read the book");
     assert_eq!(rec.updated_at, T0);
-    s.set_progress(ana.id, "em", "hiring", Status::Learning, "", T0)
+    s.set_progress(ana.id, "em", "hiring", Status::Learning, Some(""), T0)
         .await
         .unwrap();
-    s.set_progress(bob.id, "el", "hiring", Status::Skipped, "", T0)
+    s.set_progress(bob.id, "el", "hiring", Status::Skipped, Some(""), T0)
         .await
         .unwrap();
     let ana_el = s.progress(ana.id, "el").await.unwrap();
@@ -200,7 +209,7 @@ async fn progress_upserts_and_keeps_the_latest(s: &dyn Store) {
             "el",
             "okrs",
             st,
-            &format!("note {i}"),
+            Some(&format!("note {i}")),
             T0 + i as i64,
         )
         .await
@@ -213,19 +222,85 @@ async fn progress_upserts_and_keeps_the_latest(s: &dyn Store) {
     assert_eq!(p[0].updated_at, T0 + 3);
     // Unicode and long notes come back byte for byte.
     let note = "Ünïcödé 🚀 ".repeat(500);
-    s.set_progress(ana.id, "el", "okrs", Status::Done, &note, T0)
+    s.set_progress(ana.id, "el", "okrs", Status::Done, Some(&note), T0)
         .await
         .unwrap();
     assert_eq!(s.progress(ana.id, "el").await.unwrap()[0].note, note);
 }
 
+async fn a_write_without_a_note_keeps_the_stored_note(s: &dyn Store) {
+    let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
+    let first = s
+        .set_progress(ana.id, "el", "okrs", Status::Learning, None, T0)
+        .await
+        .unwrap();
+    assert_eq!(first.note, "");
+    s.set_progress(
+        ana.id,
+        "el",
+        "okrs",
+        Status::Learning,
+        Some("chapter 3"),
+        T0,
+    )
+    .await
+    .unwrap();
+    let kept = s
+        .set_progress(ana.id, "el", "okrs", Status::Done, None, T0 + 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        (kept.status, kept.note.as_str()),
+        (Status::Done, "chapter 3")
+    );
+    let cleared = s
+        .set_progress(ana.id, "el", "okrs", Status::Done, Some(""), T0 + 2)
+        .await
+        .unwrap();
+    assert_eq!(cleared.note, "");
+}
+
+/// Many writes at once (the SQLite backend commits them together): each is answered with its
+/// own record, every one is stored, and one that fails does not take the others with it.
+async fn concurrent_writes_are_all_stored_and_fail_alone(s: &dyn Store) {
+    let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
+    let writes = (0..200).map(|i| {
+        let topic = format!("t{i:03}");
+        async move {
+            let note = format!("note {i}");
+            s.set_progress(ana.id, "el", &topic, Status::Done, Some(&note), T0 + i)
+                .await
+        }
+    });
+    let orphan = s.set_progress(UserId(i64::MAX), "el", "x", Status::Done, None, T0);
+    let (results, orphan) =
+        futures_util::future::join(futures_util::future::join_all(writes), orphan).await;
+    assert!(
+        orphan.is_err(),
+        "a record of no user was stored: {orphan:?}"
+    );
+    for (i, r) in results.into_iter().enumerate() {
+        let r = r.unwrap();
+        assert_eq!((r.topic, r.note), (format!("t{i:03}"), format!("note {i}")));
+    }
+    let stored = s.progress(ana.id, "el").await.unwrap();
+    assert_eq!(stored.len(), 200);
+    assert!(
+        stored
+            .iter()
+            .enumerate()
+            .all(|(i, p)| p.updated_at == T0 + i as i64)
+    );
+    assert!(s.integrity_check().await.unwrap().is_empty());
+}
+
 async fn reset_clears_a_roadmap_or_some_topics_only(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     for t in ["a", "b", "c"] {
-        s.set_progress(ana.id, "el", t, Status::Done, "", T0)
+        s.set_progress(ana.id, "el", t, Status::Done, Some(""), T0)
             .await
             .unwrap();
-        s.set_progress(ana.id, "em", t, Status::Done, "", T0)
+        s.set_progress(ana.id, "em", t, Status::Done, Some(""), T0)
             .await
             .unwrap();
     }
@@ -271,7 +346,7 @@ async fn deleting_a_user_deletes_their_records_only(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
     for u in [ana.id, bob.id] {
-        s.set_progress(u, "el", "x", Status::Done, "", T0)
+        s.set_progress(u, "el", "x", Status::Done, Some(""), T0)
             .await
             .unwrap();
         s.create_session(u, format!("s{u}").as_bytes(), "c", "", T0)
@@ -326,7 +401,7 @@ async fn login_failures_are_counted_in_a_window(s: &dyn Store) {
 
 async fn the_database_checks_clean(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
-    s.set_progress(ana.id, "el", "x", Status::Done, "", T0)
+    s.set_progress(ana.id, "el", "x", Status::Done, Some(""), T0)
         .await
         .unwrap();
     assert_eq!(s.integrity_check().await.unwrap(), Vec::<String>::new());

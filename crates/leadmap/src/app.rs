@@ -336,18 +336,8 @@ pub fn mark(a: MarkArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let store = a.db.open().await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
-        let note = match a.note {
-            Some(n) => n,
-            None => store
-                .progress(u.id, &e.id)
-                .await?
-                .into_iter()
-                .find(|p| p.topic == a.topic)
-                .map(|p| p.note)
-                .unwrap_or_default(),
-        };
         let rec = store
-            .set_progress(u.id, &e.id, &a.topic, status, &note, now_ms())
+            .set_progress(u.id, &e.id, &a.topic, status, a.note.as_deref(), now_ms())
             .await?;
         let title = e
             .roadmap
