@@ -2,7 +2,7 @@
 //! `<g>` carrying its id, kind and status. Deterministic: numbers are written with one
 //! decimal, elements in layout order.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use leadmap_core::progress::{ProgressMap, Status};
 use leadmap_core::{Kind, Roadmap};
@@ -81,48 +81,68 @@ impl SvgTemplate {
         }
     }
 
+    /// The length of the SVG with every topic pending, in bytes.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(String::len).sum()
+    }
+
+    /// Whether the template is empty (it never is: an SVG has a root element).
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
     /// The learnable topics' ids, in document order.
     pub fn topic_ids(&self) -> &[String] {
         &self.ids
     }
 
     /// The SVG with each topic's status from `status_of`.
-    pub fn fill(&self, mut status_of: impl FnMut(&str) -> Status) -> String {
+    pub fn fill(&self, status_of: impl FnMut(&str) -> Status) -> String {
         let mut out = String::with_capacity(
             self.pieces.iter().map(String::len).sum::<usize>() + 64 * self.ids.len(),
         );
+        let _ = self.fill_into(&mut out, status_of);
+        out
+    }
+
+    /// [`SvgTemplate::fill`] written straight into `out` (a page being rendered, say).
+    pub fn fill_into<W: fmt::Write + ?Sized>(
+        &self,
+        out: &mut W,
+        mut status_of: impl FnMut(&str) -> Status,
+    ) -> fmt::Result {
         let mut pieces = self.pieces.iter();
         if let Some(p) = pieces.next() {
-            out.push_str(p);
+            out.write_str(p)?;
         }
         for (id, (x, y)) in self.ids.iter().zip(&self.mark_xy) {
             let s = status_of(id);
             let pending = s == Status::Pending;
             if let Some(p) = pieces.next() {
-                out.push_str(s.as_str());
-                out.push_str(p);
+                out.write_str(s.as_str())?;
+                out.write_str(p)?;
             }
             if let Some(p) = pieces.next() {
                 if !pending {
-                    out.push_str(", ");
-                    out.push_str(s.as_str());
+                    out.write_str(", ")?;
+                    out.write_str(s.as_str())?;
                 }
-                out.push_str(p);
+                out.write_str(p)?;
             }
             if let Some(p) = pieces.next() {
                 if !pending {
-                    let _ = write!(
+                    write!(
                         out,
                         "<use href=\"#s-{s}\" x=\"{x}\" y=\"{y}\" width=\"16\" height=\"16\"/>"
-                    );
+                    )?;
                 }
-                out.push_str(p);
+                out.write_str(p)?;
             }
         }
         for p in pieces {
-            out.push_str(p);
+            out.write_str(p)?;
         }
-        out
+        Ok(())
     }
 }
 

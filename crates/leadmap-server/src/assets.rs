@@ -27,7 +27,10 @@ fn map_css() -> &'static str {
 /// A short hash of an asset's bytes, for cache-busting links.
 pub fn version(path: &str) -> String {
     if path == "map.css" {
-        return short_hash(map_css().as_bytes());
+        static MAP_CSS: OnceLock<String> = OnceLock::new();
+        return MAP_CSS
+            .get_or_init(|| short_hash(map_css().as_bytes()))
+            .clone();
     }
     Assets::get(path)
         .map(|f| hex::encode(&f.metadata.sha256_hash()[..6]))

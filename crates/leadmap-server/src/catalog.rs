@@ -16,6 +16,8 @@ pub struct Catalog {
 #[derive(Debug)]
 pub struct Entry {
     pub id: String,
+    /// The id escaped for HTML.
+    pub id_html: String,
     pub roadmap: Roadmap,
     pub svg: SvgTemplate,
     /// `show --json`, serialised once.
@@ -45,6 +47,16 @@ pub struct TopicInfo {
     /// The title in lower case, for search.
     pub folded: String,
     pub kind: &'static str,
+    /// The id and the title escaped for HTML once, not on every page view.
+    pub id_html: String,
+    pub title_html: String,
+}
+
+/// `s` escaped for HTML text and attribute values.
+pub fn escape_html(s: &str) -> String {
+    askama::filters::escape(s, askama::filters::Html)
+        .map(|e| e.to_string())
+        .unwrap_or_default()
 }
 
 /// Counts of a person's progress over some topics.
@@ -133,6 +145,8 @@ impl Entry {
                     TopicInfo {
                         id: n.id.to_string(),
                         folded: title.to_lowercase(),
+                        id_html: escape_html(n.id.as_str()),
+                        title_html: escape_html(&title),
                         title,
                         kind: n.kind.as_str(),
                     },
@@ -178,6 +192,7 @@ impl Entry {
         }
         Entry {
             id: roadmap.id.to_string(),
+            id_html: escape_html(roadmap.id.as_str()),
             topic_set: topics.iter().cloned().collect(),
             roadmap,
             svg,
@@ -212,4 +227,32 @@ pub fn by_topic(records: Vec<Progress>) -> HashMap<String, Progress> {
 
 pub fn status_in(map: &HashMap<String, Progress>, topic: &str) -> Status {
     map.get(topic).map(|p| p.status).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_rows_carry_titles_escaped_once_and_every_topic_of_each_area() {
+        let md = "# Map\n\n## Hiring & Firing\n\n- Write a \"job\" ad: 5 < 6\n  - Sub & topic\n- Plain\n";
+        let e = Entry::new(leadmap_core::parse(md.as_bytes(), "map").roadmap);
+        let area = &e.areas[0];
+        assert_eq!(area.title, "Hiring & Firing");
+        let titles: Vec<&str> = area.rows.iter().map(|r| r.title_html.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Write a &#34;job&#34; ad: 5 &#60; 6",
+                "Sub &#38; topic",
+                "Plain"
+            ]
+        );
+        assert_eq!(area.rows[0].folded, "write a \"job\" ad: 5 < 6");
+        assert_eq!(area.rows[1].kind, "subtopic");
+        assert_eq!(
+            area.rows.iter().map(|r| &r.id).collect::<Vec<_>>(),
+            area.topics.iter().collect::<Vec<_>>()
+        );
+    }
 }

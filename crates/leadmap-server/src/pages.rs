@@ -105,6 +105,13 @@ fn html(t: &impl Template) -> PageResult {
     Ok(Html(t.render()?).into_response())
 }
 
+/// [`html`] for a page of about `size` bytes: rendered into a buffer of that size at once.
+fn html_sized(t: &impl Template, size: usize) -> PageResult {
+    let mut out = String::with_capacity(size);
+    t.render_into(&mut out)?;
+    Ok(Html(out).into_response())
+}
+
 pub fn error_page(status: StatusCode, message: &str) -> String {
     let t = ErrorPage {
         chrome: Chrome::new(None, &HeaderMap::new(), "/"),
@@ -491,9 +498,10 @@ struct AreaRow<'a> {
     topics: Vec<TopicRow<'a>>,
 }
 
+/// A list-view row; `id_html` and `title_html` are escaped already (once, in the catalog).
 struct TopicRow<'a> {
-    id: &'a str,
-    title: &'a str,
+    id_html: &'a str,
+    title_html: &'a str,
     kind: &'static str,
     status: &'static str,
     hit: bool,
@@ -661,13 +669,27 @@ fn panel(
 struct RoadmapPage<'a> {
     chrome: Chrome,
     id: &'a str,
+    /// `id` escaped for HTML.
+    id_html: &'a str,
     title: String,
-    svg: String,
+    svg: FilledSvg<'a>,
     summary: Summary,
     areas: Vec<AreaRow<'a>>,
     panel: Option<Panel>,
     q: String,
     hits: usize,
+}
+
+/// A person's diagram, written straight into the page as it renders (no copy of its own).
+struct FilledSvg<'a> {
+    template: &'a leadmap_render::SvgTemplate,
+    records: &'a HashMap<String, Progress>,
+}
+
+impl std::fmt::Display for FilledSvg<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.template.fill_into(f, |t| status_in(self.records, t))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -688,7 +710,10 @@ async fn roadmap_page(
     let e = entry(&state, &id)?;
     let records = by_topic(state.store().progress(me.user.id, &e.id).await?);
     let status = |t: &str| status_in(&records, t);
-    let svg = e.svg.fill(status);
+    let svg = FilledSvg {
+        template: &e.svg,
+        records: &records,
+    };
     let q = query.q.trim().to_lowercase();
     let mut hits = 0;
     let areas = e
@@ -705,8 +730,8 @@ async fn roadmap_page(
                     let hit = !q.is_empty() && t.folded.contains(&q);
                     hits += usize::from(hit);
                     TopicRow {
-                        id: &t.id,
-                        title: &t.title,
+                        id_html: &t.id_html,
+                        title_html: &t.title_html,
                         kind: t.kind,
                         status: status(&t.id).as_str(),
                         hit,
@@ -731,17 +756,23 @@ async fn roadmap_page(
                 &back,
             )
         });
-    html(&RoadmapPage {
-        chrome: Chrome::new(Some(&me), &headers, &back),
-        id: &e.id,
-        title: e.title(),
-        svg,
-        summary: Summary::of(e.topics.iter(), status),
-        areas,
-        panel,
-        q: query.q,
-        hits,
-    })
+    // The page is the diagram, the list and some chrome: size the buffer once.
+    let size = e.svg.len() + 400 * e.topics.len() + 8192;
+    html_sized(
+        &RoadmapPage {
+            chrome: Chrome::new(Some(&me), &headers, &back),
+            id: &e.id,
+            id_html: &e.id_html,
+            title: e.title(),
+            svg,
+            summary: Summary::of(e.topics.iter(), status),
+            areas,
+            panel,
+            q: query.q,
+            hits,
+        },
+        size,
+    )
 }
 
 #[derive(Template)]

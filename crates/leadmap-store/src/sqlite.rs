@@ -755,10 +755,17 @@ mod tests {
             .execute_batch("PRAGMA user_version = 99; CREATE TABLE future (x);")
             .unwrap();
         let err = SqliteStore::open(&path).await.unwrap_err().to_string();
-        assert!(err.contains("version 99, newer than this leadmap knows"), "{err}");
+        assert!(
+            err.contains("version 99, newer than this leadmap knows"),
+            "{err}"
+        );
         let tables: i64 = Connection::open(&path)
             .unwrap()
-            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(tables, 1);
     }
