@@ -135,7 +135,7 @@ pub fn page(r: &Roadmap, svg: &str, template: &dyn Fn(&str) -> Option<&str>) -> 
     let data =
         json!({"id": r.id, "title": r.title.plain(), "nodes": nodes, "templates": templates});
     let data = data.to_string().replace('<', "\\u003c");
-    let title = escape(&r.title.plain());
+    let title = escape(&r.title.plain()).into_owned();
     let topics = r.nodes().filter(|n| n.kind.is_learnable()).count();
     let areas = r.count(Kind::Area);
     let mut out = String::with_capacity(svg.len() + data.len() + 16_384);

@@ -73,6 +73,8 @@ pub struct Placed<'a> {
     pub w: f32,
     pub h: f32,
     pub lines: Vec<String>,
+    /// The whole text before wrapping ([`label`] of the node).
+    pub label: String,
     /// Where the text starts, relative to the box.
     pub text_x: f32,
     pub centered: bool,
@@ -126,7 +128,7 @@ struct Builder<'a> {
 fn text_box<'a>(
     node: Option<&'a Node>,
     kind: Option<Kind>,
-    title: &str,
+    title: String,
     w: f32,
     mark: bool,
     centered: bool,
@@ -135,7 +137,7 @@ fn text_box<'a>(
     let bold = is_bold(kind);
     let text_x = if mark { PAD_X + MARK_W } else { PAD_X };
     let max = w - text_x - PAD_X;
-    let lines = text::wrap(title, size, bold, max);
+    let lines = text::wrap(&title, size, bold, max);
     let h = lines.len() as f32 * line_height(kind) + 2.0 * PAD_Y;
     Placed {
         node,
@@ -145,6 +147,7 @@ fn text_box<'a>(
         w,
         h,
         lines,
+        label: title,
         text_x,
         centered,
     }
@@ -166,7 +169,7 @@ pub fn layout(r: &Roadmap) -> Layout<'_> {
         boxes: Vec::new(),
         edges: Vec::new(),
     };
-    let mut title = text_box(None, None, &r.title.plain(), TITLE_MAX_W, false, true);
+    let mut title = text_box(None, None, r.title.plain(), TITLE_MAX_W, false, true);
     title.w = title
         .lines
         .iter()
@@ -185,7 +188,7 @@ pub fn layout(r: &Roadmap) -> Layout<'_> {
     for n in &r.children {
         if n.kind == Kind::Part && n.children.iter().any(|c| c.kind == Kind::Area) {
             // A part of areas: a banner on the spine, its own topics, then its areas.
-            let mut banner = text_box(Some(n), Some(Kind::Part), &label(n), PART_W, false, true);
+            let mut banner = text_box(Some(n), Some(Kind::Part), label(n), PART_W, false, true);
             banner.x = cx - PART_W / 2.0;
             banner.y = y;
             b.spine(&mut spine_prev, &banner);
@@ -249,7 +252,7 @@ impl<'a> Builder<'a> {
         } else {
             Kind::Area
         };
-        let mut boxed = text_box(Some(n), Some(kind), &label(n), AREA_W, false, true);
+        let mut boxed = text_box(Some(n), Some(kind), label(n), AREA_W, false, true);
         boxed.x = self.cx - AREA_W / 2.0;
         boxed.y = y;
         self.spine(spine_prev, &boxed);
@@ -315,7 +318,7 @@ impl<'a> Builder<'a> {
             Side::Left => self.cx - CORRIDOR - frame_w,
         };
         // The header text sits over the topic column, on the inner side.
-        let mut frame = text_box(Some(g), Some(Kind::Group), &label(g), TOPIC_W, false, false);
+        let mut frame = text_box(Some(g), Some(Kind::Group), label(g), TOPIC_W, false, false);
         let header = frame.h;
         frame.x = frame_x;
         frame.y = y;
@@ -346,7 +349,7 @@ impl<'a> Builder<'a> {
         let mut bx = text_box(
             Some(t),
             Some(t.kind),
-            &label(t),
+            label(t),
             TOPIC_W,
             t.kind.is_learnable(),
             false,
@@ -387,7 +390,7 @@ impl<'a> Builder<'a> {
         };
         let mut bottom = y;
         for s in subs {
-            let mut bx = text_box(Some(s), Some(Kind::Subtopic), &label(s), w, true, false);
+            let mut bx = text_box(Some(s), Some(Kind::Subtopic), label(s), w, true, false);
             bx.x = x;
             bx.y = y;
             let inner = match side {

@@ -2,6 +2,7 @@
 //! `<g>` carrying its id, kind and status. Deterministic: numbers are written with one
 //! decimal, elements in layout order.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write};
 
 use leadmap_core::progress::{ProgressMap, Status};
@@ -220,31 +221,93 @@ const MARKS: &str = "<defs>\
 <symbol id=\"s-skipped\" viewBox=\"0 0 16 16\"><circle class=\"mk o\" cx=\"8\" cy=\"8\" r=\"6.5\"/><path class=\"mk k\" d=\"M4 8h8\"/></symbol>\
 </defs>";
 
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(needs_escape) {
+        return Cow::Borrowed(s);
     }
-    out
+    let mut out = String::with_capacity(s.len() + 16);
+    escape_into(&mut out, s);
+    Cow::Owned(out)
+}
+
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"')
+}
+
+/// [`escape`] appended to `out`.
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(needs_escape) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// One decimal, no trailing `.0`.
+#[derive(Clone, Copy)]
 struct N(f32);
+
+impl N {
+    /// The value in tenths, rounded.
+    fn tenths(self) -> i64 {
+        (self.0 * 10.0).round() as i64
+    }
+}
 
 impl std::fmt::Display for N {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let v = (self.0 * 10.0).round() / 10.0;
-        if v.fract() == 0.0 {
-            write!(f, "{}", v as i64)
+        let t = self.tenths();
+        let (sign, t) = if t < 0 { ("-", -t) } else { ("", t) };
+        if t % 10 == 0 {
+            // -0.0 and values that round to 0 print as "0".
+            if t == 0 {
+                return f.write_str("0");
+            }
+            write!(f, "{sign}{}", t / 10)
         } else {
-            write!(f, "{v:.1}")
+            write!(f, "{sign}{}.{}", t / 10, t % 10)
         }
+    }
+}
+
+/// Appends `n` as [`N`] does, without the formatting machinery (the hot path of a large map).
+fn push_n(out: &mut String, n: f32) {
+    let t = N(n).tenths();
+    let (neg, t) = if t < 0 { (true, -t) } else { (false, t) };
+    if t == 0 {
+        out.push('0');
+        return;
+    }
+    if neg {
+        out.push('-');
+    }
+    push_int(out, t / 10);
+    if t % 10 != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (t % 10) as u8));
+    }
+}
+
+fn push_int(out: &mut String, mut v: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }
 
@@ -292,25 +355,36 @@ fn edges(out: &mut String, edges: &[Edge]) {
     for e in edges {
         match *e {
             Edge::Spine { x, y1, y2 } => {
-                let _ = write!(spine, "M{} {}V{}", N(x), N(y1), N(y2));
+                spine.push('M');
+                push_n(&mut spine, x);
+                spine.push(' ');
+                push_n(&mut spine, y1);
+                spine.push('V');
+                push_n(&mut spine, y2);
             }
             Edge::Curve { x1, y1, x2, y2 } => {
                 let mx = (x1 + x2) / 2.0;
-                let _ = write!(
-                    curves,
-                    "M{} {}C{} {} {} {} {} {}",
-                    N(x1),
-                    N(y1),
-                    N(mx),
-                    N(y1),
-                    N(mx),
-                    N(y2),
-                    N(x2),
-                    N(y2)
-                );
+                curves.push('M');
+                push_n(&mut curves, x1);
+                curves.push(' ');
+                push_n(&mut curves, y1);
+                curves.push('C');
+                for (i, v) in [mx, y1, mx, y2, x2, y2].into_iter().enumerate() {
+                    if i > 0 {
+                        curves.push(' ');
+                    }
+                    push_n(&mut curves, v);
+                }
             }
             Edge::Elbow { x1, y1, x2, y2 } => {
-                let _ = write!(curves, "M{} {}V{}H{}", N(x1), N(y1), N(y2), N(x2));
+                curves.push('M');
+                push_n(&mut curves, x1);
+                curves.push(' ');
+                push_n(&mut curves, y1);
+                curves.push('V');
+                push_n(&mut curves, y2);
+                curves.push('H');
+                push_n(&mut curves, x2);
             }
         }
     }
@@ -342,7 +416,7 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
             .copied()
             .unwrap_or_default()
     });
-    let title = escape(&layout::label(n));
+    let title = escape(&b.label);
     let hole = status.is_some() && holes.is_some();
     let mark_x = N(layout::PAD_X - 2.0);
     let mark_y = N(baseline(Some(kind), 0) - 12.5);
@@ -350,30 +424,48 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
         ids.push(n.id.to_string());
         xy.push((mark_x.to_string(), mark_y.to_string()));
     }
-    let class = match status {
-        Some(_) if hole => format!("n {kind} {HOLE}"),
-        Some(s) => format!("n {kind} {s}"),
-        None if matches!(kind, Kind::Part | Kind::Area) => format!("n {kind} c"),
-        None => format!("n {kind}"),
-    };
-    let state = if hole {
-        HOLE.to_string()
+    let kind_word = kind.as_str();
+    out.push_str("<g class=\"n ");
+    out.push_str(kind_word);
+    match status {
+        Some(_) if hole => {
+            out.push(' ');
+            out.push(HOLE);
+        }
+        Some(s) => {
+            out.push(' ');
+            out.push_str(s.as_str());
+        }
+        None if matches!(kind, Kind::Part | Kind::Area) => out.push_str(" c"),
+        None => {}
+    }
+    out.push_str("\" data-id=\"");
+    escape_into(out, n.id.as_str());
+    out.push_str("\" data-kind=\"");
+    out.push_str(kind_word);
+    out.push_str("\" role=\"button\" tabindex=\"0\" aria-label=\"");
+    out.push_str(&title);
+    if hole {
+        out.push(HOLE);
+    } else if let Some(s) = status.filter(|s| *s != Status::Pending) {
+        out.push_str(", ");
+        out.push_str(s.as_str());
+    }
+    out.push_str("\" transform=\"translate(");
+    push_n(out, b.x);
+    out.push(',');
+    push_n(out, b.y);
+    out.push_str(")\"><title>");
+    out.push_str(&title);
+    out.push_str("</title><rect width=\"");
+    push_n(out, b.w);
+    out.push_str("\" height=\"");
+    push_n(out, b.h);
+    out.push_str(if kind == Kind::Group {
+        "\" rx=\"10\"/>"
     } else {
-        status
-            .filter(|s| *s != Status::Pending)
-            .map(|s| format!(", {s}"))
-            .unwrap_or_default()
-    };
-    let _ = write!(
-        out,
-        "<g class=\"{class}\" data-id=\"{}\" data-kind=\"{kind}\" role=\"button\" tabindex=\"0\" aria-label=\"{title}{state}\" transform=\"translate({},{})\"><title>{title}</title><rect width=\"{}\" height=\"{}\" rx=\"{}\"/>",
-        escape(n.id.as_str()),
-        N(b.x),
-        N(b.y),
-        N(b.w),
-        N(b.h),
-        if kind == Kind::Group { 10 } else { 6 }
-    );
+        "\" rx=\"6\"/>"
+    });
     // Not started shows no mark; the legend shows the three marks that a status sets.
     if hole {
         out.push(HOLE);
@@ -390,28 +482,30 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
 fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str>) {
     let x = if b.centered { b.w / 2.0 } else { b.text_x };
     let lh = layout::line_height(kind);
-    let _ = write!(out, "<text x=\"{}\" y=\"{}\">", N(x), N(baseline(kind, 0)));
+    out.push_str("<text x=\"");
+    push_n(out, x);
+    out.push_str("\" y=\"");
+    push_n(out, baseline(kind, 0));
+    out.push_str("\">");
     for (i, line) in b.lines.iter().enumerate() {
         if i == 0 {
             match emoji.and_then(|e| line.strip_prefix(e).map(|rest| (e, rest))) {
                 Some((e, rest)) => {
-                    let _ = write!(
-                        out,
-                        "<tspan class=\"em\">{}</tspan>{}",
-                        escape(e),
-                        escape(rest)
-                    );
+                    out.push_str("<tspan class=\"em\">");
+                    escape_into(out, e);
+                    out.push_str("</tspan>");
+                    escape_into(out, rest);
                 }
-                None => out.push_str(&escape(line)),
+                None => escape_into(out, line),
             }
         } else {
-            let _ = write!(
-                out,
-                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
-                N(x),
-                N(lh),
-                escape(line)
-            );
+            out.push_str("<tspan x=\"");
+            push_n(out, x);
+            out.push_str("\" dy=\"");
+            push_n(out, lh);
+            out.push_str("\">");
+            escape_into(out, line);
+            out.push_str("</tspan>");
         }
     }
     out.push_str("</text>");

@@ -13,6 +13,9 @@
 //!   and only then answers each caller (group commit): under load, many acknowledged writes share
 //!   one fsync, and writers queue in the program instead of meeting "database is locked". A write
 //!   that fails rolls back its own savepoint only; a failed commit fails every write of the batch.
+//! - **Checkpoints** (copying the WAL back into the database file) run on a third thread, as
+//!   passive checkpoints that never block the writer: done by the writer itself, as SQLite
+//!   does by default, one every thousand pages stalled every write for tens of milliseconds.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -34,6 +37,11 @@ const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_initial.sq
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most writes one commit carries.
 const MAX_BATCH: usize = 512;
+/// The least time between two checkpoints.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+/// WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000): only
+/// reached when the checkpoint thread falls behind.
+const FALLBACK_CHECKPOINT_PAGES: i64 = 20_000;
 /// Idle read connections kept open.
 const MAX_IDLE_READERS: usize = 8;
 
@@ -75,15 +83,35 @@ impl SqliteStore {
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         migrate(&mut conn)?;
+        // Checkpoints (copying the WAL back into the database file, with an fsync of its own)
+        // run on a thread of their own, so that the writer never stops for one; SQLite's
+        // automatic checkpoint is the fallback should that thread fall far behind.
+        conn.pragma_update(None, "wal_autocheckpoint", FALLBACK_CHECKPOINT_PAGES)?;
+        // A WAL that grew under a burst of writes is cut back when it next starts over.
+        conn.query_row("PRAGMA journal_size_limit = 33554432", [], |_| Ok(()))?;
+        let checkpoints = Connection::open(path)?;
+        checkpoints.busy_timeout(BUSY_TIMEOUT)?;
 
         let (jobs, queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
-        std::thread::Builder::new()
-            .name("leadmap-sqlite-writer".into())
-            .spawn(move || writer(conn, queue))
-            .map_err(|e| StoreError::Io {
-                path: path.to_owned(),
-                source: e,
-            })?;
+        let (poke, pokes) = std::sync::mpsc::sync_channel::<()>(1);
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .map(drop)
+                .map_err(|e| StoreError::Io {
+                    path: path.to_owned(),
+                    source: e,
+                })
+        };
+        spawn(
+            "leadmap-sqlite-checkpoint",
+            Box::new(move || checkpointer(checkpoints, pokes)),
+        )?;
+        spawn(
+            "leadmap-sqlite-writer",
+            Box::new(move || writer(conn, queue, poke)),
+        )?;
         let store = SqliteStore {
             inner: Arc::new(Inner {
                 path: path.to_owned(),
@@ -168,8 +196,13 @@ fn savepoint<R>(conn: &mut Connection, f: impl FnOnce(&Connection) -> Result<R>)
     Ok(r)
 }
 
-/// The writer thread: a batch per wake-up, one commit per batch.
-fn writer(mut conn: Connection, mut queue: mpsc::Receiver<Job>) {
+/// The writer thread: a batch per wake-up, one commit per batch; after each commit it asks
+/// the checkpoint thread for a checkpoint.
+fn writer(
+    mut conn: Connection,
+    mut queue: mpsc::Receiver<Job>,
+    checkpoint: std::sync::mpsc::SyncSender<()>,
+) {
     while let Some(first) = queue.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -193,7 +226,20 @@ fn writer(mut conn: Connection, mut queue: mpsc::Receiver<Job>) {
         for reply in replies {
             reply(commit.clone());
         }
+        // A request is pending already when the channel is full: nothing to add.
+        let _ = checkpoint.try_send(());
     }
+}
+
+/// The checkpoint thread: a passive checkpoint (it never blocks the writer or a reader) after
+/// writes, at most one per [`CHECKPOINT_EVERY`], until the writer stops.
+fn checkpointer(conn: Connection, pokes: std::sync::mpsc::Receiver<()>) {
+    while pokes.recv().is_ok() {
+        // A failed checkpoint loses nothing: the frames stay in the WAL for the next one.
+        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        std::thread::sleep(CHECKPOINT_EVERY);
+    }
+    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
 }
 
 /// Brings the schema up to date, each step in its own transaction.
@@ -744,6 +790,41 @@ mod tests {
         let bob = UserName::parse("bob").unwrap();
         s.create_user(&bob, "h", false, T0).await.unwrap();
         assert_eq!(s.user_count().await.unwrap(), 2);
+    }
+
+    /// The checkpoint thread copies committed writes from the WAL into the database file
+    /// while the store stays open (a copy of the file alone, without its WAL, holds them).
+    #[tokio::test]
+    async fn committed_writes_reach_the_database_file_while_the_store_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("live.db");
+        let s = SqliteStore::open(&path).await.unwrap();
+        let ana = s
+            .create_user(&UserName::parse("ana").unwrap(), "h", false, T0)
+            .await
+            .unwrap();
+        for i in 0..300 {
+            s.set_progress(ana.id, "el", &format!("t{i}"), Status::Done, None, T0)
+                .await
+                .unwrap();
+        }
+        let copy = dir.path().join("copy.db");
+        let mut in_file = 0;
+        for _ in 0..100 {
+            std::fs::copy(&path, &copy).unwrap();
+            in_file = Connection::open(&copy)
+                .unwrap()
+                .query_row("SELECT COUNT(*) FROM progress", [], |r| r.get(0))
+                .unwrap_or(0);
+            if in_file == 300 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(
+            in_file, 300,
+            "the database file alone holds {in_file} of 300 records"
+        );
     }
 
     #[tokio::test]
