@@ -318,7 +318,8 @@ fn baseline(kind: Option<Kind>, line: usize) -> f32 {
 }
 
 pub fn render(r: &Roadmap, l: &Layout<'_>, opts: &SvgOptions) -> String {
-    let mut out = String::with_capacity(256 + l.boxes.len() * 200);
+    // About 430 bytes a node with its connector: one allocation, no copy while growing.
+    let mut out = String::with_capacity(2048 + l.boxes.len() * 460);
     render_into(&mut out, r, l, opts, None);
     out
 }

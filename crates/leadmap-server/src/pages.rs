@@ -1038,6 +1038,35 @@ struct AccountPage {
     error: String,
 }
 
+/// Checks the signed-in person's own password before a change that needs it: `None` when it
+/// is right, else the account page saying `wrong`.
+async fn check_own_password(
+    state: &AppState,
+    me: &SignedIn,
+    headers: &HeaderMap,
+    password: String,
+    wrong: &str,
+) -> Result<Option<Response>, AppError> {
+    let creds = state
+        .store()
+        .credentials(&me.user.name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if verify(password, creds.password_hash).await? {
+        return Ok(None);
+    }
+    account_page(
+        state,
+        me,
+        headers,
+        String::new(),
+        String::new(),
+        wrong.into(),
+    )
+    .await
+    .map(Some)
+}
+
 async fn account_page(
     state: &AppState,
     me: &SignedIn,
@@ -1137,22 +1166,18 @@ async fn change_password(
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
     auth::check_csrf(&headers, &me, &f.csrf)?;
-    let store = state.store();
-    let creds = store
-        .credentials(&me.user.name)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !verify(f.current, creds.password_hash).await? {
-        return account_page(
-            &state,
-            &me,
-            &headers,
-            String::new(),
-            String::new(),
-            "The current password is not right.".into(),
-        )
-        .await;
+    if let Some(refused) = check_own_password(
+        &state,
+        &me,
+        &headers,
+        f.current,
+        "The current password is not right.",
+    )
+    .await?
+    {
+        return Ok(refused);
     }
+    let store = state.store();
     let new = match Password::parse(&f.new, &[&me.user.name]) {
         Ok(p) => p,
         Err(e) => {
@@ -1304,22 +1329,18 @@ async fn delete_account(
     Form(f): Form<DeleteForm>,
 ) -> PageResult {
     auth::check_csrf(&headers, &me, &f.csrf)?;
-    let store = state.store();
-    let creds = store
-        .credentials(&me.user.name)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !verify(f.password, creds.password_hash).await? {
-        return account_page(
-            &state,
-            &me,
-            &headers,
-            String::new(),
-            String::new(),
-            "The password is not right; the account is kept.".into(),
-        )
-        .await;
+    if let Some(refused) = check_own_password(
+        &state,
+        &me,
+        &headers,
+        f.password,
+        "The password is not right; the account is kept.",
+    )
+    .await?
+    {
+        return Ok(refused);
     }
+    let store = state.store();
     store.delete_user(me.user.id).await?;
     let mut res = Redirect::to("/").into_response();
     res.headers_mut().append(
