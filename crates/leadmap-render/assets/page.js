@@ -7,7 +7,33 @@
   var W = svg.viewBox.baseVal.width, H = svg.viewBox.baseVal.height;
   var k = 1, x = 0, y = 0, touched = false;
 
-  function apply() { svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + k + ")"; }
+  // A large map comes with its boxes as bands of SVG text (data.bands): each is drawn when it
+  // first comes within a screen of the view, so the page is ready before all of them are.
+  var bands = data.bands || null, drawPending = false;
+  function drawBand(b) { b.drawn = true; svg.insertAdjacentHTML("beforeend", b.svg); b.svg = null; if (hits && hits.length) markHits(); }
+  function drawVisible() {
+    drawPending = false;
+    if (!bands) return;
+    var r = view.getBoundingClientRect(), top = (-y - r.height) / k, bottom = (2 * r.height - y) / k;
+    for (var i = 0; i < bands.length; i++) {
+      var b = bands[i];
+      if (!b.drawn && b.bottom >= top && b.top <= bottom) drawBand(b);
+    }
+  }
+  // The box of a node, drawing its band first when it is not drawn yet.
+  function ensure(id) {
+    var sel = '[data-id="' + CSS.escape(id) + '"]', g = svg.querySelector(sel);
+    if (g || !bands) return g;
+    var needle = 'data-id="' + id + '"';
+    for (var i = 0; i < bands.length; i++) {
+      if (!bands[i].drawn && bands[i].svg.indexOf(needle) >= 0) { drawBand(bands[i]); break; }
+    }
+    return svg.querySelector(sel);
+  }
+  function apply() {
+    svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + k + ")";
+    if (bands && !drawPending) { drawPending = true; requestAnimationFrame(drawVisible); }
+  }
   // Fit shows the whole map; the page opens fitted to the width, readable from the top.
   function fit() {
     var r = view.getBoundingClientRect();
@@ -26,6 +52,7 @@
   }
   svg.setAttribute("width", W); svg.setAttribute("height", H);
   fitWidth();
+  drawVisible();
   // A resize refits only a view the reader has not moved yet.
   window.addEventListener("resize", function () { if (!touched) fitWidth(); });
 
@@ -120,25 +147,33 @@
   panel.addEventListener("click", function (e) {
     if (e.target.closest(".close")) { panel.hidden = true; return; }
     var a = e.target.closest("[data-open]");
-    if (a) { e.preventDefault(); var g = svg.querySelector('[data-id="' + a.dataset.open + '"]'); if (g) show(g); open(a.dataset.open); }
+    if (a) { e.preventDefault(); var g = ensure(a.dataset.open); if (g) show(g); open(a.dataset.open); }
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") panel.hidden = true; });
 
   // Search: highlight matches, Enter goes to the next one.
   var q = document.getElementById("q"), count = document.getElementById("count"), hits = [], at = -1;
-  var nodes = Array.prototype.slice.call(svg.querySelectorAll(".n"));
-  var titles = nodes.map(function (g) { return (g.getAttribute("aria-label") || "").toLowerCase(); });
+  // Every node's title from the page data, so that search sees the boxes not drawn yet.
+  var ids = Object.keys(data.nodes);
+  var titles = ids.map(function (id) { return String(data.nodes[id].title || "").toLowerCase(); });
+  var hitSet = {};
+  // Marks the drawn boxes that match the search (and unmarks the others).
+  function markHits() {
+    var drawn = svg.querySelectorAll(".n");
+    for (var i = 0; i < drawn.length; i++) drawn[i].classList.toggle("hit", hitSet[drawn[i].dataset.id] === true);
+  }
   q.addEventListener("input", function () {
-    var s = q.value.trim().toLowerCase(); hits = []; at = -1;
+    var s = q.value.trim().toLowerCase(); hits = []; at = -1; hitSet = {};
     view.classList.toggle("searching", s.length > 0);
-    for (var i = 0; i < nodes.length; i++) {
-      var on = s.length > 0 && titles[i].indexOf(s) >= 0;
-      nodes[i].classList.toggle("hit", on); if (on) hits.push(nodes[i]);
-    }
+    if (s) for (var i = 0; i < ids.length; i++) if (titles[i].indexOf(s) >= 0) { hits.push(ids[i]); hitSet[ids[i]] = true; }
+    markHits();
     count.textContent = s ? hits.length + " found" : "";
   });
   q.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && hits.length) { at = (at + 1) % hits.length; show(hits[at]); hits[at].focus({ preventScroll: true }); }
+    if (e.key === "Enter" && hits.length) {
+      at = (at + 1) % hits.length;
+      var g = ensure(hits[at]); if (g) { show(g); g.focus({ preventScroll: true }); }
+    }
   });
   document.addEventListener("keydown", function (e) { if (e.key === "/" && document.activeElement !== q) { e.preventDefault(); q.focus(); } });
 
@@ -146,6 +181,7 @@
   var toggle = document.getElementById("toggle");
   toggle.onclick = function () {
     var showList = list.hidden;
+    if (showList && data.list) { list.innerHTML = data.list; data.list = null; }
     list.hidden = !showList; view.hidden = showList;
     toggle.textContent = showList ? "Diagram" : "List view";
     toggle.setAttribute("aria-pressed", String(showList));
@@ -153,5 +189,5 @@
   list.addEventListener("click", function (e) { var b = e.target.closest("[data-open]"); if (b) open(b.dataset.open); });
   // When the page became interactive, in ms since navigation (benchmarks read it).
   document.documentElement.setAttribute("data-ready-ms", String(Math.round(performance.now())));
-  if (location.hash.length > 1) { var g0 = svg.querySelector('[data-id="' + decodeURIComponent(location.hash.slice(1)) + '"]'); if (g0) { show(g0); open(g0.dataset.id); } }
+  if (location.hash.length > 1) { var g0 = ensure(decodeURIComponent(location.hash.slice(1))); if (g0) { show(g0); open(g0.dataset.id); } }
 })();

@@ -119,9 +119,27 @@ fn list(out: &mut String, nodes: &[Node]) {
     }
 }
 
-/// The page. `template` gives a template's Markdown by id; the templates the topics name are
-/// embedded, so the panel offers them as downloads without a network.
-pub fn page(r: &Roadmap, svg: &str, template: &dyn Fn(&str) -> Option<&str>) -> String {
+/// Maps with more boxes than this are drawn by the page's script as they come into view (see
+/// [`page`]); smaller ones are plain markup that works without any script.
+pub const LAZY_BOXES: usize = 2_000;
+/// Boxes per lazily drawn band of a large map.
+const BAND_BOXES: usize = 200;
+
+/// The page. `svg` is the drawing and `spans` where each box lies in it
+/// ([`crate::svg::render_with_spans`]). `template` gives a template's Markdown by id; the
+/// templates the topics name are embedded, so the panel offers them as downloads without a
+/// network.
+///
+/// A map of more than [`LAZY_BOXES`] boxes would take the browser seconds to build as live SVG
+/// (a 10,000-topic map is 23,000 boxes). Its page carries the drawing's frame (styles,
+/// connectors, legend) as markup and its boxes as bands of text in the page's data, which the
+/// script turns into SVG as they come into view (and the list view when it is first opened).
+pub fn page(
+    r: &Roadmap,
+    svg: &str,
+    spans: &[crate::svg::NodeSpan],
+    template: &dyn Fn(&str) -> Option<&str>,
+) -> String {
     let mut nodes = Map::new();
     let mut templates = Map::new();
     for n in r.nodes() {
@@ -132,13 +150,37 @@ pub fn page(r: &Roadmap, svg: &str, template: &dyn Fn(&str) -> Option<&str>) -> 
             }
         }
     }
-    let data =
+    let mut list_html = String::new();
+    list(&mut list_html, &r.children);
+    let lazy = match (spans.first(), spans.last()) {
+        (Some(first), Some(last)) if spans.len() > LAZY_BOXES => Some((first, last)),
+        _ => None,
+    };
+    let mut data =
         json!({"id": r.id, "title": r.title.plain(), "nodes": nodes, "templates": templates});
+    let (drawing, list_markup) = match lazy {
+        Some((first, last)) => {
+            let bands: Vec<Value> = spans
+                .chunks(BAND_BOXES)
+                .map(|band| {
+                    let top = band.iter().map(|s| s.top).fold(f32::INFINITY, f32::min);
+                    let bottom = band.iter().map(|s| s.bottom).fold(0.0, f32::max);
+                    let bytes = band[0].bytes.start..band[band.len() - 1].bytes.end;
+                    json!({"top": top, "bottom": bottom, "svg": &svg[bytes]})
+                })
+                .collect();
+            data["bands"] = Value::Array(bands);
+            data["list"] = json!(list_html);
+            let frame = format!("{}{}", &svg[..first.bytes.start], &svg[last.bytes.end..]);
+            (frame, String::new())
+        }
+        None => (svg.to_owned(), list_html),
+    };
     let data = data.to_string().replace('<', "\\u003c");
     let title = escape(&r.title.plain()).into_owned();
     let topics = r.nodes().filter(|n| n.kind.is_learnable()).count();
     let areas = r.count(Kind::Area);
-    let mut out = String::with_capacity(svg.len() + data.len() + 16_384);
+    let mut out = String::with_capacity(drawing.len() + data.len() + list_markup.len() + 16_384);
     let _ = write!(
         out,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -149,14 +191,19 @@ pub fn page(r: &Roadmap, svg: &str, template: &dyn Fn(&str) -> Option<&str>) -> 
 <input id=\"q\" type=\"search\" placeholder=\"Search topics (/)\" aria-label=\"Search topics\">\
 <span id=\"count\" aria-live=\"polite\"></span>\
 <button id=\"zout\" aria-label=\"Zoom out\">−</button><button id=\"zin\" aria-label=\"Zoom in\">+</button>\
-<button id=\"fit\">Fit</button><button id=\"toggle\" aria-pressed=\"false\">List view</button></header>\
-<main><div id=\"view\" tabindex=\"0\" aria-label=\"Roadmap diagram: drag to pan, wheel or + and − to zoom, 0 to fit\">{svg}</div>\
-<section id=\"list\" hidden aria-label=\"Roadmap as a list\">"
+<button id=\"fit\">Fit</button><button id=\"toggle\" aria-pressed=\"false\">List view</button></header>"
     );
-    list(&mut out, &r.children);
+    if lazy.is_some() {
+        out.push_str(
+            "<noscript><p class=\"big\">This roadmap is large: the page draws its boxes with \
+JavaScript, which is off. Render it as SVG, PNG or PDF to see it without.</p></noscript>",
+        );
+    }
     let _ = write!(
         out,
-        "</section><aside id=\"panel\" hidden aria-live=\"polite\"></aside></main>\
+        "<main><div id=\"view\" tabindex=\"0\" aria-label=\"Roadmap diagram: drag to pan, wheel or + and − to zoom, 0 to fit\">{drawing}</div>\
+<section id=\"list\" hidden aria-label=\"Roadmap as a list\">{list_markup}</section>\
+<aside id=\"panel\" hidden aria-live=\"polite\"></aside></main>\
 <script type=\"application/json\" id=\"data\">{data}</script><script>{JS}</script></body></html>"
     );
     out

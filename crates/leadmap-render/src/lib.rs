@@ -12,7 +12,7 @@ pub mod text;
 
 pub use layout::{Layout, layout};
 pub use raster::{FontDb, Page, RasterError, pdf, png, shipped_fonts};
-pub use svg::{SvgOptions, SvgTemplate, Theme};
+pub use svg::{NodeSpan, SvgOptions, SvgTemplate, Theme};
 
 /// Layout and SVG in one call.
 pub fn render_svg(r: &leadmap_core::Roadmap, opts: &SvgOptions) -> String {

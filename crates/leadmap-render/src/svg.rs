@@ -73,7 +73,7 @@ impl SvgTemplate {
         let mut out = String::new();
         let mut ids = Vec::new();
         let mut mark_xy = Vec::new();
-        render_into(&mut out, r, l, &opts, Some((&mut ids, &mut mark_xy)));
+        render_into(&mut out, r, l, &opts, Some((&mut ids, &mut mark_xy)), None);
         let pieces = out.split(HOLE).map(str::to_owned).collect();
         SvgTemplate {
             pieces,
@@ -318,10 +318,30 @@ fn baseline(kind: Option<Kind>, line: usize) -> f32 {
 }
 
 pub fn render(r: &Roadmap, l: &Layout<'_>, opts: &SvgOptions) -> String {
+    render_with_spans(r, l, opts).0
+}
+
+/// Where one box's markup lies in a rendered SVG, and the band of the drawing it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeSpan {
+    /// Byte range in the SVG text; the spans of a drawing follow one another without a gap.
+    pub bytes: std::ops::Range<usize>,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+/// [`render`], and where each box (the title, then every node) lies in the text: a page can
+/// then draw a large map's boxes as they come into view.
+pub fn render_with_spans(
+    r: &Roadmap,
+    l: &Layout<'_>,
+    opts: &SvgOptions,
+) -> (String, Vec<NodeSpan>) {
     // About 430 bytes a node with its connector: one allocation, no copy while growing.
     let mut out = String::with_capacity(2048 + l.boxes.len() * 460);
-    render_into(&mut out, r, l, opts, None);
-    out
+    let mut spans = Vec::with_capacity(l.boxes.len());
+    render_into(&mut out, r, l, opts, None, Some(&mut spans));
+    (out, spans)
 }
 
 fn render_into(
@@ -330,6 +350,7 @@ fn render_into(
     l: &Layout<'_>,
     opts: &SvgOptions,
     mut holes: Holes<'_>,
+    mut spans: Option<&mut Vec<NodeSpan>>,
 ) {
     let (w, h) = (N(l.width), N(l.height));
     let _ = write!(
@@ -344,7 +365,15 @@ fn render_into(
     let _ = write!(out, "<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>");
     edges(out, &l.edges);
     for b in &l.boxes {
+        let start = out.len();
         node(out, b, opts, &mut holes);
+        if let Some(spans) = spans.as_mut() {
+            spans.push(NodeSpan {
+                bytes: start..out.len(),
+                top: b.y,
+                bottom: b.bottom(),
+            });
+        }
     }
     legend(out, l);
     out.push_str("</svg>");

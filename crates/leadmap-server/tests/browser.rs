@@ -828,3 +828,167 @@ async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
     })
     .await;
 }
+
+/// The offline page of a large map (`leadmap render big.md -o big.html`) draws its boxes as they
+/// come into view: ready with the first screen drawn, a search finds a box far down that is
+/// not drawn yet and brings it into view, and the list view holds every node.
+#[tokio::test]
+async fn a_large_offline_map_draws_its_boxes_as_they_come_into_view() {
+    let md = leadmap_core::synthetic::markdown(3_000, 7);
+    let roadmap = leadmap_core::parse(md.as_bytes(), "big").roadmap;
+    let layout = leadmap_render::layout(&roadmap);
+    let (svg, spans) = leadmap_render::svg::render_with_spans(
+        &roadmap,
+        &layout,
+        &leadmap_render::SvgOptions::default(),
+    );
+    assert!(
+        spans.len() > leadmap_render::html::LAZY_BOXES,
+        "a large map"
+    );
+    let page = leadmap_render::html::page(&roadmap, &svg, &spans, &|_| None);
+    assert!(
+        !page.contains("<g class=\"n topic"),
+        "the boxes travel as data, not as markup"
+    );
+    let last = roadmap
+        .nodes()
+        .filter(|n| n.kind.is_learnable())
+        .last()
+        .expect("topics");
+    let (last_id, last_title) = (last.id.to_string(), last.title.plain());
+    let total = roadmap.nodes().count();
+    let dir = std::env::temp_dir().join(format!("leadmap-offline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.html");
+    std::fs::write(&file, page).unwrap();
+    let url = format!("file://{}", file.display());
+
+    with_browser(|c: Client, _site: Site| async move {
+        c.goto(&url).await.unwrap();
+        wait_for(&c, "html[data-ready-ms]").await;
+        let drawn = js(
+            &c,
+            "return document.querySelectorAll('#view .n').length",
+            vec![],
+        )
+        .await;
+        let drawn = drawn.as_u64().unwrap_or(0) as usize;
+        assert!(
+            drawn > 0 && drawn < total / 2,
+            "{drawn} of {total} boxes drawn at first"
+        );
+        assert!(
+            c.find(Locator::Css(&node_css(&last_id))).await.is_err(),
+            "the last topic is far down, not drawn yet"
+        );
+
+        let q = c.find(Locator::Css("#q")).await.unwrap();
+        q.send_keys(&last_title).await.unwrap();
+        q.send_keys("\u{E007}").await.unwrap(); // Enter
+        let focused = eventually("the found topic to be drawn and focused", async || {
+            let id = js(
+                &c,
+                "var a = document.activeElement; return a && a.dataset ? a.dataset.id || '' : ''",
+                vec![],
+            )
+            .await;
+            match id.as_str() {
+                Some(id) if id == last_id => Ok(id.to_owned()),
+                other => Err(format!("focus on {other:?}")),
+            }
+        })
+        .await;
+        assert_eq!(focused, last_id);
+        assert!(has_class(&c, &node_css(&last_id), "hit").await.is_ok());
+        assert!(text_of(&c, "#count").await.ends_with("found"));
+        save_screenshot(&c, "offline-large-map-search.png").await;
+
+        c.find(Locator::Css("#toggle"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let items = js(
+            &c,
+            "return document.querySelectorAll('#list li').length",
+            vec![],
+        )
+        .await;
+        assert_eq!(
+            items.as_u64(),
+            Some(total as u64),
+            "the list holds every node"
+        );
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The offline page of a bundled roadmap is plain markup: search highlights a box, a click
+/// opens its panel with the topic's content and a template to download.
+#[tokio::test]
+async fn a_small_offline_map_searches_and_opens_a_topic() {
+    let bundled = leadmap_bundled::get("engineering-manager").expect("bundled");
+    let roadmap = bundled.parse().roadmap;
+    let layout = leadmap_render::layout(&roadmap);
+    let (svg, spans) = leadmap_render::svg::render_with_spans(
+        &roadmap,
+        &layout,
+        &leadmap_render::SvgOptions::default(),
+    );
+    let page =
+        leadmap_render::html::page(&roadmap, &svg, &spans, &|id| leadmap_bundled::template(id));
+    assert!(page.contains("<g class=\"n topic"), "small maps are markup");
+    let dir = std::env::temp_dir().join(format!("leadmap-offline-small-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("em.html");
+    std::fs::write(&file, page).unwrap();
+    let url = format!("file://{}", file.display());
+
+    with_browser(|c: Client, _site: Site| async move {
+        c.goto(&url).await.unwrap();
+        wait_for(&c, "html[data-ready-ms]").await;
+        let q = c.find(Locator::Css("#q")).await.unwrap();
+        q.send_keys("one-on-one").await.unwrap();
+        eventually("the search to mark its match", async || {
+            has_class(&c, &node_css("one-on-one-meetings"), "hit").await
+        })
+        .await;
+        assert!(text_of(&c, "#count").await.ends_with("found"));
+        // Enter brings the match into view; a click on it opens its panel.
+        q.send_keys("\u{E007}").await.unwrap();
+        eventually("the match to take the focus", async || {
+            let id = js(&c, "return document.activeElement.dataset.id || ''", vec![]).await;
+            match id.as_str() {
+                Some("one-on-one-meetings") => Ok(()),
+                other => Err(format!("focus on {other:?}")),
+            }
+        })
+        .await;
+        c.find(Locator::Css(&node_css("one-on-one-meetings")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let panel = wait_for(&c, "#panel:not([hidden]) h2").await;
+        assert_eq!(panel.text().await.unwrap(), "One-on-One Meetings");
+        // Headings may be shown in capitals: compare without case.
+        let panel_text = text_of(&c, "#panel").await.to_lowercase();
+        for part in [
+            "how to start",
+            "pitfalls",
+            "resources",
+            "one-on-one-agenda.md",
+        ] {
+            assert!(
+                panel_text.contains(part),
+                "{part} missing from the panel: {panel_text}"
+            );
+        }
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -710,7 +710,7 @@ fn render(
     }
     let r = &parsed.roadmap;
     let layout = leadmap_render::layout(r);
-    let svg = leadmap_render::svg::render(r, &layout, &opts);
+    let (svg, spans) = leadmap_render::svg::render_with_spans(r, &layout, &opts);
     std::mem::forget(layout); // see the end of this function
     // The shipped font for text; the system's fonts too, for emoji where it has them.
     let fonts = || {
@@ -724,7 +724,8 @@ fn render(
         RenderFormat::Pdf if tiles => leadmap_render::raster::pdf_tiled(&svg, &fonts(), page)?,
         RenderFormat::Pdf => leadmap_render::pdf(&svg, &fonts(), page)?,
         RenderFormat::Html => {
-            leadmap_render::html::page(r, &svg, &|id| leadmap_bundled::template(id)).into_bytes()
+            leadmap_render::html::page(r, &svg, &spans, &|id| leadmap_bundled::template(id))
+                .into_bytes()
         }
     };
     std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
