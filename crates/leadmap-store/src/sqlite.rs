@@ -73,6 +73,8 @@ impl SqliteStore {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // First the schema: a database this build does not know is left as it was.
+        migrate(&mut conn)?;
         // WAL is a property of the file; the rest are per connection.
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -82,7 +84,6 @@ impl SqliteStore {
             )));
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        migrate(&mut conn)?;
         // Checkpoints (copying the WAL back into the database file, with an fsync of its own)
         // run on a thread of their own, so that the writer never stops for one; SQLite's
         // automatic checkpoint is the fallback should that thread fall far behind.
@@ -840,6 +841,11 @@ mod tests {
             err.contains("version 99, newer than this leadmap knows"),
             "{err}"
         );
+        let mode: String = Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete", "the file's journal mode was changed");
         let tables: i64 = Connection::open(&path)
             .unwrap()
             .query_row(
