@@ -254,50 +254,31 @@ pub fn escape_into(out: &mut String, s: &str) {
 #[derive(Clone, Copy)]
 struct N(f32);
 
-impl N {
-    /// The value in tenths, rounded.
-    fn tenths(self) -> i64 {
-        (self.0 * 10.0).round() as i64
-    }
-}
-
 impl std::fmt::Display for N {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let t = self.tenths();
-        let (sign, t) = if t < 0 { ("-", -t) } else { ("", t) };
-        if t % 10 == 0 {
-            // -0.0 and values that round to 0 print as "0".
-            if t == 0 {
-                return f.write_str("0");
-            }
-            write!(f, "{sign}{}", t / 10)
-        } else {
-            write!(f, "{sign}{}.{}", t / 10, t % 10)
-        }
+        write_n(f, self.0)
     }
 }
 
-/// Appends `n` as [`N`] does, without the formatting machinery (the hot path of a large map).
+/// Appends `n` as [`N`] shows it (the hot path of a large map: no formatting machinery).
 fn push_n(out: &mut String, n: f32) {
-    let t = N(n).tenths();
-    let (neg, t) = if t < 0 { (true, -t) } else { (false, t) };
-    if t == 0 {
-        out.push('0');
-        return;
-    }
-    if neg {
-        out.push('-');
-    }
-    push_int(out, t / 10);
-    if t % 10 != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + (t % 10) as u8));
-    }
+    // Writing to a String never fails.
+    let _ = write_n(out, n);
 }
 
-fn push_int(out: &mut String, mut v: i64) {
+/// `n` rounded to tenths: "12", "12.5", "-0.5"; anything that rounds to zero is "0".
+fn write_n<W: fmt::Write + ?Sized>(out: &mut W, n: f32) -> fmt::Result {
+    let t = (n * 10.0).round() as i64;
+    if t == 0 {
+        return out.write_char('0');
+    }
+    if t < 0 {
+        out.write_char('-')?;
+    }
+    let t = t.unsigned_abs();
     let mut buf = [0u8; 20];
     let mut i = buf.len();
+    let mut v = t / 10;
     loop {
         i -= 1;
         buf[i] = b'0' + (v % 10) as u8;
@@ -307,8 +288,13 @@ fn push_int(out: &mut String, mut v: i64) {
         }
     }
     for &b in &buf[i..] {
-        out.push(char::from(b));
+        out.write_char(char::from(b))?;
     }
+    if !t.is_multiple_of(10) {
+        out.write_char('.')?;
+        out.write_char(char::from(b'0' + (t % 10) as u8))?;
+    }
+    Ok(())
 }
 
 fn baseline(kind: Option<Kind>, line: usize) -> f32 {
@@ -571,4 +557,25 @@ fn legend(out: &mut String, l: &Layout<'_>) {
         x += w + gap;
     }
     out.push_str("</g>");
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::N;
+
+    #[test]
+    fn numbers_show_one_decimal_at_most_and_no_negative_zero() {
+        let shown: Vec<String> = [
+            0.0, -0.0, 0.04, -0.04, 12.0, 12.5, 12.44, -0.5, -3.25, 1234.96,
+        ]
+        .iter()
+        .map(|&v| N(v).to_string())
+        .collect();
+        assert_eq!(
+            shown,
+            [
+                "0", "0", "0", "0", "12", "12.5", "12.4", "-0.5", "-3.3", "1235"
+            ]
+        );
+    }
 }

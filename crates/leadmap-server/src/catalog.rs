@@ -34,9 +34,15 @@ pub struct Entry {
 pub struct Area {
     pub id: String,
     pub title: String,
-    pub topics: Vec<String>,
-    /// The same topics as the list view shows them, prepared once.
-    pub rows: Vec<TopicInfo>,
+    /// The area's learnable topics in roadmap order, as the list view shows them.
+    pub topics: Vec<TopicInfo>,
+}
+
+impl Area {
+    /// The ids of the area's topics.
+    pub fn topic_ids(&self) -> impl Iterator<Item = &String> {
+        self.topics.iter().map(|t| &t.id)
+    }
 }
 
 /// A learnable topic's words, prepared once (the list view and search read them per request).
@@ -121,7 +127,7 @@ impl Entry {
         let mut topics = Vec::new();
         let mut areas = Vec::new();
         let mut area_of = HashMap::new();
-        let mut info: HashMap<String, TopicInfo> = HashMap::new();
+        let mut loose = Vec::new();
         let mut stack: Vec<&Node> = roadmap.children.iter().rev().collect();
         let mut current: Option<usize> = None;
         while let Some(n) = stack.pop() {
@@ -131,7 +137,6 @@ impl Entry {
                         id: n.id.to_string(),
                         title: n.title.plain(),
                         topics: Vec::new(),
-                        rows: Vec::new(),
                     });
                     current = Some(areas.len() - 1);
                 }
@@ -140,35 +145,32 @@ impl Entry {
             }
             if n.kind.is_learnable() {
                 let title = n.title.plain();
-                info.insert(
-                    n.id.to_string(),
-                    TopicInfo {
-                        id: n.id.to_string(),
-                        folded: title.to_lowercase(),
-                        id_html: escape_html(n.id.as_str()),
-                        title_html: escape_html(&title),
-                        title,
-                        kind: n.kind.as_str(),
-                    },
-                );
+                let info = TopicInfo {
+                    id: n.id.to_string(),
+                    folded: title.to_lowercase(),
+                    id_html: escape_html(n.id.as_str()),
+                    title_html: escape_html(&title),
+                    title,
+                    kind: n.kind.as_str(),
+                };
                 topics.push(n.id.to_string());
-                if let Some(a) = current {
-                    areas[a].topics.push(n.id.to_string());
-                    area_of.insert(n.id.to_string(), a);
+                match current {
+                    Some(a) => {
+                        area_of.insert(n.id.to_string(), a);
+                        areas[a].topics.push(info);
+                    }
+                    None => loose.push(info),
                 }
             }
             stack.extend(n.children.iter().rev());
         }
-        // Topics outside every area (an introduction part's) form an area of their own.
-        let loose: Vec<String> = topics
-            .iter()
-            .filter(|t| !area_of.contains_key(*t))
-            .cloned()
-            .collect();
+        // Topics outside every area (an introduction part's) form an area of their own, first.
         if !loose.is_empty() {
-            let i = areas.len();
+            for v in area_of.values_mut() {
+                *v += 1;
+            }
             for t in &loose {
-                area_of.insert(t.clone(), i);
+                area_of.insert(t.id.clone(), 0);
             }
             areas.insert(
                 0,
@@ -176,19 +178,8 @@ impl Entry {
                     id: String::new(),
                     title: "Introduction".into(),
                     topics: loose,
-                    rows: Vec::new(),
                 },
             );
-            for v in area_of.values_mut() {
-                *v = if *v == i { 0 } else { *v + 1 };
-            }
-        }
-        for a in &mut areas {
-            a.rows = a
-                .topics
-                .iter()
-                .filter_map(|t| info.get(t).cloned())
-                .collect();
         }
         Entry {
             id: roadmap.id.to_string(),
@@ -239,7 +230,7 @@ mod tests {
         let e = Entry::new(leadmap_core::parse(md.as_bytes(), "map").roadmap);
         let area = &e.areas[0];
         assert_eq!(area.title, "Hiring & Firing");
-        let titles: Vec<&str> = area.rows.iter().map(|r| r.title_html.as_str()).collect();
+        let titles: Vec<&str> = area.topics.iter().map(|r| r.title_html.as_str()).collect();
         assert_eq!(
             titles,
             [
@@ -248,11 +239,11 @@ mod tests {
                 "Plain"
             ]
         );
-        assert_eq!(area.rows[0].folded, "write a \"job\" ad: 5 < 6");
-        assert_eq!(area.rows[1].kind, "subtopic");
+        assert_eq!(area.topics[0].folded, "write a \"job\" ad: 5 < 6");
+        assert_eq!(area.topics[1].kind, "subtopic");
         assert_eq!(
-            area.rows.iter().map(|r| &r.id).collect::<Vec<_>>(),
-            area.topics.iter().collect::<Vec<_>>()
+            area.topic_ids().collect::<Vec<_>>(),
+            e.topics.iter().collect::<Vec<_>>()
         );
     }
 }

@@ -722,9 +722,9 @@ async fn roadmap_page(
         .map(|a| AreaRow {
             id: &a.id,
             title: &a.title,
-            summary: Summary::of(a.topics.iter(), status),
+            summary: Summary::of(a.topic_ids(), status),
             topics: a
-                .rows
+                .topics
                 .iter()
                 .map(|t| {
                     let hit = !q.is_empty() && t.folded.contains(&q);
@@ -899,7 +899,7 @@ async fn mark(
         let st = |t: &str| status_in(&records, t);
         let area = e
             .area_of(&topic)
-            .map(|a| serde_json::json!({"id": a.id, "summary": Summary::of(a.topics.iter(), st)}));
+            .map(|a| serde_json::json!({"id": a.id, "summary": Summary::of(a.topic_ids(), st)}));
         return Ok(Json(serde_json::json!({
             "topic": rec.topic,
             "status": rec.status,
@@ -948,7 +948,7 @@ async fn reset_confirm(
         (String::new(), records.len())
     } else {
         let a = e.area(&q.area).ok_or(AppError::NotFound)?;
-        let n = a.topics.iter().filter(|t| records.contains_key(*t)).count();
+        let n = a.topic_ids().filter(|t| records.contains_key(*t)).count();
         (a.title.clone(), n)
     };
     html(&ResetPage {
@@ -978,10 +978,13 @@ async fn reset(
 ) -> PageResult {
     auth::check_csrf(&headers, &me, &f.csrf)?;
     let e = entry(&state, &id)?;
+    let area_topics: Vec<String>;
     let scope = if f.area.is_empty() {
         ResetScope::Roadmap
     } else {
-        ResetScope::Topics(&e.area(&f.area).ok_or(AppError::NotFound)?.topics)
+        let a = e.area(&f.area).ok_or(AppError::NotFound)?;
+        area_topics = a.topic_ids().cloned().collect();
+        ResetScope::Topics(&area_topics)
     };
     state
         .store()

@@ -683,10 +683,10 @@ async fn reset_clears_an_area_after_confirmation(db: Arc<TestDb>) {
     let c = owner(&app).await;
     let entry = app.state.catalog().get(EL).unwrap();
     let area = &entry.areas[0];
-    let other = entry.areas[1].topics[0].clone();
+    let other = entry.areas[1].topics[0].id.clone();
     let html = page(&c, format!("{}/r/{EL}", app.base)).await;
     let csrf = csrf_of(&html);
-    for t in area.topics.iter().chain([&other]) {
+    for t in area.topic_ids().chain([&other]) {
         c.post(format!("{}/r/{EL}/t/{t}", app.base))
             .form(&[("csrf", csrf.as_str()), ("status", "done")])
             .send()

@@ -376,7 +376,7 @@ pub fn progress(a: ProgressArgs) -> Result<ExitCode> {
         t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY)
             .set_header(["Area", "Done", "Learning", "Skipped", "Topics", "Progress"]);
         for area in &e.areas {
-            let s = Summary::of(area.topics.iter(), st);
+            let s = Summary::of(area.topic_ids(), st);
             t.add_row([
                 area.title.clone(),
                 s.done.to_string(),
