@@ -1,11 +1,10 @@
-// Leadmap's offline roadmap page: pan and zoom, fit, search, a side panel per topic, a list view.
+// Leadmap's offline roadmap page: search, a side panel per topic, a list view; pan and zoom
+// come from panzoom.js, which the page puts before this script.
 (function () {
   "use strict";
   var view = document.getElementById("view"), svg = view.querySelector("svg");
   var panel = document.getElementById("panel"), list = document.getElementById("list");
   var data = JSON.parse(document.getElementById("data").textContent);
-  var W = svg.viewBox.baseVal.width, H = svg.viewBox.baseVal.height;
-  var k = 1, x = 0, y = 0, touched = false;
 
   // A large map comes with its boxes as bands of SVG text (data.bands): each is drawn when it
   // first comes within a screen of the view, so the page is ready before all of them are.
@@ -14,7 +13,7 @@
   function drawVisible() {
     drawPending = false;
     if (!bands) return;
-    var r = view.getBoundingClientRect(), top = (-y - r.height) / k, bottom = (2 * r.height - y) / k;
+    var r = view.getBoundingClientRect(), top = (-pz.y - r.height) / pz.k, bottom = (2 * r.height - pz.y) / pz.k;
     for (var i = 0; i < bands.length; i++) {
       var b = bands[i];
       if (!b.drawn && b.bottom >= top && b.top <= bottom) drawBand(b);
@@ -30,89 +29,24 @@
     }
     return svg.querySelector(sel);
   }
-  function apply() {
-    svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + k + ")";
-    if (bands && !drawPending) { drawPending = true; requestAnimationFrame(drawVisible); }
-  }
-  // Fit shows the whole map; the page opens fitted to the width, readable from the top.
-  function fit() {
-    var r = view.getBoundingClientRect();
-    k = Math.min(r.width / W, r.height / H, 1);
-    x = (r.width - W * k) / 2; y = 8; apply();
-  }
-  function fitWidth() {
-    var r = view.getBoundingClientRect();
-    k = Math.min(r.width / W, 1);
-    x = (r.width - W * k) / 2; y = 0; apply();
-  }
-  function zoomAt(f, px, py) {
-    touched = true;
-    var nk = Math.max(0.05, Math.min(8, k * f));
-    x = px - (px - x) * nk / k; y = py - (py - y) * nk / k; k = nk; apply();
-  }
+  var W = svg.viewBox.baseVal.width, H = svg.viewBox.baseVal.height;
   svg.setAttribute("width", W); svg.setAttribute("height", H);
-  fitWidth();
+  var pz = leadmapPanZoom(view, svg, function () {
+    if (bands && !drawPending) { drawPending = true; requestAnimationFrame(drawVisible); }
+  });
   drawVisible();
-  // A resize refits only a view the reader has not moved yet.
-  window.addEventListener("resize", function () { if (!touched) fitWidth(); });
-
-  view.addEventListener("wheel", function (e) {
-    e.preventDefault();
-    var r = view.getBoundingClientRect();
-    zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
-  }, { passive: false });
-
-  // Pointer pan (mouse and one finger) and pinch zoom (two fingers).
-  var pts = new Map(), last = null, moved = 0, pinch = 0;
-  view.addEventListener("pointerdown", function (e) {
-    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    last = { x: e.clientX, y: e.clientY }; moved = 0;
-    if (pts.size === 2) { var a = Array.from(pts.values()); pinch = Math.hypot(a[0].x - a[1].x, a[0].y - a[1].y); }
-  });
-  view.addEventListener("pointermove", function (e) {
-    if (!pts.has(e.pointerId)) return;
-    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    if (pts.size === 2) {
-      var a = Array.from(pts.values()), d = Math.hypot(a[0].x - a[1].x, a[0].y - a[1].y);
-      var r = view.getBoundingClientRect();
-      if (pinch) zoomAt(d / pinch, (a[0].x + a[1].x) / 2 - r.left, (a[0].y + a[1].y) / 2 - r.top);
-      pinch = d; return;
-    }
-    var dx = e.clientX - last.x, dy = e.clientY - last.y;
-    moved += Math.abs(dx) + Math.abs(dy);
-    if (moved > 4) { view.classList.add("drag"); if (!view.hasPointerCapture(e.pointerId)) view.setPointerCapture(e.pointerId); }
-    touched = true; x += dx; y += dy; last = { x: e.clientX, y: e.clientY }; apply();
-  });
-  function up(e) { pts.delete(e.pointerId); pinch = 0; view.classList.remove("drag"); }
-  view.addEventListener("pointerup", up); view.addEventListener("pointercancel", up);
-
-  document.getElementById("fit").onclick = fit;
-  document.getElementById("zin").onclick = function () { var r = view.getBoundingClientRect(); zoomAt(1.25, r.width / 2, r.height / 2); };
-  document.getElementById("zout").onclick = function () { var r = view.getBoundingClientRect(); zoomAt(0.8, r.width / 2, r.height / 2); };
   view.addEventListener("keydown", function (e) {
     if (e.target.closest && e.target.closest(".n") && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(e.target.closest(".n").dataset.id); return; }
-    var r = view.getBoundingClientRect(), step = 60;
-    var pan = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[e.key];
-    if (e.key === "+" || e.key === "=") zoomAt(1.25, r.width / 2, r.height / 2);
-    else if (e.key === "-") zoomAt(0.8, r.width / 2, r.height / 2);
-    else if (e.key === "0") fit();
-    else if (pan) { touched = true; x += pan[0]; y += pan[1]; apply(); }
-    else return;
-    e.preventDefault();
+    pz.key(e);
   });
 
   // Click (not drag) on a node opens its panel.
   svg.addEventListener("click", function (e) {
-    if (moved > 4) return;
+    if (pz.moved > 4) return;
     var g = e.target.closest(".n"); if (g) open(g.dataset.id);
   });
 
-  function show(g) {
-    touched = true;
-    var b = g.getBBox(), m = g.transform.baseVal.consolidate().matrix, r = view.getBoundingClientRect();
-    if (k < 0.6) k = 0.8;
-    x = r.width / 2 - (m.e + b.width / 2) * k; y = r.height / 3 - (m.f + b.height / 2) * k; apply();
-  }
+  function show(g) { pz.show(g); }
 
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
   function section(title, html) { return html ? "<h3>" + title + "</h3>" + html : ""; }

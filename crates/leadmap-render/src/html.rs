@@ -12,7 +12,13 @@ use crate::layout::label;
 use crate::svg::escape;
 
 const CSS: &str = include_str!("../assets/page.css");
-const JS: &str = include_str!("../assets/page.js");
+/// Pan and zoom of the map, shared with the web app (which serves it in front of its own
+/// script).
+pub const PANZOOM_JS: &str = include_str!("../assets/panzoom.js");
+const JS: &str = concat!(
+    include_str!("../assets/panzoom.js"),
+    include_str!("../assets/page.js")
+);
 
 /// Markdown to HTML; raw HTML in the source is shown as text, never passed through.
 pub fn markdown_html(md: &str) -> String {

@@ -18,63 +18,13 @@
   var STATUSES = ["pending", "learning", "done", "skipped"];
   list.hidden = true;
 
-  // ---- Pan and zoom ---------------------------------------------------------------------
-  var W = svg.viewBox.baseVal.width, H = svg.viewBox.baseVal.height;
-  var k = 1, x = 0, y = 0, touched = false;
-  function apply() { svg.style.transform = "translate(" + x + "px," + y + "px) scale(" + k + ")"; }
-  function fit() {
-    var r = view.getBoundingClientRect();
-    k = Math.min(r.width / W, r.height / H, 1); x = (r.width - W * k) / 2; y = 8; apply();
-  }
-  function fitWidth() {
-    var r = view.getBoundingClientRect();
-    k = Math.min(r.width / W, 1); x = (r.width - W * k) / 2; y = 0; apply();
-  }
-  function zoomAt(f, px, py) {
-    touched = true;
-    var nk = Math.max(0.05, Math.min(8, k * f));
-    x = px - (px - x) * nk / k; y = py - (py - y) * nk / k; k = nk; apply();
-  }
-  function zoomMid(f) { var r = view.getBoundingClientRect(); zoomAt(f, r.width / 2, r.height / 2); }
-  fitWidth();
-  window.addEventListener("resize", function () { if (!touched) fitWidth(); });
-  view.addEventListener("wheel", function (e) {
-    e.preventDefault();
-    var r = view.getBoundingClientRect();
-    zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
-  }, { passive: false });
-  var pts = new Map(), last = null, moved = 0, pinch = 0;
-  view.addEventListener("pointerdown", function (e) {
-    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    last = { x: e.clientX, y: e.clientY }; moved = 0;
-    if (pts.size === 2) { var a = Array.from(pts.values()); pinch = Math.hypot(a[0].x - a[1].x, a[0].y - a[1].y); }
-  });
-  view.addEventListener("pointermove", function (e) {
-    if (!pts.has(e.pointerId)) return;
-    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    if (pts.size === 2) {
-      var a = Array.from(pts.values()), d = Math.hypot(a[0].x - a[1].x, a[0].y - a[1].y), r = view.getBoundingClientRect();
-      if (pinch) zoomAt(d / pinch, (a[0].x + a[1].x) / 2 - r.left, (a[0].y + a[1].y) / 2 - r.top);
-      pinch = d; return;
-    }
-    var dx = e.clientX - last.x, dy = e.clientY - last.y;
-    moved += Math.abs(dx) + Math.abs(dy);
-    if (moved > 4) { view.classList.add("drag"); if (!view.hasPointerCapture(e.pointerId)) view.setPointerCapture(e.pointerId); }
-    touched = true; x += dx; y += dy; last = { x: e.clientX, y: e.clientY }; apply();
-  });
-  function up(e) { pts.delete(e.pointerId); pinch = 0; view.classList.remove("drag"); }
-  view.addEventListener("pointerup", up); view.addEventListener("pointercancel", up);
-  document.getElementById("fit").onclick = fit;
-  document.getElementById("zin").onclick = function () { zoomMid(1.25); };
-  document.getElementById("zout").onclick = function () { zoomMid(0.8); };
+  // ---- Pan and zoom (panzoom.js, served in front of this file) ---------------------------
+  var pz = leadmapPanZoom(view, svg);
 
-  // Brings a node into view (without zooming out of a readable scale).
+  // Brings a node into view beside the panel.
   function show(g) {
-    touched = true;
-    var b = g.getBBox(), m = g.transform.baseVal.consolidate().matrix, r = view.getBoundingClientRect();
-    if (k < 0.6) k = 0.8;
-    var wide = panel.hidden ? r.width : Math.max(r.width - panel.offsetWidth, r.width / 2);
-    x = wide / 2 - (m.e + b.width / 2) * k; y = r.height / 3 - (m.f + b.height / 2) * k; apply();
+    var r = view.getBoundingClientRect();
+    pz.show(g, panel.hidden ? r.width : Math.max(r.width - panel.offsetWidth, r.width / 2));
   }
 
   // ---- Topics: the SVG nodes and list items ---------------------------------------------
@@ -179,7 +129,7 @@
   });
 
   svg.addEventListener("click", function (e) {
-    if (moved > 4) return;
+    if (pz.moved > 4) return;
     var g = e.target.closest(".n");
     if (g && (g.dataset.kind === "topic" || g.dataset.kind === "subtopic")) { g.focus({ preventScroll: true }); open(g.dataset.id, false); }
   });
@@ -222,15 +172,7 @@
       if (n) { e.preventDefault(); n.focus({ preventScroll: true }); show(n); }
       return;
     }
-    if (e.target === view) {
-      var pan = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] }[e.key];
-      if (e.key === "+" || e.key === "=") zoomMid(1.25);
-      else if (e.key === "-") zoomMid(0.8);
-      else if (e.key === "0") fit();
-      else if (pan) { touched = true; x += pan[0]; y += pan[1]; apply(); }
-      else return;
-      e.preventDefault();
-    }
+    if (e.target === view) pz.key(e);
   });
 
   // ---- Search and the list view ---------------------------------------------------------

@@ -12,25 +12,56 @@ use rust_embed::Embed;
 #[folder = "assets/"]
 struct Assets;
 
-/// The SVG's own styles, light and dark, scoped to `.map` (served as `/static/map.css`).
-fn map_css() -> &'static str {
-    static CSS: OnceLock<String> = OnceLock::new();
-    CSS.get_or_init(|| {
-        use leadmap_render::{Theme, svg::stylesheet};
-        let light = stylesheet(Theme::Light, ".map");
-        let dark_forced = stylesheet(Theme::Dark, "[data-theme=dark] .map");
-        let dark_system = stylesheet(Theme::Dark, ":root:not([data-theme=light]) .map");
-        format!("{light}\n{dark_forced}\n@media (prefers-color-scheme:dark){{{dark_system}}}\n")
-    })
+/// An asset made once when first asked for, rather than served as it is in `assets/`.
+struct Made {
+    text: String,
+    hash: String,
+    mime: &'static str,
+}
+
+impl Made {
+    fn new(text: String, mime: &'static str) -> Made {
+        Made {
+            hash: short_hash(text.as_bytes()),
+            text,
+            mime,
+        }
+    }
+}
+
+fn generated(path: &str) -> Option<&'static Made> {
+    static MAP_CSS: OnceLock<Made> = OnceLock::new();
+    static APP_JS: OnceLock<Made> = OnceLock::new();
+    match path {
+        // The SVG's own styles, light and dark, scoped to `.map`.
+        "map.css" => Some(MAP_CSS.get_or_init(|| {
+            use leadmap_render::{Theme, svg::stylesheet};
+            let light = stylesheet(Theme::Light, ".map");
+            let dark_forced = stylesheet(Theme::Dark, "[data-theme=dark] .map");
+            let dark_system = stylesheet(Theme::Dark, ":root:not([data-theme=light]) .map");
+            let css = format!(
+                "{light}\n{dark_forced}\n@media (prefers-color-scheme:dark){{{dark_system}}}\n"
+            );
+            Made::new(css, "text/css")
+        })),
+        // The map's pan and zoom, which the offline page shares, then `assets/app.js`.
+        "app.js" => Some(APP_JS.get_or_init(|| {
+            let own = Assets::get("app.js").map(|f| f.data).unwrap_or_default();
+            let js = format!(
+                "{}\n{}",
+                leadmap_render::html::PANZOOM_JS,
+                String::from_utf8_lossy(&own)
+            );
+            Made::new(js, "text/javascript")
+        })),
+        _ => None,
+    }
 }
 
 /// A short hash of an asset's bytes, for cache-busting links.
 pub fn version(path: &str) -> String {
-    if path == "map.css" {
-        static MAP_CSS: OnceLock<String> = OnceLock::new();
-        return MAP_CSS
-            .get_or_init(|| short_hash(map_css().as_bytes()))
-            .clone();
+    if let Some(made) = generated(path) {
+        return made.hash.clone();
     }
     Assets::get(path)
         .map(|f| hex::encode(&f.metadata.sha256_hash()[..6]))
@@ -43,13 +74,8 @@ fn short_hash(b: &[u8]) -> String {
 }
 
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    let (bytes, etag, mime): (Vec<u8>, String, &str) = if path == "map.css" {
-        let css = map_css();
-        (
-            css.as_bytes().to_vec(),
-            short_hash(css.as_bytes()),
-            "text/css",
-        )
+    let (bytes, etag, mime): (Vec<u8>, String, &str) = if let Some(made) = generated(&path) {
+        (made.text.as_bytes().to_vec(), made.hash.clone(), made.mime)
     } else {
         let Some(f) = Assets::get(&path) else {
             return StatusCode::NOT_FOUND.into_response();

@@ -14,7 +14,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction,
+    WheelAction, WheelActions,
+};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -361,6 +364,128 @@ async fn create_owner(c: &Client, site: &Site) {
     })
     .await;
     wait_for(c, ".cards a[href=\"/r/engineering-leadership\"]").await;
+}
+
+/// The diagram's view as the pan-and-zoom script left it: offset x, y and scale.
+async fn view_state(c: &Client) -> (f64, f64, f64) {
+    let v = js(
+        c,
+        "var t = document.querySelector('#view svg').style.transform;\
+         var m = /translate\\(([-\\d.e]+)px, ?([-\\d.e]+)px\\) scale\\(([-\\d.e]+)\\)/.exec(t);\
+         return m ? [+m[1], +m[2], +m[3]] : t;",
+        vec![],
+    )
+    .await;
+    let n = |i: usize| {
+        v[i].as_f64()
+            .unwrap_or_else(|| panic!("the view's transform: {v}"))
+    };
+    (n(0), n(1), n(2))
+}
+
+fn close_to(a: f64, b: f64) -> bool {
+    (a - b).abs() < 0.01 * b.abs().max(1.0)
+}
+
+/// Writes the offline page of a bundled roadmap to a new directory: the directory (for the
+/// caller to remove) and the page's `file://` address.
+fn offline_page(roadmap: &str, name: &str) -> (PathBuf, String) {
+    let bundled = leadmap_bundled::get(roadmap).expect("bundled");
+    let roadmap = bundled.parse().roadmap;
+    let layout = leadmap_render::layout(&roadmap);
+    let (svg, spans) = leadmap_render::svg::render_with_spans(
+        &roadmap,
+        &layout,
+        &leadmap_render::SvgOptions::default(),
+    );
+    let page =
+        leadmap_render::html::page(&roadmap, &svg, &spans, &|id| leadmap_bundled::template(id));
+    assert!(page.contains("<g class=\"n topic"), "small maps are markup");
+    let dir = std::env::temp_dir().join(format!("leadmap-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("map.html");
+    std::fs::write(&file, page).unwrap();
+    let url = format!("file://{}", file.display());
+    (dir, url)
+}
+
+/// The same pan and zoom on either page: the buttons, the view's keys, a drag and the wheel.
+async fn pans_and_zooms(c: &Client) {
+    let (_, _, k0) = view_state(c).await;
+    c.find(Locator::Css("#zin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let (_, _, k1) = view_state(c).await;
+    assert!(close_to(k1, k0 * 1.25), "+ zooms in: {k0} -> {k1}");
+
+    js(c, "document.getElementById('view').focus();", vec![]).await;
+    press(c, '-').await;
+    let (x2, y2, k2) = view_state(c).await;
+    assert!(close_to(k2, k0), "- zooms back out: {k1} -> {k2}");
+    press(c, '\u{E012}').await; // ArrowLeft: the map moves right
+    let (x3, y3, _) = view_state(c).await;
+    assert!(
+        close_to(x3, x2 + 60.0) && close_to(y3, y2),
+        "the arrow pans: ({x2}, {y2}) -> ({x3}, {y3})"
+    );
+
+    let view = c.find(Locator::Css("#view")).await.unwrap();
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: view,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: Some(Duration::from_millis(100)),
+            x: -120.0,
+            y: -80.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(drag).await.unwrap();
+    c.release_actions().await.unwrap();
+    let (x4, y4, k4) = view_state(c).await;
+    assert!(
+        close_to(x4, x3 - 120.0) && close_to(y4, y3 - 80.0) && close_to(k4, k2),
+        "a drag pans by its length: ({x3}, {y3}) -> ({x4}, {y4})"
+    );
+
+    let wheel = WheelActions::new("wheel".into()).then(WheelAction::Scroll {
+        duration: None,
+        x: 200,
+        y: 200,
+        delta_x: 0,
+        delta_y: -200,
+    });
+    c.perform_actions(wheel).await.unwrap();
+    c.release_actions().await.unwrap();
+    let (_, _, k5) = view_state(c).await;
+    assert!(k5 > k4 * 1.2, "the wheel zooms in: {k4} -> {k5}");
+
+    c.find(Locator::Css("#fit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let fits = js(
+        c,
+        "var v = document.getElementById('view').getBoundingClientRect(),\
+             m = document.querySelector('#view svg').getBoundingClientRect();\
+         return [m.width <= v.width + 1 && m.height <= v.height + 1, m.width, m.height, v.width, v.height];",
+        vec![],
+    )
+    .await;
+    assert_eq!(fits[0], json!(true), "Fit shows the whole map: {fits}");
 }
 
 async fn save_screenshot(c: &Client, name: &str) -> PathBuf {
@@ -926,27 +1051,32 @@ async fn a_large_offline_map_draws_its_boxes_as_they_come_into_view() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The offline page and the web app share their pan and zoom: both answer the buttons, the
+/// keys, a drag and the wheel the same way.
+#[tokio::test]
+async fn the_map_pans_and_zooms_on_the_offline_page_and_in_the_app() {
+    let (dir, url) = offline_page("engineering-leadership", "panzoom");
+    with_browser(|c: Client, site: Site| async move {
+        c.goto(&url).await.unwrap();
+        wait_for(&c, "html[data-ready-ms]").await;
+        pans_and_zooms(&c).await;
+
+        create_owner(&c, &site).await;
+        c.goto(&site.url("/r/engineering-leadership"))
+            .await
+            .unwrap();
+        roadmap_ready(&c).await;
+        pans_and_zooms(&c).await;
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The offline page of a bundled roadmap is plain markup: search highlights a box, a click
 /// opens its panel with the topic's content and a template to download.
 #[tokio::test]
 async fn a_small_offline_map_searches_and_opens_a_topic() {
-    let bundled = leadmap_bundled::get("engineering-manager").expect("bundled");
-    let roadmap = bundled.parse().roadmap;
-    let layout = leadmap_render::layout(&roadmap);
-    let (svg, spans) = leadmap_render::svg::render_with_spans(
-        &roadmap,
-        &layout,
-        &leadmap_render::SvgOptions::default(),
-    );
-    let page =
-        leadmap_render::html::page(&roadmap, &svg, &spans, &|id| leadmap_bundled::template(id));
-    assert!(page.contains("<g class=\"n topic"), "small maps are markup");
-    let dir = std::env::temp_dir().join(format!("leadmap-offline-small-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("em.html");
-    std::fs::write(&file, page).unwrap();
-    let url = format!("file://{}", file.display());
-
+    let (dir, url) = offline_page("engineering-manager", "offline-small");
     with_browser(|c: Client, _site: Site| async move {
         c.goto(&url).await.unwrap();
         wait_for(&c, "html[data-ready-ms]").await;

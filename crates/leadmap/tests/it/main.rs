@@ -201,6 +201,27 @@ fn a_large_import_draws_no_progress_bar_when_piped() {
 }
 
 #[test]
+fn rendering_over_an_older_longer_file_leaves_just_the_new_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("map.svg");
+    std::fs::write(&out, "x".repeat(2_000_000)).unwrap();
+    leadmap()
+        .args(["render", "engineering-leadership", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let fresh = dir.path().join("fresh.svg");
+    leadmap()
+        .args(["render", "engineering-leadership", "-o"])
+        .arg(&fresh)
+        .assert()
+        .code(0);
+    let (over, new) = (std::fs::read(&out).unwrap(), std::fs::read(&fresh).unwrap());
+    assert!(new.len() < 2_000_000 && new.ends_with(b"</svg>"));
+    assert_eq!(over, new, "the old file's tail is cut off");
+}
+
+#[test]
 fn render_to_every_format_with_a_persons_progress() {
     let dir = tempfile::tempdir().unwrap();
     let progress = dir.path().join("progress.json");
