@@ -20,14 +20,18 @@ bin=target/release/leadmap
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Wall time and peak memory of one command, or "timeout". A command that takes under a
-# second is timed again by hyperfine (mean of 20 runs after 3 warm-ups), since /usr/bin/time
-# only resolves hundredths of a second.
+# Wall time and peak memory of one command, or "timeout". A command that takes under 5 s is
+# timed again by hyperfine: the mean of 200 runs after 10 warm-ups under a tenth of a second
+# (where one slow start moves a short mean), of 20 after 3 under a second (/usr/bin/time only
+# resolves hundredths), and of 5 after 1 under 5 s (one run of a second can be twice another).
 measure() {
   if /usr/bin/time -f "%e %M" -o "$work/time" timeout "$limit" "$@" >/dev/null 2>&1; then
     read -r secs kb < <(tail -n 1 "$work/time")
-    if command -v hyperfine >/dev/null && awk "BEGIN { exit !($secs < 1) }"; then
-      hyperfine -N --warmup 3 --runs 20 --export-json "$work/hf.json" "${*@Q}" >/dev/null 2>&1 &&
+    if command -v hyperfine >/dev/null && awk "BEGIN { exit !($secs < 5) }"; then
+      if awk "BEGIN { exit !($secs < 0.1) }"; then runs=200 warmup=10
+      elif awk "BEGIN { exit !($secs < 1) }"; then runs=20 warmup=3
+      else runs=5 warmup=1; fi
+      hyperfine -N --warmup "$warmup" --runs "$runs" --export-json "$work/hf.json" "${*@Q}" >/dev/null 2>&1 &&
         secs=$(python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$work/hf.json")
     fi
     echo "$secs $kb"

@@ -84,6 +84,8 @@ pub struct ServeArgs {
 }
 
 pub fn serve(a: ServeArgs) -> Result<ExitCode> {
+    // A long-lived, many-threaded process: mimalloc's ground (see `alloc.rs`).
+    crate::alloc::use_mimalloc();
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()

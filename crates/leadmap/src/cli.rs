@@ -275,8 +275,8 @@ fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.set_len(bytes.len() as u64)
 }
 
-/// From this size on (about 1,500 topics) a roadmap is worth the kernel's huge pages: at
-/// 3,000 topics `render` takes 17 ms with them and 23 ms without; at 1,000 it is even.
+/// From this size on (about 1,500 topics) a roadmap is worth mimalloc and the kernel's huge
+/// pages (see `alloc.rs`).
 const LARGE_INPUT: usize = 128 * 1024;
 
 fn load(arg: &str) -> Result<Source> {
@@ -284,7 +284,7 @@ fn load(arg: &str) -> Result<Source> {
     if path.exists() {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {arg}"))?;
         if bytes.len() >= LARGE_INPUT {
-            crate::huge_pages::allow();
+            crate::alloc::use_mimalloc();
         }
         let stem = path.file_stem().map_or_else(
             || "roadmap".to_owned(),
@@ -821,7 +821,7 @@ fn import_file(
         std::fs::read(file).with_context(|| format!("cannot read {file}"))?
     };
     if bytes.len() >= LARGE_INPUT {
-        crate::huge_pages::allow();
+        crate::alloc::use_mimalloc();
     }
     let format = match from {
         Some(From::Outline) => Format::Outline,
