@@ -164,10 +164,13 @@ pub fn label(n: &Node) -> String {
 pub fn layout(r: &Roadmap) -> Layout<'_> {
     let cx = MARGIN + SIDE_W;
     let width = 2.0 * cx;
+    // A box per node and the title; about one connector per node. Sized once: growing by
+    // doubling copies the boxes over and over on a large roadmap.
+    let nodes = r.nodes().count();
     let mut b = Builder {
         cx,
-        boxes: Vec::new(),
-        edges: Vec::new(),
+        boxes: Vec::with_capacity(nodes + 1),
+        edges: Vec::with_capacity(nodes + 1),
     };
     let mut title = text_box(None, None, r.title.plain(), TITLE_MAX_W, false, true);
     title.w = title
