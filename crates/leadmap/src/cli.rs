@@ -263,7 +263,8 @@ fn topic_files(path: &Path) -> Result<Vec<(String, String, Vec<u8>)>> {
 /// Writes `bytes` to `path` as `std::fs::write` does, but over the old contents and then cut
 /// to length, instead of truncating the file to nothing first. ext4 flushes a file that was
 /// truncated to nothing when it is closed (its guard for programs that rewrite a file without
-/// `fsync`), so rendering a map again over its previous file waited for the disk.
+/// `fsync`), so rendering a map again over its previous file waited for the disk. Anything
+/// but a regular file (`/dev/stdout`, a pipe) is written as it is.
 fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut f = std::fs::OpenOptions::new()
@@ -272,7 +273,10 @@ fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .truncate(false)
         .open(path)?;
     f.write_all(bytes)?;
-    f.set_len(bytes.len() as u64)
+    if f.metadata()?.is_file() {
+        f.set_len(bytes.len() as u64)?;
+    }
+    Ok(())
 }
 
 /// From this size on (about 1,500 topics) a roadmap is worth mimalloc and the kernel's huge

@@ -219,6 +219,21 @@ fn rendering_over_an_older_longer_file_leaves_just_the_new_map() {
     let (over, new) = (std::fs::read(&out).unwrap(), std::fs::read(&fresh).unwrap());
     assert!(new.len() < 2_000_000 && new.ends_with(b"</svg>"));
     assert_eq!(over, new, "the old file's tail is cut off");
+
+    // Not a regular file: written as it is (nothing to cut).
+    let piped = leadmap()
+        .args([
+            "render",
+            "engineering-leadership",
+            "--format",
+            "svg",
+            "-o",
+            "/dev/stdout",
+        ])
+        .output()
+        .unwrap();
+    assert!(piped.status.success(), "{piped:?}");
+    assert_eq!(piped.stdout, new, "the map on standard output");
 }
 
 #[test]
