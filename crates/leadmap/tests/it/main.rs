@@ -200,6 +200,30 @@ fn a_large_import_draws_no_progress_bar_when_piped() {
     );
 }
 
+/// An input past `LARGE_INPUT` switches the binary's allocator to mimalloc halfway through
+/// the command; blocks made before the switch are freed after it.
+#[test]
+fn a_large_roadmap_renders_and_checks_after_the_allocator_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("big.md");
+    let out = leadmap().args(["synthetic", "3000"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.len() > 200 * 1024, "{} bytes", out.stdout.len());
+    std::fs::write(&md, &out.stdout).unwrap();
+    let svg = dir.path().join("big.svg");
+    leadmap()
+        .arg("render")
+        .arg(&md)
+        .arg("-o")
+        .arg(&svg)
+        .assert()
+        .code(0);
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(svg.matches("data-kind=\"topic\"").count(), 3000);
+    assert!(svg.ends_with("</svg>"));
+    leadmap().arg("check").arg(&md).assert().code(0);
+}
+
 #[test]
 fn rendering_over_an_older_longer_file_leaves_just_the_new_map() {
     let dir = tempfile::tempdir().unwrap();
