@@ -15,10 +15,7 @@ const CSS: &str = include_str!("../assets/page.css");
 /// Pan and zoom of the map, shared with the web app (which serves it in front of its own
 /// script).
 pub const PANZOOM_JS: &str = include_str!("../assets/panzoom.js");
-const JS: &str = concat!(
-    include_str!("../assets/panzoom.js"),
-    include_str!("../assets/page.js")
-);
+const JS: &str = include_str!("../assets/page.js");
 
 /// Markdown to HTML; raw HTML in the source is shown as text, never passed through.
 pub fn markdown_html(md: &str) -> String {
@@ -210,7 +207,7 @@ JavaScript, which is off. Render it as SVG, PNG or PDF to see it without.</p></n
         "<main><div id=\"view\" tabindex=\"0\" aria-label=\"Roadmap diagram: drag to pan, wheel or + and − to zoom, 0 to fit\">{drawing}</div>\
 <section id=\"list\" hidden aria-label=\"Roadmap as a list\">{list_markup}</section>\
 <aside id=\"panel\" hidden aria-live=\"polite\"></aside></main>\
-<script type=\"application/json\" id=\"data\">{data}</script><script>{JS}</script></body></html>"
+<script type=\"application/json\" id=\"data\">{data}</script><script>{PANZOOM_JS}{JS}</script></body></html>"
     );
     out
 }

@@ -365,42 +365,35 @@ fn render_into(
     out.push_str("</svg>");
 }
 
+/// One path command: its letter, then its numbers separated by spaces.
+fn path_cmd(d: &mut String, letter: char, numbers: &[f32]) {
+    d.push(letter);
+    for (i, &v) in numbers.iter().enumerate() {
+        if i > 0 {
+            d.push(' ');
+        }
+        push_n(d, v);
+    }
+}
+
 fn edges(out: &mut String, edges: &[Edge]) {
     let mut spine = String::new();
     let mut curves = String::new();
     for e in edges {
         match *e {
             Edge::Spine { x, y1, y2 } => {
-                spine.push('M');
-                push_n(&mut spine, x);
-                spine.push(' ');
-                push_n(&mut spine, y1);
-                spine.push('V');
-                push_n(&mut spine, y2);
+                path_cmd(&mut spine, 'M', &[x, y1]);
+                path_cmd(&mut spine, 'V', &[y2]);
             }
             Edge::Curve { x1, y1, x2, y2 } => {
                 let mx = (x1 + x2) / 2.0;
-                curves.push('M');
-                push_n(&mut curves, x1);
-                curves.push(' ');
-                push_n(&mut curves, y1);
-                curves.push('C');
-                for (i, v) in [mx, y1, mx, y2, x2, y2].into_iter().enumerate() {
-                    if i > 0 {
-                        curves.push(' ');
-                    }
-                    push_n(&mut curves, v);
-                }
+                path_cmd(&mut curves, 'M', &[x1, y1]);
+                path_cmd(&mut curves, 'C', &[mx, y1, mx, y2, x2, y2]);
             }
             Edge::Elbow { x1, y1, x2, y2 } => {
-                curves.push('M');
-                push_n(&mut curves, x1);
-                curves.push(' ');
-                push_n(&mut curves, y1);
-                curves.push('V');
-                push_n(&mut curves, y2);
-                curves.push('H');
-                push_n(&mut curves, x2);
+                path_cmd(&mut curves, 'M', &[x1, y1]);
+                path_cmd(&mut curves, 'V', &[y2]);
+                path_cmd(&mut curves, 'H', &[x2]);
             }
         }
     }
