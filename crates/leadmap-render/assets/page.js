@@ -36,14 +36,14 @@
   });
   drawVisible();
   view.addEventListener("keydown", function (e) {
-    if (e.target.closest && e.target.closest(".n") && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(e.target.closest(".n").dataset.id); return; }
+    if (e.target.closest && e.target.closest("g[data-id]") && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); open(e.target.closest("g[data-id]").dataset.id); return; }
     pz.key(e);
   });
 
   // Click (not drag) on a node opens its panel.
   svg.addEventListener("click", function (e) {
     if (pz.moved > 4) return;
-    var g = e.target.closest(".n"); if (g) open(g.dataset.id);
+    var g = e.target.closest("g[data-id]"); if (g) open(g.dataset.id);
   });
 
   function show(g) { pz.show(g); }
@@ -93,7 +93,7 @@
   var hitSet = {};
   // Marks the drawn boxes that match the search (and unmarks the others).
   function markHits() {
-    var drawn = svg.querySelectorAll(".n");
+    var drawn = svg.querySelectorAll("g[data-id]");
     for (var i = 0; i < drawn.length; i++) drawn[i].classList.toggle("hit", hitSet[drawn[i].dataset.id] === true);
   }
   q.addEventListener("input", function () {

@@ -192,14 +192,14 @@ fn style(t: Theme) -> String {
 .bg{{fill:{bg}}}\
 .e{{fill:none;stroke:{line};stroke-width:2}}\
 .sp{{fill:none;stroke:{line};stroke-width:4;stroke-linecap:round}}\
-.n rect{{stroke-width:1.5}}\
+[data-id] rect{{stroke-width:1.5}}\
 .h text{{font-size:30px;font-weight:bold}}\
-.part rect{{fill:{part};stroke:{part}}}.part text{{fill:{part_ink};font-size:20px;font-weight:bold}}\
-.area rect{{fill:{area};stroke:{area_ink};stroke-width:2}}.area text{{fill:{area_ink};font-size:17px;font-weight:bold}}\
-.group>rect{{fill:{group};stroke:{group_line};stroke-dasharray:5 4}}.group text{{fill:{muted};font-weight:bold}}\
-.topic rect{{fill:{topic};stroke:{topic_line}}}\
-.subtopic rect{{fill:{sub};stroke:{muted};stroke-width:1}}.subtopic text{{font-size:13px}}\
-.c text{{text-anchor:middle}}\
+[data-kind=part] rect{{fill:{part};stroke:{part}}}[data-kind=part] text{{fill:{part_ink};font-size:20px;font-weight:bold}}\
+[data-kind=area] rect{{fill:{area};stroke:{area_ink};stroke-width:2}}[data-kind=area] text{{fill:{area_ink};font-size:17px;font-weight:bold}}\
+[data-kind=group]>rect{{fill:{group};stroke:{group_line};stroke-dasharray:5 4}}[data-kind=group] text{{fill:{muted};font-weight:bold}}\
+[data-kind=topic] rect{{fill:{topic};stroke:{topic_line}}}\
+[data-kind=subtopic] rect{{fill:{sub};stroke:{muted};stroke-width:1}}[data-kind=subtopic] text{{font-size:13px}}\
+.h text,[data-kind=part] text,[data-kind=area] text{{text-anchor:middle}}\
 .em{{font-family:'Noto Color Emoji','Apple Color Emoji','Segoe UI Emoji',sans-serif;font-weight:normal}}\
 .done rect{{stroke:{done};stroke-width:2.5}}\
 .learning rect{{stroke:{learning};stroke-width:2.5;stroke-dasharray:6 3}}\
@@ -268,7 +268,11 @@ fn push_n(out: &mut String, n: f32) {
 
 /// `n` rounded to tenths: "12", "12.5", "-0.5"; anything that rounds to zero is "0".
 fn write_n<W: fmt::Write + ?Sized>(out: &mut W, n: f32) -> fmt::Result {
-    let t = (n * 10.0).round() as i64;
+    write_tenths(out, tenths(n))
+}
+
+/// A number given in tenths, written as [`write_n`] writes it.
+fn write_tenths<W: fmt::Write + ?Sized>(out: &mut W, t: i64) -> fmt::Result {
     if t == 0 {
         return out.write_char('0');
     }
@@ -365,43 +369,97 @@ fn render_into(
     out.push_str("</svg>");
 }
 
-/// One path command: its letter, then its numbers separated by spaces.
-fn path_cmd(d: &mut String, letter: char, numbers: &[f32]) {
-    d.push(letter);
-    for (i, &v) in numbers.iter().enumerate() {
-        if i > 0 {
-            d.push(' ');
+/// Path data in relative commands, the pen's position kept in tenths so that rounding never
+/// drifts: a connector then costs its offsets ("c-18 0-18 8-36 8"), not its coordinates.
+struct Pen {
+    d: String,
+    at: (i64, i64),
+}
+
+/// `v` in tenths, as [`write_n`] rounds it.
+fn tenths(v: f32) -> i64 {
+    (v * 10.0).round() as i64
+}
+
+impl Pen {
+    fn new() -> Pen {
+        Pen {
+            d: String::new(),
+            at: (0, 0),
         }
-        push_n(d, v);
+    }
+
+    /// One command: its letter, then its numbers (in tenths), a space only where no minus
+    /// sign separates them.
+    fn cmd(&mut self, letter: char, numbers: &[i64]) {
+        self.d.push(letter);
+        for (i, &t) in numbers.iter().enumerate() {
+            if i > 0 && t >= 0 {
+                self.d.push(' ');
+            }
+            // Writing to a String never fails.
+            let _ = write_tenths(&mut self.d, t);
+        }
+    }
+
+    /// Lifts the pen to (x, y): the first move is absolute, every later one relative.
+    fn move_to(&mut self, x: f32, y: f32) {
+        let (x, y) = (tenths(x), tenths(y));
+        if self.d.is_empty() {
+            self.cmd('M', &[x, y]);
+        } else {
+            self.cmd('m', &[x - self.at.0, y - self.at.1]);
+        }
+        self.at = (x, y);
+    }
+
+    fn vertical(&mut self, y: f32) {
+        let y = tenths(y);
+        self.cmd('v', &[y - self.at.1]);
+        self.at.1 = y;
+    }
+
+    fn horizontal(&mut self, x: f32) {
+        let x = tenths(x);
+        self.cmd('h', &[x - self.at.0]);
+        self.at.0 = x;
+    }
+
+    /// A cubic curve to (x, y), horizontal at both ends, bending halfway across.
+    fn s_curve(&mut self, x: f32, y: f32) {
+        let (x, y) = (tenths(x), tenths(y));
+        let (dx, dy) = (x - self.at.0, y - self.at.1);
+        let half = dx / 2;
+        self.cmd('c', &[half, 0, half, dy, dx, dy]);
+        self.at = (x, y);
     }
 }
 
 fn edges(out: &mut String, edges: &[Edge]) {
-    let mut spine = String::new();
-    let mut curves = String::new();
+    let mut spine = Pen::new();
+    let mut curves = Pen::new();
     for e in edges {
         match *e {
             Edge::Spine { x, y1, y2 } => {
-                path_cmd(&mut spine, 'M', &[x, y1]);
-                path_cmd(&mut spine, 'V', &[y2]);
+                spine.move_to(x, y1);
+                spine.vertical(y2);
             }
             Edge::Curve { x1, y1, x2, y2 } => {
-                let mx = (x1 + x2) / 2.0;
-                path_cmd(&mut curves, 'M', &[x1, y1]);
-                path_cmd(&mut curves, 'C', &[mx, y1, mx, y2, x2, y2]);
+                curves.move_to(x1, y1);
+                curves.s_curve(x2, y2);
             }
             Edge::Elbow { x1, y1, x2, y2 } => {
-                path_cmd(&mut curves, 'M', &[x1, y1]);
-                path_cmd(&mut curves, 'V', &[y2]);
-                path_cmd(&mut curves, 'H', &[x2]);
+                curves.move_to(x1, y1);
+                curves.vertical(y2);
+                curves.horizontal(x2);
             }
         }
     }
-    if !spine.is_empty() {
-        let _ = write!(out, "<path class=\"sp\" d=\"{spine}\"/>");
+    if !spine.d.is_empty() {
+        let _ = write!(out, "<path class=\"sp\" d=\"{}\"/>", spine.d);
     }
-    if !curves.is_empty() {
-        let _ = write!(out, "<path class=\"e\" d=\"{curves}\"/>");
+    if !curves.d.is_empty() {
+        let _ = write!(out, "<path class=\"e\" d=\"{}\"/>", curves.d);
     }
 }
 
@@ -410,7 +468,7 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
         // The roadmap's title.
         let _ = write!(
             out,
-            "<g class=\"h c\" transform=\"translate({},{})\" role=\"heading\" aria-level=\"1\">",
+            "<g class=\"h\" transform=\"translate({},{})\" role=\"heading\" aria-level=\"1\">",
             N(b.x),
             N(b.y)
         );
@@ -434,21 +492,23 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
         xy.push((mark_x.to_string(), mark_y.to_string()));
     }
     let kind_word = kind.as_str();
-    out.push_str("<g class=\"n ");
-    out.push_str(kind_word);
+    // The kind is said once, in data-kind (the style sheet selects on it); the class is the
+    // status, and only a topic or a subtopic has one.
+    out.push_str("<g");
     match status {
         Some(_) if hole => {
-            out.push(' ');
+            out.push_str(" class=\"");
             out.push(HOLE);
+            out.push('"');
         }
         Some(s) => {
-            out.push(' ');
+            out.push_str(" class=\"");
             out.push_str(s.as_str());
+            out.push('"');
         }
-        None if matches!(kind, Kind::Part | Kind::Area) => out.push_str(" c"),
         None => {}
     }
-    out.push_str("\" data-id=\"");
+    out.push_str(" data-id=\"");
     escape_into(out, n.id.as_str());
     out.push_str("\" data-kind=\"");
     out.push_str(kind_word);
@@ -570,5 +630,115 @@ mod number_tests {
                 "0", "0", "0", "0", "12", "12.5", "12.4", "-0.5", "-3.3", "1235"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::{Edge, edges, tenths};
+
+    /// The absolute points a path's data visits, in tenths: the end of every command.
+    fn points(d: &str) -> Vec<(i64, i64)> {
+        let mut out = Vec::new();
+        let mut at = (0i64, 0i64);
+        let mut rest = d;
+        while let Some(letter) = rest.chars().next() {
+            rest = &rest[1..];
+            let end = rest.find(char::is_alphabetic).unwrap_or(rest.len());
+            let mut nums = Vec::new();
+            let mut num = String::new();
+            for ch in rest[..end].chars() {
+                if (ch == '-' || ch == ' ') && !num.is_empty() {
+                    nums.push(num.parse::<f64>().unwrap());
+                    num.clear();
+                }
+                if ch != ' ' {
+                    num.push(ch);
+                }
+            }
+            if !num.is_empty() {
+                nums.push(num.parse::<f64>().unwrap());
+            }
+            rest = &rest[end..];
+            let t: Vec<i64> = nums.iter().map(|v| (v * 10.0).round() as i64).collect();
+            at = match letter {
+                'M' => (t[0], t[1]),
+                'm' => (at.0 + t[0], at.1 + t[1]),
+                'v' => (at.0, at.1 + t[0]),
+                'h' => (at.0 + t[0], at.1),
+                'c' => (at.0 + t[4], at.1 + t[5]),
+                other => panic!("unexpected command {other} in {d}"),
+            };
+            out.push(at);
+        }
+        out
+    }
+
+    fn path_data(svg: &str, class: &str) -> String {
+        let key = format!("<path class=\"{class}\" d=\"");
+        let start = svg.find(&key).map(|i| i + key.len()).unwrap();
+        svg[start..start + svg[start..].find('"').unwrap()].to_string()
+    }
+
+    #[test]
+    fn connectors_are_written_relative_to_the_last_point() {
+        let mut svg = String::new();
+        edges(
+            &mut svg,
+            &[
+                Edge::Curve {
+                    x1: 276.0,
+                    y1: 180.0,
+                    x2: 240.0,
+                    y2: 188.0,
+                },
+                Edge::Curve {
+                    x1: 276.0,
+                    y1: 180.0,
+                    x2: 240.0,
+                    y2: 246.0,
+                },
+                Edge::Elbow {
+                    x1: 60.0,
+                    y1: 300.0,
+                    x2: 80.0,
+                    y2: 340.5,
+                },
+                Edge::Spine {
+                    x: 701.0,
+                    y1: 223.0,
+                    y2: 732.0,
+                },
+                Edge::Spine {
+                    x: 701.0,
+                    y1: 792.0,
+                    y2: 1220.0,
+                },
+            ],
+        );
+        assert_eq!(
+            path_data(&svg, "e"),
+            "M276 180c-18 0-18 8-36 8m36-8c-18 0-18 66-36 66m-180 54v40.5h20"
+        );
+        assert_eq!(path_data(&svg, "sp"), "M701 223v509m0 60v428");
+    }
+
+    #[test]
+    fn relative_connectors_do_not_drift_over_many_fractional_points() {
+        // Ten thousand curves between points with awkward fractions: every one still ends
+        // where its absolute coordinates, rounded to tenths, say.
+        let mut list = Vec::new();
+        let mut want = Vec::new();
+        for i in 0..10_000 {
+            let f = i as f32;
+            let (x1, y1) = (500.0 + (f * 0.37) % 97.0, 100.0 + f * 13.33);
+            let (x2, y2) = (x1 - 40.0 - (f * 0.71) % 13.0, y1 + (f * 0.19) % 31.0);
+            list.push(Edge::Curve { x1, y1, x2, y2 });
+            want.push((tenths(x1), tenths(y1)));
+            want.push((tenths(x2), tenths(y2)));
+        }
+        let mut svg = String::new();
+        edges(&mut svg, &list);
+        assert_eq!(points(&path_data(&svg, "e")), want);
     }
 }

@@ -28,8 +28,8 @@
   }
 
   // ---- Topics: the SVG nodes and list items ---------------------------------------------
-  var topics = Array.prototype.slice.call(svg.querySelectorAll('.n[data-kind="topic"],.n[data-kind="subtopic"]'));
-  function node(id) { return svg.querySelector('.n[data-id="' + CSS.escape(id) + '"]'); }
+  var topics = Array.prototype.slice.call(svg.querySelectorAll('g[data-kind="topic"],g[data-kind="subtopic"]'));
+  function node(id) { return svg.querySelector('g[data-id="' + CSS.escape(id) + '"]'); }
   function item(id) { return list.querySelector('li[data-id="' + CSS.escape(id) + '"]'); }
 
   function paint(id, status) {
@@ -130,7 +130,7 @@
 
   svg.addEventListener("click", function (e) {
     if (pz.moved > 4) return;
-    var g = e.target.closest(".n");
+    var g = e.target.closest("g[data-id]");
     if (g && (g.dataset.kind === "topic" || g.dataset.kind === "subtopic")) { g.focus({ preventScroll: true }); open(g.dataset.id, false); }
   });
   list.addEventListener("click", function (e) {
@@ -143,7 +143,7 @@
   function focusedTopic() {
     var el = document.activeElement;
     if (!el) return null;
-    var g = el.closest && el.closest(".n");
+    var g = el.closest && el.closest("g[data-id]");
     if (g && (g.dataset.kind === "topic" || g.dataset.kind === "subtopic")) return g.dataset.id;
     var li = el.closest && el.closest("li[data-id]");
     return li ? li.dataset.id : null;
@@ -177,7 +177,7 @@
 
   // ---- Search and the list view ---------------------------------------------------------
   var q = document.getElementById("q"), count = document.getElementById("count"), hits = [], at = -1;
-  var nodes = Array.prototype.slice.call(svg.querySelectorAll(".n"));
+  var nodes = Array.prototype.slice.call(svg.querySelectorAll("g[data-id]"));
   var titles = nodes.map(function (g) { return (g.querySelector("title") || {}).textContent.toLowerCase(); });
   function search() {
     var s = q.value.trim().toLowerCase(); hits = []; at = -1;

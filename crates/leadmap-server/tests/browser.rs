@@ -256,7 +256,7 @@ async fn js(c: &Client, script: &str, args: Vec<Value>) -> Value {
 }
 
 fn node_css(id: &str) -> String {
-    format!("#view .n[data-id=\"{id}\"]")
+    format!("#view g[data-id=\"{id}\"]")
 }
 
 /// A diagram node's `class` attribute.
@@ -288,14 +288,14 @@ async fn text_of(c: &Client, css: &str) -> String {
 
 /// Waits until the roadmap page's script has run (it marks the root element when ready).
 async fn roadmap_ready(c: &Client) {
-    wait_for(c, "html[data-ready-ms] #view svg .n[data-kind=\"topic\"]").await;
+    wait_for(c, "html[data-ready-ms] #view svg g[data-kind=\"topic\"]").await;
 }
 
 /// The first topic on the diagram: its id and its title.
 async fn first_topic(c: &Client) -> (String, String) {
     let v = js(
         c,
-        "var g = document.querySelector('#view .n[data-kind=\"topic\"]');\
+        "var g = document.querySelector('#view g[data-kind=\"topic\"]');\
          return [g.dataset.id, g.querySelector('title').textContent];",
         vec![],
     )
@@ -322,7 +322,7 @@ async fn overall_progress(c: &Client) -> f64 {
 async fn focus_node(c: &Client, id: &str) {
     let focused = js(
         c,
-        "var g = document.querySelector('#view .n[data-id=\"' + arguments[0] + '\"]');\
+        "var g = document.querySelector('#view g[data-id=\"' + arguments[0] + '\"]');\
          g.focus(); return document.activeElement === g;",
         vec![json!(id)],
     )
@@ -400,7 +400,10 @@ fn offline_page(roadmap: &str, name: &str) -> (PathBuf, String) {
     );
     let page =
         leadmap_render::html::page(&roadmap, &svg, &spans, &|id| leadmap_bundled::template(id));
-    assert!(page.contains("<g class=\"n topic"), "small maps are markup");
+    assert!(
+        page.contains("<g class=\"pending\" data-id="),
+        "small maps are markup"
+    );
     let dir = std::env::temp_dir().join(format!("leadmap-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("map.html");
@@ -759,7 +762,7 @@ async fn keyboard_marks_a_topic_and_searches() {
                 .and_then(|n| n.parse().ok())
                 .ok_or_else(|| count.clone())?;
             let hits = c
-                .find_all(Locator::Css("#view .n.hit"))
+                .find_all(Locator::Css("#view g[data-id].hit"))
                 .await
                 .unwrap()
                 .len();
@@ -973,7 +976,7 @@ async fn a_large_offline_map_draws_its_boxes_as_they_come_into_view() {
     );
     let page = leadmap_render::html::page(&roadmap, &svg, &spans, &|_| None);
     assert!(
-        !page.contains("<g class=\"n topic"),
+        !page.contains("<g class=\"pending\" data-id="),
         "the boxes travel as data, not as markup"
     );
     let last = roadmap
@@ -994,7 +997,7 @@ async fn a_large_offline_map_draws_its_boxes_as_they_come_into_view() {
         wait_for(&c, "html[data-ready-ms]").await;
         let drawn = js(
             &c,
-            "return document.querySelectorAll('#view .n').length",
+            "return document.querySelectorAll('#view g[data-id]').length",
             vec![],
         )
         .await;

@@ -322,7 +322,7 @@ async fn a_topic_is_marked_with_a_plain_form_and_shown_on_the_page(db: Arc<TestD
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), format!("/r/{EL}?topic={t}#panel"));
     let html = page(&c, format!("{}/r/{EL}?topic={t}", app.base)).await;
-    assert!(html.contains(&format!("class=\"n topic done\" data-id=\"{t}\"")));
+    assert!(html.contains(&format!("class=\"done\" data-id=\"{t}\"")));
     assert!(html.contains("value=\"done\" class=\"st-done\" aria-pressed=\"true\""));
     // The note comes back escaped, never as markup.
     assert!(
@@ -466,7 +466,7 @@ async fn the_api_reads_and_writes_progress_with_a_token(db: Arc<TestDb>) {
     assert_eq!(p["topics"][&t]["note"], "Ran the first retro");
     // The page shows what the API wrote.
     let html = page(&c, format!("{}/r/{EL}", app.base)).await;
-    assert!(html.contains(&format!("class=\"n topic learning\" data-id=\"{t}\"")));
+    assert!(html.contains(&format!("class=\"learning\" data-id=\"{t}\"")));
     // No token, a wrong token: 401.
     let r = reqwest::get(format!("{}/api/v1/me/progress/{EL}", app.base))
         .await

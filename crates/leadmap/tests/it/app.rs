@@ -220,10 +220,10 @@ fn cli_round_trip_on_sqlite() {
         .unwrap());
     let svg = std::fs::read_to_string(&svg_path).unwrap();
     assert!(
-        svg.contains("class=\"n topic done\" data-id=\"define-core-values\""),
+        svg.contains("class=\"done\" data-id=\"define-core-values\""),
         "the exported progress is not drawn"
     );
-    assert!(svg.contains("class=\"n topic learning\" data-id=\"creativity\""));
+    assert!(svg.contains("class=\"learning\" data-id=\"creativity\""));
 
     // Export as CSV and import it into a second account.
     let csv_path = file("alice.csv");
@@ -885,7 +885,7 @@ async fn two_servers_share_one_postgres_database() {
         "not the roadmap page"
     );
     assert!(
-        html.contains("class=\"n topic learning\" data-id=\"creativity\""),
+        html.contains("class=\"learning\" data-id=\"creativity\""),
         "B's page does not show the progress written through B"
     );
 
