@@ -1,6 +1,7 @@
 //! Static assets embedded in the binary (`assets/`), served with an ETag and a long cache
 //! (pages link them with `?v=<hash>`, so a new build busts the cache).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use axum::extract::Path;
@@ -64,8 +65,13 @@ pub fn version(path: &str) -> String {
         return made.hash.clone();
     }
     Assets::get(path)
-        .map(|f| hex::encode(&f.metadata.sha256_hash()[..6]))
+        .map(|f| embedded_hash(&f))
         .unwrap_or_default()
+}
+
+/// [`short_hash`] of an embedded file, from the hash the build computed.
+fn embedded_hash(f: &rust_embed::EmbeddedFile) -> String {
+    hex::encode(&f.metadata.sha256_hash()[..6])
 }
 
 fn short_hash(b: &[u8]) -> String {
@@ -74,26 +80,29 @@ fn short_hash(b: &[u8]) -> String {
 }
 
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    let (bytes, etag, mime): (Vec<u8>, String, &str) = if let Some(made) = generated(&path) {
-        (made.text.as_bytes().to_vec(), made.hash.clone(), made.mime)
-    } else {
-        let Some(f) = Assets::get(&path) else {
-            return StatusCode::NOT_FOUND.into_response();
+    // Borrowed, not copied: an unchanged asset (304) never touches its bytes.
+    let (bytes, etag, mime): (Cow<'static, [u8]>, String, &str) =
+        if let Some(made) = generated(&path) {
+            (
+                Cow::Borrowed(made.text.as_bytes()),
+                made.hash.clone(),
+                made.mime,
+            )
+        } else {
+            let Some(f) = Assets::get(&path) else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            let mime = match path.rsplit('.').next() {
+                Some("css") => "text/css",
+                Some("js") => "text/javascript",
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                Some("ico") => "image/x-icon",
+                _ => "application/octet-stream",
+            };
+            let etag = embedded_hash(&f);
+            (f.data, etag, mime)
         };
-        let mime = match path.rsplit('.').next() {
-            Some("css") => "text/css",
-            Some("js") => "text/javascript",
-            Some("svg") => "image/svg+xml",
-            Some("png") => "image/png",
-            Some("ico") => "image/x-icon",
-            _ => "application/octet-stream",
-        };
-        (
-            f.data.into_owned(),
-            hex::encode(&f.metadata.sha256_hash()[..6]),
-            mime,
-        )
-    };
     let etag = format!("\"{etag}\"");
     let cache = (header::CACHE_CONTROL, "public, max-age=31536000, immutable");
     if headers

@@ -245,6 +245,16 @@ async fn wait_for(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("waiting for {css:?}: {e}"))
 }
 
+/// Clicks the element `css` finds.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn url_path(c: &Client) -> String {
     c.current_url().await.unwrap().path().to_owned()
 }
@@ -348,12 +358,7 @@ async fn create_owner(c: &Client, site: &Site) {
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "form.stack button[type=submit]").await;
     eventually("the home page after creating the account", async || {
         let path = url_path(c).await;
         if path != "/" {
@@ -415,12 +420,7 @@ fn offline_page(roadmap: &str, name: &str) -> (PathBuf, String) {
 /// The same pan and zoom on either page: the buttons, the view's keys, a drag and the wheel.
 async fn pans_and_zooms(c: &Client) {
     let (_, _, k0) = view_state(c).await;
-    c.find(Locator::Css("#zin"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#zin").await;
     let (_, _, k1) = view_state(c).await;
     assert!(close_to(k1, k0 * 1.25), "+ zooms in: {k0} -> {k1}");
 
@@ -474,12 +474,7 @@ async fn pans_and_zooms(c: &Client) {
     let (_, _, k5) = view_state(c).await;
     assert!(k5 > k4 * 1.2, "the wheel zooms in: {k4} -> {k5}");
 
-    c.find(Locator::Css("#fit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#fit").await;
     let fits = js(
         c,
         "var v = document.getElementById('view').getBoundingClientRect(),\
@@ -521,12 +516,7 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
         );
 
         // Open Engineering Leadership.
-        c.find(Locator::Css(".cards a[href=\"/r/engineering-leadership\"]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, ".cards a[href=\"/r/engineering-leadership\"]").await;
         roadmap_ready(&c).await;
         assert_eq!(url_path(&c).await, format!("/r/{ROADMAP}"));
         let (id, title) = first_topic(&c).await;
@@ -537,12 +527,7 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
         assert_eq!(overall_progress(&c).await, 0.0);
 
         // Click the topic: the panel opens on it.
-        c.find(Locator::Css(&node_css(&id)))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, &node_css(&id)).await;
         let panel_css = format!("#panel .panel[data-topic=\"{id}\"]");
         wait_for(&c, &panel_css).await;
         assert!(
@@ -562,12 +547,7 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
         );
 
         // Done: the node turns done, the counts and the progress bar move.
-        c.find(Locator::Css("#panel button[name=status][value=done]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#panel button[name=status][value=done]").await;
         eventually("the node to be marked done", async || {
             has_class(&c, &node_css(&id), "done").await
         })
@@ -626,12 +606,7 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
         let area = wait_for(&c, "#panel textarea#note").await;
         area.clear().await.unwrap();
         area.send_keys(note).await.unwrap();
-        c.find(Locator::Css("#panel button.save"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#panel button.save").await;
         eventually("the note to be saved", async || {
             let saved = text_of(&c, "#panel .saved").await;
             if saved.contains("with a note") {
@@ -655,12 +630,7 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
                 .unwrap(),
             "no panel until a topic is opened"
         );
-        c.find(Locator::Css(&node_css(&id)))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, &node_css(&id)).await;
         wait_for(&c, &panel_css).await;
         let kept = wait_for(&c, "#panel textarea#note")
             .await
@@ -924,12 +894,7 @@ async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
         .await;
         assert_eq!(overflow, json!(0), "the page scrolls sideways");
         let (id, _) = first_topic(&c).await;
-        c.find(Locator::Css(&node_css(&id)))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, &node_css(&id)).await;
         wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
         // The panel takes the whole width and its buttons are on screen.
         let fits = js(
@@ -941,12 +906,7 @@ async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
         )
         .await;
         assert_eq!(fits, json!(true), "the panel and its Done button fit the screen");
-        c.find(Locator::Css("#panel button[name=status][value=done]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#panel button[name=status][value=done]").await;
         eventually("the topic to be done", async || {
             has_class(&c, &node_css(&id), "done").await
         })
@@ -1032,12 +992,7 @@ async fn a_large_offline_map_draws_its_boxes_as_they_come_into_view() {
         assert!(text_of(&c, "#count").await.ends_with("found"));
         save_screenshot(&c, "offline-large-map-search.png").await;
 
-        c.find(Locator::Css("#toggle"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#toggle").await;
         let items = js(
             &c,
             "return document.querySelectorAll('#list li').length",
@@ -1100,12 +1055,7 @@ async fn a_small_offline_map_searches_and_opens_a_topic() {
             }
         })
         .await;
-        c.find(Locator::Css(&node_css("one-on-one-meetings")))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, &node_css("one-on-one-meetings")).await;
         let panel = wait_for(&c, "#panel:not([hidden]) h2").await;
         assert_eq!(panel.text().await.unwrap(), "One-on-One Meetings");
         // Headings may be shown in capitals: compare without case.

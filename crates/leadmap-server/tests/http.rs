@@ -867,6 +867,13 @@ async fn health_and_static_assets() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "text/javascript");
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let js = r.text().await.unwrap();
+    let defined = js.find("function leadmapPanZoom(");
+    let used = js.find("= leadmapPanZoom(");
+    assert!(
+        matches!((defined, used), (Some(d), Some(u)) if d < u),
+        "app.js carries the shared pan and zoom in front of the app's own script"
+    );
     let r = reqwest::Client::new()
         .get(format!("{}{href}", app.base))
         .header("if-none-match", etag)
@@ -881,6 +888,12 @@ async fn health_and_static_assets() {
         .await
         .unwrap();
     assert!(css.contains("[data-theme=dark] .map"));
+    let r = reqwest::get(format!("{}/static/app.css", app.base))
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "text/css");
+    assert!(r.headers()["etag"].to_str().unwrap().len() > 2);
+    assert!(r.text().await.unwrap().contains("#view"));
     let r = reqwest::get(format!("{}/nowhere", app.base)).await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let about = reqwest::get(format!("{}/about", app.base))
