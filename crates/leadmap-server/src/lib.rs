@@ -1,126 +1,50 @@
-//! Leadmap's web app: a thin HTTP layer over the store and the pure core.
+//! Leadmap's web app: a thin HTTP layer over the use cases (`leadmap-app`), the store and the
+//! pure core.
+//!
+//! The map (see `ARCHITECTURE.md`), imports pointing down only:
+//! - [`features`]: one folder per feature (`roadmaps`, `account`, `session`, `setup`, `home`,
+//!   `site`), each owning its handlers, API routes and templates, exporting `routes()`.
+//! - [`access`]: who is asking and what they may do. Every route is registered with an
+//!   [`access::Access`]; one guard resolves the caller and enforces it (sign-in, CSRF, bearer
+//!   token) before any handler runs, and handlers receive capabilities scoped to the caller.
+//!   Only this module holds the store.
+//! - [`web`]: the page chrome, cookies, redirects, negotiation, errors.
+//! - [`assets`]: the embedded static files.
 //!
 //! [`serve`] runs the app on a listener until a shutdown future completes; tests call it on
-//! port 0 with a fresh database. Pages are askama templates (checked at compile time), the
-//! static assets are embedded, and every state change goes through the CSRF guard in
-//! [`auth`].
-//!
-//! Invariants (see `ARCHITECTURE.md`): no SQL here (the store owns it), no roadmap parsing or
-//! layout logic (the core and render crates own them); no state in the process that two
-//! servers on one PostgreSQL database would disagree on, except the first-run setup link.
+//! port 0 with a fresh database.
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use leadmap_store::Store;
+use axum::response::Response;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 
-pub mod api;
+pub mod access;
 pub mod assets;
-pub mod auth;
-pub mod catalog;
-pub mod error;
-pub mod pages;
+pub mod features;
+pub mod web;
 
-pub use catalog::Catalog;
-pub use error::AppError;
+pub use access::{AppState, Config};
+pub use web::AppError;
 
-/// How the app is reached.
-#[derive(Debug, Clone, Default)]
-pub struct Config {
-    /// Mark cookies `Secure` and send HSTS: set when the app is served over TLS (behind a
-    /// proxy that terminates it).
-    pub secure_cookies: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct AppState(Arc<Inner>);
-
-#[derive(Debug)]
-struct Inner {
-    store: Box<dyn Store>,
-    catalog: Catalog,
-    config: Config,
-    /// The first-run link's secret while no account exists.
-    setup_token: Mutex<Option<String>>,
-    /// A hash to verify against when the user is unknown, so that the answer takes as long.
-    dummy_hash: String,
-}
-
-impl AppState {
-    /// The app over a store, serving the bundled roadmaps.
-    pub async fn new(store: Box<dyn Store>, config: Config) -> Result<AppState, AppError> {
-        let setup_token = if store.user_count().await? == 0 {
-            Some(auth::random_hex(16))
-        } else {
-            None
-        };
-        let dummy = auth::Password::parse("a password nobody has, for timing", &[])
-            .map_err(AppError::Internal)?;
-        let dummy_hash = tokio::task::spawn_blocking(move || auth::hash_password(&dummy))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
-        Ok(AppState(Arc::new(Inner {
-            store,
-            catalog: Catalog::bundled(),
-            config,
-            setup_token: Mutex::new(setup_token),
-            dummy_hash,
-        })))
-    }
-
-    pub fn store(&self) -> &dyn Store {
-        &*self.0.store
-    }
-
-    pub fn catalog(&self) -> &Catalog {
-        &self.0.catalog
-    }
-
-    pub fn config(&self) -> &Config {
-        &self.0.config
-    }
-
-    /// The path of the one-time link that creates the owner account, while none exists.
-    pub fn setup_path(&self) -> Option<String> {
-        self.setup_token().map(|t| format!("/setup?token={t}"))
-    }
-
-    pub(crate) fn setup_token(&self) -> Option<String> {
-        self.0.setup_token.lock().ok().and_then(|t| t.clone())
-    }
-
-    pub(crate) fn clear_setup_token(&self) {
-        if let Ok(mut t) = self.0.setup_token.lock() {
-            *t = None;
-        }
-    }
-
-    pub(crate) fn dummy_hash(&self) -> &str {
-        &self.0.dummy_hash
-    }
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
+/// The whole app's route table: every route with who may call it.
+pub fn route_table() -> Vec<access::Route> {
+    features::routes().table().to_vec()
 }
 
 /// The whole app.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes())
-        .nest("/api", api::routes())
-        .route("/healthz", get(healthz))
-        .route("/static/{*path}", get(assets::serve))
+    features::routes()
+        .into_router(&state)
         .fallback(not_found)
+        .layer(middleware::from_fn(web::error::error_pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
@@ -129,19 +53,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> AppError {
+async fn not_found(_viewer: access::Viewer) -> AppError {
     AppError::NotFound
-}
-
-async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store().user_count().await {
-        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unavailable: {e}\n"),
-        )
-            .into_response(),
-    }
 }
 
 /// The Content-Security-Policy: our own scripts and styles only, no inline code, no framing.
@@ -178,22 +91,70 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
     res
 }
 
-/// Serves the app on `listener` until `shutdown` completes, then finishes the requests in
-/// flight and returns.
+/// A request's headers must arrive within this time (a half-sent request, or a kept-alive
+/// connection that sends nothing, is closed after it).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request must be answered within this time.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// After the shutdown signal, requests in flight get this long to finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves the app on `listener` until `shutdown` completes, then lets the requests in flight
+/// finish (for at most [`SHUTDOWN_GRACE`]) and returns.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+    let app = router(state).layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        REQUEST_TIMEOUT,
+    ));
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = app
+            .clone()
+            .map_request(move |mut req: Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req.map(axum::body::Body::new)
+            });
+        let svc = hyper_util::service::TowerToHyperService::new(svc);
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), svc)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
+        .is_err()
+    {
+        tracing::warn!("requests still in flight after the grace period were cut off");
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -88,7 +88,13 @@ impl ChromeDriver {
                 .stderr(Stdio::null())
                 .process_group(0)
                 .spawn()
-                .unwrap_or_else(|e| panic!("start {CHROMEDRIVER}: {e}"))
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "start {CHROMEDRIVER}: {e}. The browser tests need Debian's chromium and \
+                         chromium-driver packages (`apt-get install chromium chromium-driver \
+                         fonts-dejavu-core fonts-noto-color-emoji`; `.ci/run` installs them)"
+                    )
+                })
         };
         let mut driver = ChromeDriver {
             child,

@@ -1,4 +1,5 @@
-//! Leadmap's storage: one [`Store`] trait, with a SQLite backend ([`sqlite::SqliteStore`], the
+//! Leadmap's storage: a trait per aggregate ([`UserStore`], [`SessionStore`], [`TokenStore`],
+//! [`ProgressStore`], [`ThrottleStore`]) under one [`Store`], with a SQLite backend ([`sqlite::SqliteStore`], the
 //! default: one file, WAL, a busy timeout, foreign keys on, `synchronous=FULL`) and a PostgreSQL
 //! backend ([`postgres::PgStore`]). Each backend has its own SQL and its own append-only
 //! migrations (`migrations/sqlite`, `migrations/postgres`), run when the store opens.
@@ -6,13 +7,16 @@
 //! Invariants (see `ARCHITECTURE.md`): this crate knows nothing of HTTP, HTML, passwords in
 //! clear or the roadmap format; it stores what it is given, keyed by (user, roadmap id, topic id),
 //! and never deletes progress except when the person asks (`reset_progress`, `delete_user`).
-//! Both backends pass the same conformance suite (`tests/conformance.rs`).
+//! Policy (how often `last_seen` moves, how long sign-in failures are kept, which text is
+//! refused) is written once, in [`policy`], and both backends call it. Both backends pass the
+//! same conformance suite (`tests/conformance/`).
 
 use std::fmt;
 
 use async_trait::async_trait;
 pub use leadmap_core::progress::Status;
 
+pub mod policy;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -38,9 +42,21 @@ pub enum StoreError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
-    /// The commit that carried this write failed: the write was not stored.
+    /// The commit that carried this write failed: the write was not stored. (The SQLite writer
+    /// answers every write of a batch with the one error, hence the `Arc`.)
     #[error("the database could not commit: {0}")]
-    Commit(String),
+    Commit(#[source] std::sync::Arc<rusqlite::Error>),
+    /// PostgreSQL could not be reached when the store opened.
+    #[error("cannot connect to PostgreSQL at {addr}: {}", connect_reason(.source))]
+    Connect {
+        addr: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A value the store refuses to keep (text with a NUL character, say); the same on every
+    /// backend, checked before any SQL runs.
+    #[error("{0}")]
+    Invalid(String),
     /// The SQLite writer thread has stopped (the program is shutting down).
     #[error("the database writer has stopped")]
     WriterGone,
@@ -65,6 +81,17 @@ impl fmt::Display for UserId {
     }
 }
 
+/// Why a text is not a [`UserName`]; the messages are shown to people as they are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserNameError {
+    #[error("a user name is needed")]
+    Empty,
+    #[error("a user name has at most {max} characters")]
+    TooLong { max: usize },
+    #[error("a user name is letters, digits, '.', '_' and '-'; {0:?} is not allowed")]
+    BadChar(char),
+}
+
 /// A user name: 1–64 characters of letters, digits, `.`, `_` and `-`. Names compare without
 /// regard to case (`Ana` and `ana` are one user).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -73,21 +100,19 @@ pub struct UserName(String);
 impl UserName {
     pub const MAX: usize = 64;
 
-    pub fn parse(s: &str) -> Result<UserName, String> {
+    pub fn parse(s: &str) -> Result<UserName, UserNameError> {
         let s = s.trim();
         if s.is_empty() {
-            return Err("a user name is needed".into());
+            return Err(UserNameError::Empty);
         }
         if s.chars().count() > Self::MAX {
-            return Err(format!("a user name has at most {} characters", Self::MAX));
+            return Err(UserNameError::TooLong { max: Self::MAX });
         }
         if let Some(c) = s
             .chars()
             .find(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-')))
         {
-            return Err(format!(
-                "a user name is letters, digits, '.', '_' and '-'; {c:?} is not allowed"
-            ));
+            return Err(UserNameError::BadChar(c));
         }
         Ok(UserName(s.to_owned()))
     }
@@ -163,14 +188,31 @@ pub enum ResetScope<'a> {
     Topics(&'a [String]),
 }
 
-/// Everything Leadmap keeps. Each method is one transaction: when it returns `Ok`, the change
-/// is durably stored.
-#[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
-    /// Which backend this is ("sqlite" or "postgres").
-    fn backend(&self) -> &'static str;
+/// A counter a sign-in attempt is charged to: a SHA-256 of what it counts (the caller hashes:
+/// the store never sees the name or the address), and how many failures it may hold in the
+/// window; `None` = counted but never full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptKey {
+    pub key: [u8; 32],
+    pub limit: Option<i64>,
+}
 
-    // Users.
+/// The answer to [`ThrottleStore::reserve_attempt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// Every limited key had room: one failure was recorded for EACH key (so a concurrent
+    /// attempt sees it), `ids` to take them back, `counts[i]` = failures of `keys[i]` in the
+    /// window before this one.
+    Reserved { ids: Vec<i64>, counts: Vec<i64> },
+    /// A limited key is full: nothing was recorded. `retry_at` = the first moment the failure
+    /// that keeps the full key full (its oldest in the window, when it holds exactly its limit)
+    /// is out of the window (the latest such moment when several keys are full).
+    Throttled { retry_at: Millis },
+}
+
+/// Accounts: names, password hashes, the administrator flag.
+#[async_trait]
+pub trait UserStore {
     async fn user_count(&self) -> Result<i64>;
     /// Fails with [`StoreError::Conflict`] when the name is taken (in any case).
     async fn create_user(
@@ -186,8 +228,11 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()>;
     /// Deletes the user with their sessions, tokens and progress.
     async fn delete_user(&self, id: UserId) -> Result<bool>;
+}
 
-    // Sessions.
+/// Browser sessions (stored by the hash of their token).
+#[async_trait]
+pub trait SessionStore {
     async fn create_session(
         &self,
         user: UserId,
@@ -197,15 +242,19 @@ pub trait Store: Send + Sync + fmt::Debug {
         now: Millis,
     ) -> Result<Session>;
     /// The session (as it was: `last_seen` is when it was last used before this call) and its
-    /// user; the stored `last_seen` is moved to `now` when it is older than a minute.
+    /// user; the stored `last_seen` is moved to `now` when it is older than
+    /// [`policy::LAST_SEEN_RESOLUTION_MS`].
     async fn session(&self, token_hash: &[u8], now: Millis) -> Result<Option<(Session, User)>>;
     async fn sessions(&self, user: UserId) -> Result<Vec<Session>>;
     /// Deletes one of the user's sessions; false when the user has no such session.
     async fn delete_session(&self, user: UserId, id: i64) -> Result<bool>;
     /// Deletes every session of the user but `keep`; returns how many went.
     async fn delete_sessions(&self, user: UserId, keep: Option<i64>) -> Result<u64>;
+}
 
-    // Personal access tokens.
+/// Personal access tokens (stored by the hash of their token).
+#[async_trait]
+pub trait TokenStore {
     async fn create_token(
         &self,
         user: UserId,
@@ -213,11 +262,16 @@ pub trait Store: Send + Sync + fmt::Debug {
         token_hash: &[u8],
         now: Millis,
     ) -> Result<Token>;
+    /// The token's user; the token's `last_used` is moved to `now` when it is unset or older
+    /// than [`policy::LAST_SEEN_RESOLUTION_MS`].
     async fn token_user(&self, token_hash: &[u8], now: Millis) -> Result<Option<User>>;
     async fn tokens(&self, user: UserId) -> Result<Vec<Token>>;
     async fn delete_token(&self, user: UserId, id: i64) -> Result<bool>;
+}
 
-    // Progress.
+/// A person's progress, keyed by (user, roadmap id, topic id).
+#[async_trait]
+pub trait ProgressStore {
     /// Stores a person's status on a topic. With no `note`, a stored note is kept (a new
     /// record gets an empty one); the read and the write are one atomic step.
     async fn set_progress(
@@ -240,15 +294,46 @@ pub trait Store: Send + Sync + fmt::Debug {
         roadmap: &str,
         scope: ResetScope<'_>,
     ) -> Result<u64>;
+}
 
-    // Sign-in throttling, kept in the database so that several servers share it.
-    async fn record_login_failure(&self, key: &str, now: Millis) -> Result<()>;
-    async fn login_failures_since(&self, key: &str, since: Millis) -> Result<i64>;
-    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+/// Sign-in throttling, kept in the database so that several servers share it.
+#[async_trait]
+pub trait ThrottleStore {
+    /// Atomically (no other reserve for any of these keys interleaves, on every server sharing
+    /// the database): counts failures since `since` per key; if a limited key is at its limit,
+    /// records nothing and answers [`Attempt::Throttled`]; else records one failure per key at
+    /// `now`. Also deletes failures older than [`policy::SIGN_IN_FAILURE_RETENTION_MS`] (so a
+    /// window longer than that counts no more than it holds).
+    async fn reserve_attempt(
+        &self,
+        keys: &[AttemptKey],
+        since: Millis,
+        now: Millis,
+    ) -> Result<Attempt>;
+    /// The attempt succeeded: deletes the reserved rows `ids` and every failure of the keys in
+    /// `clear`.
+    async fn release_attempt(&self, ids: &[i64], clear: &[[u8; 32]]) -> Result<()>;
+}
+
+/// Everything Leadmap keeps: one trait per aggregate, this one over them all (teams, roadmaps,
+/// assessments and shares will join as traits of their own). Each method is one transaction:
+/// when it returns `Ok`, the change is durably stored. Callers write
+/// `use leadmap_store::prelude::*;` to call any of them on a `&dyn Store`.
+#[async_trait]
+pub trait Store:
+    UserStore + SessionStore + TokenStore + ProgressStore + ThrottleStore + Send + Sync + fmt::Debug
+{
+    /// Which backend this is ("sqlite" or "postgres").
+    fn backend(&self) -> &'static str;
 
     /// Runs the backend's own consistency check (SQLite `PRAGMA integrity_check`); returns the
     /// problems found, none when the database is sound.
     async fn integrity_check(&self) -> Result<Vec<String>>;
+}
+
+/// The storage traits, for `use leadmap_store::prelude::*;`.
+pub mod prelude {
+    pub use crate::{ProgressStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore};
 }
 
 /// Opens the store a URL names: `postgres://…` or `postgresql://…` for PostgreSQL; `sqlite://PATH`,
@@ -265,6 +350,16 @@ pub async fn open(url: &str) -> Result<Box<dyn Store>> {
         Err(StoreError::BadUrl(url.to_owned()))
     } else {
         Ok(Box::new(sqlite::SqliteStore::open(url.as_ref()).await?))
+    }
+}
+
+/// Why a connection failed, in words: a refused connection said as such.
+fn connect_reason(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            format!("the connection was refused; is the server running and listening there? ({io})")
+        }
+        e => e.to_string(),
     }
 }
 

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use leadmap_core::progress::Status;
-use leadmap_server::auth::{self, Password};
-use leadmap_server::catalog::{Entry, Summary, by_topic, status_in};
-use leadmap_store::{Progress, Store, User, UserName};
+use leadmap_app::catalog::{Catalog, Entry, Summary, by_topic, status_in};
+use leadmap_app::progress::{self, Note, ProgressFile, parse_status};
+use leadmap_app::secrets::{self, Password};
+use leadmap_app::time::now_ms;
+use leadmap_store::{Store, User, UserName};
 use owo_colors::OwoColorize;
 
 /// Where the database is, for every command that uses one.
@@ -65,10 +66,6 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
-
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Args)]
@@ -79,6 +76,18 @@ pub struct ServeArgs {
     /// Mark cookies Secure and send HSTS (set when a TLS proxy is in front).
     #[arg(long, env = "LEADMAP_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The URL people reach Leadmap at (https://leadmap.example.com), when a proxy in front
+    /// rewrites the Host header: form posts must then come from this origin.
+    #[arg(long, env = "LEADMAP_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For header names the client (repeat for several);
+    /// the sign-in throttle counts that address instead of the proxy's.
+    #[arg(
+        long = "trusted-proxy",
+        env = "LEADMAP_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     db: Db,
 }
@@ -99,6 +108,8 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
         let backend = store.backend();
         let config = leadmap_server::Config {
             secure_cookies: a.secure_cookies,
+            public_url: a.public_url.clone(),
+            trusted_proxies: a.trusted_proxies.clone(),
         };
         let state = leadmap_server::AppState::new(store, config).await?;
         let listener = tokio::net::TcpListener::bind(&a.addr)
@@ -159,7 +170,7 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
                 password_stdin,
                 db,
             } => {
-                let name = UserName::parse(&name).map_err(anyhow::Error::msg)?;
+                let name = UserName::parse(&name)?;
                 let (password, generated) = if password_stdin {
                     let mut line = String::new();
                     // One line: the first line is the password, whatever follows it.
@@ -171,11 +182,10 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
                 } else {
                     (generated_password(), true)
                 };
-                let password =
-                    Password::parse(&password, &[name.as_str()]).map_err(anyhow::Error::msg)?;
+                let password = Password::parse(&password, &[name.as_str()])?;
                 let store = db.open().await?;
                 let first = store.user_count().await? == 0;
-                let hash = auth::hash_password(&password)?;
+                let hash = secrets::hash_password(&password)?;
                 let user = store
                     .create_user(&name, &hash, admin || first, now_ms())
                     .await?;
@@ -215,7 +225,7 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
 /// Four groups of five random letters and digits (100 bits).
 fn generated_password() -> String {
     let alphabet: Vec<char> = "abcdefghijkmnpqrstuvwxyz23456789".chars().collect();
-    let hex = auth::random_hex(20);
+    let hex = secrets::random_hex(20);
     let chars: Vec<char> = hex
         .as_bytes()
         .chunks(2)
@@ -232,9 +242,7 @@ fn generated_password() -> String {
 }
 
 fn date(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    leadmap_app::time::display(ms)
 }
 
 /// The account a command acts for: `--user NAME`, or the only account there is.
@@ -286,10 +294,7 @@ pub fn token(c: TokenCmd) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let store = db.open().await?;
         let u = pick_user(&*store, user.as_deref()).await?;
-        let token = auth::new_access_token();
-        store
-            .create_token(u.id, name.trim(), &auth::secret_hash(&token), now_ms())
-            .await?;
+        let token = leadmap_app::account::create_token(&*store, u.id, &name, now_ms()).await?;
         println!("{token}");
         if std::io::stderr().is_terminal() {
             eprintln!(
@@ -320,27 +325,22 @@ pub struct MarkArgs {
 }
 
 pub fn mark(a: MarkArgs) -> Result<ExitCode> {
-    let status = Status::parse(&a.status).with_context(|| {
-        format!(
-            "unknown status {:?}: use done, learning, skipped or pending",
-            a.status
-        )
-    })?;
+    let status = parse_status(&a.status)?;
+    let note = a.note.as_deref().map(Note::parse).transpose()?;
     let e = roadmap(&a.roadmap)?;
-    if !e.has_topic(&a.topic) {
-        bail!(
-            "{:?} has no topic {:?} (see `leadmap show {}`)",
-            a.roadmap,
-            a.topic,
-            a.roadmap
-        );
-    }
     runtime()?.block_on(async {
         let store = a.db.open().await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
-        let rec = store
-            .set_progress(u.id, &e.id, &a.topic, status, a.note.as_deref(), now_ms())
-            .await?;
+        let rec = progress::mark(
+            &*store,
+            u.id,
+            &e,
+            &a.topic,
+            Some(status),
+            note.as_ref(),
+            now_ms(),
+        )
+        .await?;
         let title = e
             .roadmap
             .find(&a.topic)
@@ -446,30 +446,10 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         let u = pick_user(&*store, a.user.as_deref()).await?;
         let records = store.progress(u.id, &a.roadmap).await?;
         let bytes = match format {
-            Format::Json => {
-                let mut topics = serde_json::Map::new();
-                for p in &records {
-                    topics.insert(p.topic.clone(), leadmap_server::api::record_json(p));
-                }
-                let v = serde_json::json!({"roadmap": a.roadmap, "user": u.name, "topics": topics});
-                let mut s = serde_json::to_string_pretty(&v)?;
-                s.push('\n');
-                s.into_bytes()
-            }
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(["roadmap", "topic", "status", "note", "updated_at"])?;
-                for p in &records {
-                    w.write_record([
-                        p.roadmap.as_str(),
-                        p.topic.as_str(),
-                        p.status.as_str(),
-                        p.note.as_str(),
-                        leadmap_server::api::rfc3339(p.updated_at).as_str(),
-                    ])?;
-                }
-                w.into_inner().context("cannot write CSV")?
-            }
+            Format::Json => ProgressFile::new(&a.roadmap, Some(&u.name), &records)
+                .to_json()
+                .into_bytes(),
+            Format::Csv => progress::to_csv(&records).context("cannot write CSV")?,
         };
         match &a.output {
             Some(path) => {
@@ -503,16 +483,6 @@ pub struct ImportArgs {
     db: Db,
 }
 
-/// One record read from a file, with where it was (for messages).
-struct Incoming {
-    at: String,
-    roadmap: String,
-    topic: String,
-    status: String,
-    note: String,
-    updated_at: Option<String>,
-}
-
 pub fn import(a: ImportArgs) -> Result<ExitCode> {
     let bytes = if a.file == "-" {
         let mut b = Vec::new();
@@ -524,76 +494,28 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
     let path = std::path::Path::new(&a.file);
     let format = match a.format {
         Some(f) => f,
-        None if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') => Format::Json,
+        None if progress::Format::sniff(&bytes) == progress::Format::Json => Format::Json,
         None => format_of(None, Some(path)),
     };
-    let incoming = match format {
-        Format::Json => read_json(&a.file, &bytes, a.roadmap.as_deref())?,
-        Format::Csv => read_csv(&a.file, &bytes, a.roadmap.as_deref())?,
+    let format = match format {
+        Format::Json => progress::Format::Json,
+        Format::Csv => progress::Format::Csv,
     };
+    let incoming = progress::read(&a.file, &bytes, format, a.roadmap.as_deref())?;
     // Check everything before writing anything: a bad file changes nothing.
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    let now = now_ms();
-    let mut entries: Vec<Entry> = Vec::new();
-    for r in incoming {
-        if !entries.iter().any(|e| e.id == r.roadmap) {
-            match roadmap(&r.roadmap) {
-                Ok(e) => entries.push(e),
-                Err(e) => {
-                    errors.push(format!("{}: {e}", r.at));
-                    continue;
-                }
+    let records = match progress::check(incoming, &Catalog::bundled(), now_ms()) {
+        Ok(r) => r,
+        Err(errors) => {
+            for e in &errors {
+                anstream::eprintln!("{}: {e}", "error".red().bold());
             }
+            anstream::eprintln!(
+                "leadmap: nothing imported: fix the {} problem(s) above",
+                errors.len()
+            );
+            return Ok(ExitCode::from(1));
         }
-        let Some(e) = entries.iter().find(|e| e.id == r.roadmap) else {
-            continue;
-        };
-        if !e.has_topic(&r.topic) {
-            errors.push(format!(
-                "{}: {} has no topic {:?}",
-                r.at, r.roadmap, r.topic
-            ));
-            continue;
-        }
-        let Some(status) = Status::parse(&r.status) else {
-            errors.push(format!(
-                "{}: unknown status {:?} (done, learning, skipped or pending)",
-                r.at, r.status
-            ));
-            continue;
-        };
-        let updated_at = match r.updated_at.as_deref().filter(|s| !s.is_empty()) {
-            None => now,
-            Some(s) => match s.parse::<jiff::Timestamp>() {
-                Ok(t) => t.as_millisecond(),
-                Err(err) => {
-                    errors.push(format!(
-                        "{}: updated_at {s:?} is not a date-time: {err}",
-                        r.at
-                    ));
-                    continue;
-                }
-            },
-        };
-        records.push(Progress {
-            roadmap: r.roadmap,
-            topic: r.topic,
-            status,
-            note: r.note,
-            updated_at,
-        });
-    }
-    if !errors.is_empty() {
-        for e in &errors {
-            anstream::eprintln!("{}: {e}", "error".red().bold());
-        }
-        anstream::eprintln!(
-            "leadmap: nothing imported: fix the {} problem(s) above",
-            errors.len()
-        );
-        return Ok(ExitCode::from(1));
-    }
+    };
     runtime()?.block_on(async {
         let store = a.db.open().await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
@@ -601,84 +523,4 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
         println!("Imported {n} records for {}.", u.name);
         Ok(ExitCode::SUCCESS)
     })
-}
-
-fn read_json(file: &str, bytes: &[u8], roadmap: Option<&str>) -> Result<Vec<Incoming>> {
-    let v: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| anyhow::anyhow!("{file}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
-    let rm = v
-        .get("roadmap")
-        .and_then(|r| r.as_str())
-        .or(roadmap)
-        .with_context(|| format!("{file}: the file names no roadmap: pass --roadmap ID"))?
-        .to_owned();
-    let topics = v.get("topics").unwrap_or(&v);
-    let obj = topics.as_object().with_context(|| {
-        format!("{file}: expected {{\"topics\": {{\"<topic id>\": {{\"status\": …}}}}}}")
-    })?;
-    let mut out = Vec::new();
-    for (topic, rec) in obj {
-        if topic == "roadmap" || topic == "user" {
-            continue;
-        }
-        let (status, note, updated_at) = match rec {
-            serde_json::Value::String(s) => (s.clone(), String::new(), None),
-            serde_json::Value::Object(m) => (
-                m.get("status")
-                    .and_then(|s| s.as_str())
-                    .unwrap_or("")
-                    .to_owned(),
-                m.get("note")
-                    .and_then(|s| s.as_str())
-                    .unwrap_or("")
-                    .to_owned(),
-                m.get("updated_at")
-                    .and_then(|s| s.as_str())
-                    .map(str::to_owned),
-            ),
-            _ => (String::new(), String::new(), None),
-        };
-        out.push(Incoming {
-            at: format!("{file}: topic {topic:?}"),
-            roadmap: rm.clone(),
-            topic: topic.clone(),
-            status,
-            note,
-            updated_at,
-        });
-    }
-    Ok(out)
-}
-
-fn read_csv(file: &str, bytes: &[u8], roadmap: Option<&str>) -> Result<Vec<Incoming>> {
-    let mut r = csv::Reader::from_reader(bytes);
-    let headers = r.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let (Some(topic), Some(status)) = (col("topic"), col("status")) else {
-        bail!("{file}:1: the header needs at least the columns topic and status");
-    };
-    let (rm_col, note, updated) = (col("roadmap"), col("note"), col("updated_at"));
-    let mut out = Vec::new();
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.with_context(|| format!("{file}:{}: not valid CSV", i + 2))?;
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_owned();
-        let rm = match get(rm_col) {
-            s if !s.is_empty() => s,
-            _ => roadmap
-                .with_context(|| format!("{file}:{}: no roadmap column: pass --roadmap ID", i + 2))?
-                .to_owned(),
-        };
-        out.push(Incoming {
-            at: format!(
-                "{file}:{}",
-                rec.position().map(|p| p.line()).unwrap_or(i as u64 + 2)
-            ),
-            roadmap: rm,
-            topic: get(Some(topic)),
-            status: get(Some(status)),
-            note: get(note),
-            updated_at: Some(get(updated)),
-        });
-    }
-    Ok(out)
 }

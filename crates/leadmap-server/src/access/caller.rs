@@ -1,0 +1,118 @@
+//! The caller of a request, resolved once per request from its session cookie or bearer token.
+
+use axum::http::{HeaderMap, header};
+use leadmap_app::secrets::secret_hash;
+use leadmap_app::time::now_ms;
+use leadmap_store::{Session, User};
+
+use super::state::AppState;
+use crate::web::cookies;
+use crate::web::error::AppError;
+
+/// A session not used for this long (30 days) is over; the cookie lives as long.
+pub const SESSION_IDLE_MS: i64 = 30 * 24 * 3_600_000;
+/// A session is over this long (90 days) after it began, however often it is used.
+pub const SESSION_ABSOLUTE_MS: i64 = 90 * 24 * 3_600_000;
+
+/// What a person may do on this server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Anyone with an account: their own progress and account.
+    Member,
+    /// The server's owner and whom they name: also the people of the server.
+    Admin,
+}
+
+impl Role {
+    pub fn of(user: &User) -> Role {
+        if user.is_admin {
+            Role::Admin
+        } else {
+            Role::Member
+        }
+    }
+}
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    /// A signed-in browser.
+    Session {
+        user: User,
+        session: Session,
+    },
+    /// An API client with a personal access token.
+    Token(User),
+}
+
+/// The signed-in person's name and CSRF token, for the frame of an error page.
+#[derive(Debug, Clone)]
+pub struct ViewerInfo {
+    pub name: String,
+    pub csrf: String,
+}
+
+impl Caller {
+    /// The person of the session cookie, if it names a live session.
+    pub(super) async fn from_cookie(
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<Caller, AppError> {
+        let Some(token) = cookies::get(headers, cookies::SESSION) else {
+            return Ok(Caller::Anonymous);
+        };
+        let now = now_ms();
+        let store = state.store();
+        let Some((session, user)) = store.session(&secret_hash(&token), now).await? else {
+            return Ok(Caller::Anonymous);
+        };
+        // A session idle for too long, or too old, is over; it is deleted on sight.
+        if now - session.last_seen > SESSION_IDLE_MS
+            || now - session.created_at > SESSION_ABSOLUTE_MS
+        {
+            store.delete_session(session.user_id, session.id).await?;
+            return Ok(Caller::Anonymous);
+        }
+        Ok(Caller::Session { user, session })
+    }
+
+    /// The owner of the bearer token (`Authorization: Bearer lm_…`, the scheme in any case).
+    pub(super) async fn from_bearer(
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<Caller, AppError> {
+        let Some(token) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (scheme, rest) = v.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then_some(rest.trim())
+            })
+        else {
+            return Ok(Caller::Anonymous);
+        };
+        Ok(state
+            .store()
+            .token_user(&secret_hash(token), now_ms())
+            .await?
+            .map_or(Caller::Anonymous, Caller::Token))
+    }
+
+    pub fn viewer_info(&self) -> Option<ViewerInfo> {
+        match self {
+            Caller::Session { user, session } => Some(ViewerInfo {
+                name: user.name.clone(),
+                csrf: session.csrf.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Session { user, .. } | Caller::Token(user) => Some(Role::of(user)),
+        }
+    }
+}

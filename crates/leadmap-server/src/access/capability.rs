@@ -1,0 +1,310 @@
+//! What a handler gets: a capability scoped to what its caller proved. [`Me`] (a signed-in
+//! browser) and [`ApiMe`] (a token) reach the person's own progress ([`MyProgress`]) and
+//! account ([`MyAccount`]); every query they make is scoped by the caller's user id, because
+//! they hold nothing else. There is no way from a handler to another person's records.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use leadmap_app::Entry;
+use leadmap_app::progress::{self, Note};
+use leadmap_app::secrets::{self, Password, PasswordError};
+use leadmap_app::time::now_ms;
+use leadmap_core::progress::Status;
+use leadmap_store::{Progress, ResetScope, Session, Token, User, UserId};
+
+use super::caller::{Caller, Role};
+use super::client::ClientAddr;
+use super::signin::{SignInError, check_password};
+use super::state::AppState;
+use crate::web::error::AppError;
+
+/// A signed-in person (by session cookie), as a page handler gets them.
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub user: User,
+    pub session: Session,
+    state: AppState,
+}
+
+/// The owner of a personal access token, as an API handler gets them.
+#[derive(Debug, Clone)]
+pub struct ApiMe {
+    pub user: User,
+    state: AppState,
+}
+
+/// Whoever is viewing a public page: signed in or not.
+#[derive(Debug, Clone)]
+pub struct Viewer(pub Option<Me>);
+
+fn caller(parts: &Parts) -> Caller {
+    parts
+        .extensions
+        .get::<Caller>()
+        .cloned()
+        .unwrap_or(Caller::Anonymous)
+}
+
+impl FromRequestParts<AppState> for Me {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        match caller(parts) {
+            Caller::Session { user, session } => Ok(Me {
+                user,
+                session,
+                state: state.clone(),
+            }),
+            // The guard sends anonymous callers of a session route to sign in first; this is
+            // the same answer for a handler mounted without one.
+            _ => Err(AppError::SignIn(
+                parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .to_owned(),
+            )),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiMe {
+    type Rejection = crate::web::ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, crate::web::ApiError> {
+        match caller(parts) {
+            Caller::Token(user) => Ok(ApiMe {
+                user,
+                state: state.clone(),
+            }),
+            _ => Err(AppError::Unauthorized.into()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // Routes behind the guard have their caller resolved; the fallback (an unknown path)
+        // resolves it here, so that its page still shows who is signed in.
+        let c = match parts.extensions.get::<Caller>() {
+            Some(c) => c.clone(),
+            None => Caller::from_cookie(state, &parts.headers).await?,
+        };
+        Ok(Viewer(match c {
+            Caller::Session { user, session } => Some(Me {
+                user,
+                session,
+                state: state.clone(),
+            }),
+            _ => None,
+        }))
+    }
+}
+
+impl Me {
+    pub fn role(&self) -> Role {
+        Role::of(&self.user)
+    }
+
+    /// The name and CSRF token the page frame shows.
+    pub fn frame(&self) -> (&str, &str) {
+        (&self.user.name, &self.session.csrf)
+    }
+
+    pub fn progress(&self) -> MyProgress<'_> {
+        MyProgress {
+            state: &self.state,
+            user: self.user.id,
+        }
+    }
+
+    pub fn account(&self) -> MyAccount<'_> {
+        MyAccount {
+            state: &self.state,
+            user: &self.user,
+            session: self.session.id,
+        }
+    }
+}
+
+impl ApiMe {
+    pub fn progress(&self) -> MyProgress<'_> {
+        MyProgress {
+            state: &self.state,
+            user: self.user.id,
+        }
+    }
+}
+
+/// The caller's own progress.
+#[derive(Debug)]
+pub struct MyProgress<'a> {
+    state: &'a AppState,
+    user: UserId,
+}
+
+impl MyProgress<'_> {
+    /// Every record of one roadmap (topics it no longer has included).
+    pub async fn of(&self, roadmap: &str) -> Result<Vec<Progress>, AppError> {
+        Ok(self.state.store().progress(self.user, roadmap).await?)
+    }
+
+    /// Every record, every roadmap.
+    pub async fn all(&self) -> Result<Vec<Progress>, AppError> {
+        Ok(self.state.store().all_progress(self.user).await?)
+    }
+
+    /// Marks a topic (see [`leadmap_app::progress::mark`]).
+    pub async fn mark(
+        &self,
+        entry: &Entry,
+        topic: &str,
+        status: Option<Status>,
+        note: Option<&Note>,
+    ) -> Result<Progress, AppError> {
+        Ok(progress::mark(
+            self.state.store(),
+            self.user,
+            entry,
+            topic,
+            status,
+            note,
+            now_ms(),
+        )
+        .await?)
+    }
+
+    pub async fn reset(&self, roadmap: &str, scope: ResetScope<'_>) -> Result<u64, AppError> {
+        Ok(self
+            .state
+            .store()
+            .reset_progress(self.user, roadmap, scope)
+            .await?)
+    }
+}
+
+/// Why an account change that asks for the current password did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordCheck {
+    /// The current password is not right.
+    #[error("the password is not right")]
+    Wrong,
+    #[error("too many wrong passwords; wait {} minutes, then try again", retry_after.div_ceil(60))]
+    Throttled { retry_after: u64 },
+    #[error(transparent)]
+    Weak(#[from] PasswordError),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<SignInError> for PasswordCheck {
+    fn from(e: SignInError) -> Self {
+        match e {
+            SignInError::Mismatch => PasswordCheck::Wrong,
+            SignInError::Throttled { retry_after } => PasswordCheck::Throttled { retry_after },
+            SignInError::App(a) => PasswordCheck::App(a),
+        }
+    }
+}
+
+/// The caller's own account: sessions, tokens, password, deletion.
+#[derive(Debug)]
+pub struct MyAccount<'a> {
+    state: &'a AppState,
+    user: &'a User,
+    session: i64,
+}
+
+impl MyAccount<'_> {
+    pub async fn sessions(&self) -> Result<Vec<Session>, AppError> {
+        Ok(self.state.store().sessions(self.user.id).await?)
+    }
+
+    /// Revokes one of the person's sessions; false when they have no such session.
+    pub async fn revoke_session(&self, id: i64) -> Result<bool, AppError> {
+        Ok(self.state.store().delete_session(self.user.id, id).await?)
+    }
+
+    pub async fn revoke_other_sessions(&self) -> Result<u64, AppError> {
+        Ok(self
+            .state
+            .store()
+            .delete_sessions(self.user.id, Some(self.session))
+            .await?)
+    }
+
+    pub async fn tokens(&self) -> Result<Vec<Token>, AppError> {
+        Ok(self.state.store().tokens(self.user.id).await?)
+    }
+
+    /// Creates a personal access token named `name`; returns the token (shown once).
+    pub async fn create_token(&self, name: &str) -> Result<String, AppError> {
+        Ok(
+            leadmap_app::account::create_token(self.state.store(), self.user.id, name, now_ms())
+                .await?,
+        )
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> Result<bool, AppError> {
+        Ok(self.state.store().delete_token(self.user.id, id).await?)
+    }
+
+    /// The current password, checked under the sign-in throttle (a stolen session gives no
+    /// unlimited guessing).
+    async fn check_current(&self, password: &str, addr: ClientAddr) -> Result<(), PasswordCheck> {
+        check_password(self.state, &self.user.name, password, addr).await?;
+        Ok(())
+    }
+
+    /// Changes the password; signs out every other session, and revokes the personal access
+    /// tokens unless `keep_tokens`.
+    pub async fn change_password(
+        &self,
+        current: &str,
+        new: &str,
+        keep_tokens: bool,
+        addr: ClientAddr,
+    ) -> Result<(), PasswordCheck> {
+        self.check_current(current, addr).await?;
+        let new = Password::parse(new, &[&self.user.name])?;
+        let hash = self
+            .state
+            .hashing(move || secrets::hash_password(&new))
+            .await?
+            .map_err(|e| AppError::internal("hashing a new password", e))?;
+        let store = self.state.store();
+        store
+            .set_password(self.user.id, &hash)
+            .await
+            .map_err(AppError::from)?;
+        store
+            .delete_sessions(self.user.id, Some(self.session))
+            .await
+            .map_err(AppError::from)?;
+        if !keep_tokens {
+            for t in store.tokens(self.user.id).await.map_err(AppError::from)? {
+                store
+                    .delete_token(self.user.id, t.id)
+                    .await
+                    .map_err(AppError::from)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes the account with its sessions, tokens and progress.
+    pub async fn delete(&self, password: &str, addr: ClientAddr) -> Result<(), PasswordCheck> {
+        self.check_current(password, addr).await?;
+        self.state
+            .store()
+            .delete_user(self.user.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,226 @@
+//! Who is asking, and what they may do: the one place that resolves a caller and checks a
+//! route's access before its handler runs.
+//!
+//! Every route is registered through [`Routes`] with an [`Access`]: the route table is data,
+//! so [`guard`] enforces it for every request (a signed-in page refuses anonymous callers, a
+//! state-changing form is refused without our origin and the session's CSRF token, an API
+//! route without a bearer token) and a test walks it (`tests/http/access.rs`). A handler
+//! cannot forget the check: it never sees a request that failed it.
+//!
+//! Handlers then get a capability scoped to what the caller proved ([`Me`], [`ApiMe`]): the
+//! person's own progress and account, never the whole store, which only this module holds.
+
+mod caller;
+mod capability;
+mod client;
+mod origin;
+mod signin;
+mod state;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, on};
+
+pub use caller::{Caller, Role, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, ViewerInfo};
+pub use capability::{ApiMe, Me, MyAccount, MyProgress, PasswordCheck, Viewer};
+pub use client::ClientAddr;
+pub use signin::{Setup, SignIn, SignInError, throttle};
+pub use state::{AppState, Config};
+
+use crate::web::error::{ApiError, AppError};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, to read (GET).
+    Public,
+    /// Anyone, a form that changes state before there is a session (sign in, first-run set-up,
+    /// the theme): refused unless it comes from our own origin.
+    PublicForm,
+    /// A signed-in person (session cookie); a method other than GET also needs our origin and
+    /// the session's CSRF token.
+    Session,
+    /// An API caller with a personal access token (`Authorization: Bearer …`).
+    Token,
+}
+
+/// One entry of the route table.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// A router whose every route says who may call it.
+#[derive(Debug, Default)]
+pub struct Routes {
+    router: Router<AppState>,
+    table: Vec<Route>,
+}
+
+impl Routes {
+    pub fn new() -> Routes {
+        Routes::default()
+    }
+
+    pub fn get<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.on(Method::GET, MethodFilter::GET, path, access, h)
+    }
+
+    pub fn post<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.on(Method::POST, MethodFilter::POST, path, access, h)
+    }
+
+    pub fn put<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.on(Method::PUT, MethodFilter::PUT, path, access, h)
+    }
+
+    pub fn delete<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.on(Method::DELETE, MethodFilter::DELETE, path, access, h)
+    }
+
+    fn on<H, T>(
+        mut self,
+        method: Method,
+        filter: MethodFilter,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, on(filter, h));
+        self.table.push(Route {
+            method,
+            path,
+            access,
+        });
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.table.extend(other.table);
+        self
+    }
+
+    pub fn table(&self) -> &[Route] {
+        &self.table
+    }
+
+    /// The router with [`guard`] in front of every route.
+    pub fn into_router(self, state: &AppState) -> Router<AppState> {
+        let table: HashMap<(Method, &'static str), Access> = self
+            .table
+            .iter()
+            .map(|r| ((r.method.clone(), r.path), r.access))
+            .collect();
+        let guarded = Guarded {
+            state: state.clone(),
+            table: Arc::new(table),
+        };
+        self.router
+            .route_layer(axum::middleware::from_fn_with_state(guarded, guard))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Guarded {
+    state: AppState,
+    table: Arc<HashMap<(Method, &'static str), Access>>,
+}
+
+/// The most a form body may hold before the CSRF check reads it.
+pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Resolves the caller, checks the route's [`Access`], and hands the request on with the
+/// [`Caller`] in its extensions; refuses it otherwise.
+pub async fn guard(State(g): State<Guarded>, req: Request, next: Next) -> Response {
+    let method = if req.method() == Method::HEAD {
+        Method::GET
+    } else {
+        req.method().clone()
+    };
+    let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str());
+    // A method the route does not have: axum answers 405 itself.
+    let Some(access) = path
+        .and_then(|p| g.table.get(&(method.clone(), p)))
+        .copied()
+    else {
+        return next.run(req).await;
+    };
+    match check(&g.state, access, &method, req).await {
+        Ok((req, viewer)) => {
+            let mut res = next.run(req).await;
+            if let Some(v) = viewer {
+                res.extensions_mut().insert(v);
+            }
+            res
+        }
+        Err(e) if access == Access::Token => ApiError(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn check(
+    state: &AppState,
+    access: Access,
+    method: &Method,
+    mut req: Request,
+) -> Result<(Request, Option<ViewerInfo>), AppError> {
+    let changes_state = method != Method::GET;
+    let caller = match access {
+        Access::Token => Caller::from_bearer(state, req.headers()).await?,
+        _ => Caller::from_cookie(state, req.headers()).await?,
+    };
+    match (access, &caller) {
+        (Access::Public, _) => {}
+        (Access::PublicForm, _) => origin::same_origin(state.config(), req.headers())?,
+        (Access::Session, Caller::Session { session, .. }) => {
+            if changes_state {
+                origin::same_origin(state.config(), req.headers())?;
+                let csrf = session.csrf.clone();
+                req = origin::check_csrf_token(req, &csrf).await?;
+            }
+        }
+        (Access::Session, _) => {
+            let next = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            return Err(AppError::SignIn(next.to_owned()));
+        }
+        (Access::Token, Caller::Token(_)) => {}
+        (Access::Token, _) => return Err(AppError::Unauthorized),
+    }
+    let viewer = caller.viewer_info();
+    req.extensions_mut().insert(caller);
+    Ok((req, viewer))
+}

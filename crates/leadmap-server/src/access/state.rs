@@ -1,0 +1,141 @@
+//! The app's state: the store (held here, in `access`, and handed to handlers only as scoped
+//! capabilities), the roadmaps served, the configuration and the first-run link.
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use leadmap_app::Catalog;
+use leadmap_app::secrets::{self, Password};
+use leadmap_store::{Store, StoreError};
+use tokio::sync::Semaphore;
+
+use crate::web::error::AppError;
+
+/// How the app is reached.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Mark cookies `Secure` and send HSTS: set when the app is served over TLS (behind a
+    /// proxy that terminates it).
+    pub secure_cookies: bool,
+    /// The URL people reach the app at (`https://leadmap.example.com`), when a proxy in front
+    /// rewrites `Host`: form posts must then come from this origin.
+    pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (the sign-in throttle and the logs
+    /// count that address instead of the proxy's).
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Config {
+    /// `scheme://host[:port]` of the public URL.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = self.public_url.as_deref()?.trim_end_matches('/');
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split('/').next().unwrap_or_default();
+        Some(format!("{scheme}://{host}"))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    store: Box<dyn Store>,
+    catalog: Catalog,
+    config: Config,
+    /// The first-run link's secret while no account exists.
+    setup_token: Mutex<Option<String>>,
+    /// A hash to verify against when the user is unknown, so that the answer takes as long.
+    dummy_hash: String,
+    /// Password hashes running at once: each takes 19 MiB and a core for ~30 ms.
+    hashing: Semaphore,
+}
+
+/// How long a sign-in waits for a free hashing slot before the server answers 503.
+const HASH_WAIT: Duration = Duration::from_secs(3);
+
+impl AppState {
+    /// The app over a store, serving the bundled roadmaps.
+    pub async fn new(store: Box<dyn Store>, config: Config) -> Result<AppState, AppError> {
+        let setup_token = if store.user_count().await? == 0 {
+            Some(secrets::random_hex(16))
+        } else {
+            None
+        };
+        let dummy = Password::parse("a password nobody has, for timing", &[])
+            .map_err(|e| AppError::internal("the dummy password", e))?;
+        let dummy_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&dummy))
+            .await
+            .map_err(|e| AppError::internal("hashing the dummy password", e))?
+            .map_err(|e| AppError::internal("hashing the dummy password", e))?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(AppState(Arc::new(Inner {
+            store,
+            catalog: Catalog::bundled(),
+            config,
+            setup_token: Mutex::new(setup_token),
+            dummy_hash,
+            hashing: Semaphore::new(cores),
+        })))
+    }
+
+    /// The whole store: for this module only, which hands out scoped capabilities.
+    pub(super) fn store(&self) -> &dyn Store {
+        &*self.0.store
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.0.catalog
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// The path of the one-time link that creates the owner account, while none exists.
+    pub fn setup_path(&self) -> Option<String> {
+        self.setup_token().map(|t| format!("/setup?token={t}"))
+    }
+
+    pub(super) fn setup_token(&self) -> Option<String> {
+        self.0.setup_token.lock().ok().and_then(|t| t.clone())
+    }
+
+    pub(super) fn clear_setup_token(&self) {
+        if let Ok(mut t) = self.0.setup_token.lock() {
+            *t = None;
+        }
+    }
+
+    pub(super) fn dummy_hash(&self) -> &str {
+        &self.0.dummy_hash
+    }
+
+    /// Whether any account exists (the welcome page offers the first-run link otherwise).
+    pub async fn has_accounts(&self) -> Result<bool, StoreError> {
+        Ok(self.store().user_count().await? > 0)
+    }
+
+    /// Whether the database answers (`/healthz`).
+    pub async fn health(&self) -> Result<(), StoreError> {
+        self.store().user_count().await.map(|_| ())
+    }
+
+    /// Runs password hashing work off the async threads, at most one per core at a time; a
+    /// caller that finds no free slot within a few seconds gets 503 with Retry-After.
+    pub(super) async fn hashing<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = tokio::time::timeout(HASH_WAIT, self.0.hashing.acquire())
+            .await
+            .map_err(|_| AppError::Busy { retry_after: 2 })?
+            .map_err(|e| AppError::internal("the hashing semaphore", e))?;
+        let out = tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::internal("a hashing thread", e))?;
+        drop(permit);
+        Ok(out)
+    }
+}

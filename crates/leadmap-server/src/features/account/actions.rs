@@ -1,0 +1,130 @@
+//! The account page's forms. Each redirects to the account page with a message, or shows it
+//! again with the error.
+
+use axum::Form;
+use axum::extract::Path;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+
+use super::page::{Notice, account_page};
+use crate::access::{ClientAddr, Me, PasswordCheck};
+use crate::web::cookies;
+use crate::web::{AppError, PageResult};
+
+/// The account page again, saying why a change that needed the password did not happen.
+async fn refused(me: &Me, headers: &HeaderMap, e: PasswordCheck, wrong: &str) -> PageResult {
+    let message = match e {
+        PasswordCheck::Wrong => wrong.to_owned(),
+        PasswordCheck::Throttled { .. } => {
+            let mut m = e.to_string();
+            if let Some(first) = m.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{m}.")
+        }
+        PasswordCheck::Weak(w) => w.to_string(),
+        PasswordCheck::App(a) => return Err(a),
+    };
+    account_page(me, headers, Notice::error(message)).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct PasswordForm {
+    current: String,
+    new: String,
+    #[serde(default)]
+    keep_tokens: Option<String>,
+}
+
+pub(super) async fn change_password(
+    me: Me,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
+    let keep = f.keep_tokens.is_some();
+    match me
+        .account()
+        .change_password(&f.current, &f.new, keep, addr)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account?done=password").into_response()),
+        Err(e) => refused(&me, &headers, e, "The current password is not right.").await,
+    }
+}
+
+pub(super) async fn revoke_session(me: Me, Path(id): Path<i64>) -> PageResult {
+    if !me.account().revoke_session(id).await? {
+        return Err(AppError::NotFound);
+    }
+    if id == me.session.id {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(Redirect::to("/account?done=session").into_response())
+}
+
+pub(super) async fn revoke_other_sessions(me: Me) -> PageResult {
+    me.account().revoke_other_sessions().await?;
+    Ok(Redirect::to("/account?done=sessions").into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub(super) async fn create_token(
+    me: Me,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    let notice = match me.account().create_token(&f.name).await {
+        Ok(token) => Notice {
+            new_token: token,
+            ..Notice::default()
+        },
+        Err(AppError::Unprocessable(_)) => Notice::error(
+            "Give the token a name of 1 to 100 characters (where you will use it, say).",
+        ),
+        Err(e) => return Err(e),
+    };
+    account_page(&me, &headers, notice).await
+}
+
+pub(super) async fn revoke_token(me: Me, Path(id): Path<i64>) -> PageResult {
+    if !me.account().revoke_token(id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/account?done=token").into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct DeleteForm {
+    password: String,
+}
+
+pub(super) async fn delete_account(
+    me: Me,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<DeleteForm>,
+) -> PageResult {
+    match me.account().delete(&f.password, addr).await {
+        Ok(()) => {
+            let mut res = Redirect::to("/").into_response();
+            cookies::clear_session(&mut res);
+            Ok(res)
+        }
+        Err(e) => {
+            refused(
+                &me,
+                &headers,
+                e,
+                "The password is not right; the account is kept.",
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The account page itself.
+
+use askama::Template;
+use axum::extract::Query;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse};
+use leadmap_app::time::display;
+use serde::Deserialize;
+
+use crate::access::Me;
+use crate::web::{Chrome, PageResult};
+
+struct SessionRow {
+    id: i64,
+    agent: String,
+    created: String,
+    last_seen: String,
+    current: bool,
+}
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    name: String,
+    is_admin: bool,
+    sessions: Vec<SessionRow>,
+    tokens: Vec<TokenRow>,
+    new_token: String,
+    message: String,
+    error: String,
+}
+
+/// What the account page says at its top.
+#[derive(Debug, Default)]
+pub(super) struct Notice {
+    pub new_token: String,
+    pub message: String,
+    pub error: String,
+}
+
+impl Notice {
+    pub fn error(e: impl ToString) -> Notice {
+        Notice {
+            error: e.to_string(),
+            ..Notice::default()
+        }
+    }
+}
+
+pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResult {
+    let account = me.account();
+    let sessions = account
+        .sessions()
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            id: s.id,
+            agent: if s.user_agent.is_empty() {
+                "unknown browser".into()
+            } else {
+                s.user_agent
+            },
+            created: display(s.created_at),
+            last_seen: display(s.last_seen),
+            current: s.id == me.session.id,
+        })
+        .collect();
+    let tokens = account
+        .tokens()
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created: display(t.created_at),
+            last_used: t.last_used.map(display).unwrap_or_else(|| "never".into()),
+        })
+        .collect();
+    let status = if notice.error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = AccountPage {
+        chrome: Chrome::new(Some(me.frame()), headers, "/account"),
+        name: me.user.name.clone(),
+        is_admin: me.role() == crate::access::Role::Admin,
+        sessions,
+        tokens,
+        new_token: notice.new_token,
+        message: notice.message,
+        error: notice.error,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct MessageQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub(super) async fn account(
+    me: Me,
+    headers: HeaderMap,
+    Query(q): Query<MessageQuery>,
+) -> PageResult {
+    let message = match q.done.as_str() {
+        "password" => "Your password is changed; your other sessions are signed out.",
+        "session" => "The session is revoked.",
+        "sessions" => "Every other session is signed out.",
+        "token" => "The token is revoked.",
+        _ => "",
+    };
+    account_page(
+        &me,
+        &headers,
+        Notice {
+            message: message.into(),
+            ..Notice::default()
+        },
+    )
+    .await
+}

@@ -1,0 +1,77 @@
+//! The home page: the roadmaps with the person's progress, or a welcome for visitors.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use leadmap_app::catalog::{Summary, status_in};
+use leadmap_store::Progress;
+
+use crate::access::{Access, AppState, Routes, Viewer};
+use crate::web::{Chrome, PageResult, html};
+
+pub fn routes() -> Routes {
+    Routes::new().get("/", Access::Public, home)
+}
+
+struct RoadmapCard {
+    id: String,
+    title: String,
+    description: String,
+    topics: usize,
+    summary: Summary,
+}
+
+#[derive(Template)]
+#[template(path = "home/home.html")]
+struct HomePage {
+    chrome: Chrome,
+    roadmaps: Vec<RoadmapCard>,
+}
+
+#[derive(Template)]
+#[template(path = "home/welcome.html")]
+struct WelcomePage {
+    chrome: Chrome,
+    no_account: bool,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    headers: HeaderMap,
+) -> PageResult {
+    let chrome = Chrome::new(viewer.as_ref().map(|m| m.frame()), &headers, "/");
+    let Some(me) = viewer else {
+        let no_account = !state.has_accounts().await?;
+        return html(&WelcomePage { chrome, no_account });
+    };
+    let all = me.progress().all().await?;
+    let mut per: HashMap<&str, HashMap<String, Progress>> = HashMap::new();
+    for p in &all {
+        per.entry(p.roadmap.as_str())
+            .or_default()
+            .insert(p.topic.clone(), p.clone());
+    }
+    let empty = HashMap::new();
+    let roadmaps = state
+        .catalog()
+        .roadmaps
+        .iter()
+        .map(|e| {
+            let m = per.get(e.id.as_str()).unwrap_or(&empty);
+            RoadmapCard {
+                id: e.id.clone(),
+                title: e.title(),
+                description: format!(
+                    "{} areas",
+                    e.areas.iter().filter(|a| !a.id.is_empty()).count()
+                ),
+                topics: e.topics.len(),
+                summary: Summary::of(e.topics.iter(), |t| status_in(m, t)),
+            }
+        })
+        .collect();
+    html(&HomePage { chrome, roadmaps })
+}

@@ -1,0 +1,223 @@
+//! A topic's panel: its status form and its content, in the roadmap page, on a page of its
+//! own, or as a fragment the page's script fetches.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use leadmap_app::Entry;
+use leadmap_app::catalog::by_topic;
+use leadmap_app::time;
+use leadmap_core::Node;
+use leadmap_render::html::markdown_html;
+use leadmap_store::Progress;
+use serde::Deserialize;
+
+use super::entry;
+use crate::access::{AppState, Me};
+use crate::web::{AppError, Chrome, PageResult, html};
+
+/// A topic's panel: its status form and its content.
+#[derive(Debug)]
+pub(super) struct Panel {
+    pub(super) roadmap: String,
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) kind: &'static str,
+    pub(super) status: &'static str,
+    pub(super) note: String,
+    pub(super) updated: String,
+    pub(super) area: String,
+    pub(super) summary: String,
+    pub(super) established: String,
+    pub(super) steps: Vec<String>,
+    pub(super) pitfalls: Vec<String>,
+    pub(super) resources: Vec<ResourceView>,
+    pub(super) related: Vec<(String, String)>,
+    pub(super) templates: Vec<String>,
+    pub(super) children: Vec<(String, String, &'static str)>,
+    pub(super) csrf: String,
+    pub(super) back: String,
+}
+
+#[derive(Debug)]
+pub(super) struct ResourceView {
+    pub(super) icon: &'static str,
+    pub(super) kind: &'static str,
+    pub(super) title: String,
+    pub(super) url: String,
+    pub(super) byline: String,
+}
+
+impl Panel {
+    pub(super) fn statuses(&self) -> [(&'static str, &'static str, &'static str); 4] {
+        [
+            ("learning", "Learning", "l"),
+            ("done", "Done", "d"),
+            ("skipped", "Skipped", "s"),
+            ("pending", "Not started", "p"),
+        ]
+    }
+}
+
+fn icon(kind: leadmap_core::ResourceKind) -> &'static str {
+    use leadmap_core::ResourceKind as R;
+    match kind {
+        R::Book => "📕",
+        R::Article => "📄",
+        R::Video => "🎬",
+        R::Talk => "🎤",
+        R::Podcast => "🎧",
+        R::Course => "🎓",
+        R::Tool => "🛠️",
+        R::Community => "👥",
+        R::Newsletter => "✉️",
+        R::Template => "📝",
+        R::Website => "🌐",
+    }
+}
+
+/// One line of inline Markdown as HTML, without the paragraph around it.
+fn inline(md: &str) -> String {
+    let h = markdown_html(md);
+    let t = h.trim();
+    t.strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .unwrap_or(t)
+        .to_owned()
+}
+
+pub(super) fn panel(
+    state: &AppState,
+    e: &Entry,
+    n: &Node,
+    rec: Option<&Progress>,
+    csrf: &str,
+    back: &str,
+) -> Panel {
+    let c = &n.content;
+    let catalog = state.catalog();
+    let related = c
+        .related
+        .iter()
+        .map(|r| {
+            let rm = r.roadmap.as_ref().map(|x| x.as_str()).unwrap_or(&e.id);
+            let title = catalog
+                .get(rm)
+                .and_then(|o| o.roadmap.find(r.id.as_str()))
+                .map(|o| o.title.plain())
+                .unwrap_or_else(|| r.id.to_string());
+            let title = if rm == e.id {
+                title
+            } else {
+                let other = catalog.get(rm).map(|o| o.title()).unwrap_or_default();
+                format!("{title} ({other})")
+            };
+            (format!("/r/{rm}?topic={}#panel", r.id), title)
+        })
+        .collect();
+    Panel {
+        roadmap: e.id.clone(),
+        id: n.id.to_string(),
+        title: n.title.plain(),
+        kind: n.kind.as_str(),
+        status: rec.map(|p| p.status).unwrap_or_default().as_str(),
+        note: rec.map(|p| p.note.clone()).unwrap_or_default(),
+        updated: rec.map(|p| time::display(p.updated_at)).unwrap_or_default(),
+        area: e
+            .area_of(n.id.as_str())
+            .map(|a| a.title.clone())
+            .unwrap_or_default(),
+        summary: markdown_html(&c.summary),
+        established: markdown_html(&c.established),
+        steps: c.steps.iter().map(|s| inline(s)).collect(),
+        pitfalls: c.pitfalls.iter().map(|s| inline(s)).collect(),
+        resources: c
+            .resources
+            .iter()
+            .map(|r| ResourceView {
+                icon: icon(r.kind),
+                kind: r.kind.as_str(),
+                title: r.title.clone(),
+                url: r
+                    .url
+                    .clone()
+                    .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                    .unwrap_or_default(),
+                byline: match (&r.author, r.year) {
+                    (Some(a), Some(y)) => format!("{a}, {y}"),
+                    (Some(a), None) => a.clone(),
+                    (None, Some(y)) => y.to_string(),
+                    (None, None) => String::new(),
+                },
+            })
+            .collect(),
+        related,
+        templates: c
+            .templates
+            .iter()
+            .map(|t| t.to_string())
+            .filter(|t| leadmap_bundled::template(t).is_some())
+            .collect(),
+        children: n
+            .children
+            .iter()
+            .map(|ch| (ch.id.to_string(), ch.title.plain(), ch.kind.as_str()))
+            .collect(),
+        csrf: csrf.to_owned(),
+        back: back.to_owned(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "roadmaps/panel.html")]
+struct PanelFragment {
+    p: Panel,
+}
+
+#[derive(Template)]
+#[template(path = "roadmaps/topic.html")]
+struct TopicPage {
+    chrome: Chrome,
+    roadmap_title: String,
+    p: Panel,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct TopicQuery {
+    #[serde(default)]
+    fragment: Option<String>,
+}
+
+/// A topic on its own page, or (`?fragment=1`) just its panel, which `app.js` fetches.
+pub(super) async fn topic_page(
+    State(state): State<AppState>,
+    me: Me,
+    headers: HeaderMap,
+    Path((id, topic)): Path<(String, String)>,
+    Query(q): Query<TopicQuery>,
+) -> PageResult {
+    let e = entry(&state, &id)?;
+    let n = e
+        .roadmap
+        .find(&topic)
+        .filter(|n| n.kind.is_learnable())
+        .ok_or(AppError::NotFound)?;
+    let records = by_topic(me.progress().of(&e.id).await?);
+    let back = format!("/r/{}?topic={}#panel", e.id, n.id);
+    let p = panel(
+        &state,
+        e,
+        n,
+        records.get(n.id.as_str()),
+        &me.session.csrf,
+        &back,
+    );
+    if q.fragment.is_some() {
+        return html(&PanelFragment { p });
+    }
+    html(&TopicPage {
+        chrome: Chrome::new(Some(me.frame()), &headers, &back),
+        roadmap_title: e.title(),
+        p,
+    })
+}

@@ -1,0 +1,107 @@
+//! The first run: the one-time link the console prints creates the owner account.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use leadmap_app::secrets::Password;
+use leadmap_store::UserName;
+use serde::Deserialize;
+
+use crate::access::{Access, AppState, Routes};
+use crate::web::chrome::html_status;
+use crate::web::cookies;
+use crate::web::{AppError, Chrome, PageResult, html};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/setup", Access::Public, setup_form)
+        .post("/setup", Access::PublicForm, setup)
+}
+
+#[derive(Template)]
+#[template(path = "setup/setup.html")]
+struct SetupPage {
+    chrome: Chrome,
+    token: String,
+    name: String,
+    error: String,
+}
+
+#[derive(Deserialize)]
+struct SetupQuery {
+    #[serde(default)]
+    token: String,
+}
+
+fn invalid_link() -> AppError {
+    AppError::Forbidden(
+        "This set-up link is not valid: the owner account exists already, or the link is \
+         from an earlier start. Sign in instead, or use the link the console printed."
+            .into(),
+    )
+}
+
+async fn setup_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<SetupQuery>,
+) -> PageResult {
+    if state.setup(&q.token).is_none() {
+        return Err(invalid_link());
+    }
+    html(&SetupPage {
+        chrome: Chrome::new(None, &headers, "/setup"),
+        token: q.token,
+        name: String::new(),
+        error: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SetupForm {
+    token: String,
+    name: String,
+    password: String,
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<SetupForm>,
+) -> PageResult {
+    let Some(setup) = state.setup(&f.token) else {
+        return Err(AppError::Forbidden(
+            "This set-up link is no longer valid: the owner account exists. Sign in instead."
+                .into(),
+        ));
+    };
+    let again = |error: String| {
+        html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                chrome: Chrome::new(None, &headers, "/setup"),
+                token: f.token.clone(),
+                name: f.name.chars().take(UserName::MAX).collect(),
+                error,
+            },
+        )
+    };
+    let name = match UserName::parse(&f.name) {
+        Ok(n) => n,
+        Err(e) => return again(e.to_string()),
+    };
+    let password = match Password::parse(&f.password, &[name.as_str()]) {
+        Ok(p) => p,
+        Err(e) => return again(e.to_string()),
+    };
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let token = setup.create_owner(&name, password, agent).await?;
+    let mut res = Redirect::to("/").into_response();
+    cookies::set_session(&mut res, &token, state.config().secure_cookies);
+    Ok(res)
+}

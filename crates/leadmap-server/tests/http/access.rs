@@ -1,0 +1,290 @@
+use super::*;
+
+both_backends!(
+    state_changes_need_the_csrf_token_and_our_origin,
+    one_user_never_reaches_another_users_data,
+);
+
+async fn state_changes_need_the_csrf_token_and_our_origin(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let c = owner(&app).await;
+    let t = topic(&app, 0);
+    let url = format!("{}/r/{EL}/t/{t}", app.base);
+    let r = c
+        .post(&url)
+        .form(&[("status", "done")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no token");
+    let html = page(&c, format!("{}/r/{EL}", app.base)).await;
+    let csrf = csrf_of(&html);
+    let r = c
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .form(&[("csrf", csrf.as_str()), ("status", "done")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "another origin");
+    let r = c
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", csrf.as_str()), ("status", "done")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "a cross-site fetch");
+    let stored = app
+        .store()
+        .all_progress(leadmap_store::UserId(1))
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "nothing was changed");
+    // Every page carries the security headers.
+    let r = c.get(format!("{}/r/{EL}", app.base)).send().await.unwrap();
+    let h = r.headers();
+    assert_eq!(h["content-security-policy"], leadmap_server::CSP);
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    // The session cookie is HttpOnly and SameSite.
+    let fresh = browser();
+    let r = fresh
+        .post(format!("{}/login", app.base))
+        .form(&[("name", "ana"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+}
+
+async fn one_user_never_reaches_another_users_data(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let ana = owner(&app).await;
+    let ana_api = api(&token(&app, &ana).await);
+    let t = topic(&app, 0);
+    ana_api
+        .put(format!("{}/api/v1/me/progress/{EL}/{t}", app.base))
+        .json(&json!({"status": "done", "note": "ana's secret note"}))
+        .send()
+        .await
+        .unwrap();
+    let bob = member(&app, "bob").await;
+    let bob_api = api(&token(&app, &bob).await);
+    // Bob's views show none of Ana's progress.
+    let p: Value = bob_api
+        .get(format!("{}/api/v1/me/progress/{EL}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["summary"]["done"], 0);
+    for url in [
+        format!("{}/r/{EL}?topic={t}", app.base),
+        format!("{}/r/{EL}/t/{t}?fragment=1", app.base),
+        format!("{}/account/export", app.base),
+        format!("{}/", app.base),
+    ] {
+        let body = page(&bob, url.clone()).await;
+        assert!(!body.contains("ana's secret note"), "{url}");
+    }
+    // Bob cannot revoke Ana's sessions or tokens: 404, and they keep working.
+    let bob_account = page(&bob, format!("{}/account", app.base)).await;
+    let csrf = csrf_of(&bob_account);
+    let store = app.store();
+    let ana_id = store.credentials("ana").await.unwrap().unwrap().user.id;
+    let ana_session = store.sessions(ana_id).await.unwrap()[0].id;
+    let ana_token = store.tokens(ana_id).await.unwrap()[0].id;
+    for path in [
+        format!("/account/sessions/{ana_session}/revoke"),
+        format!("/account/tokens/{ana_token}/revoke"),
+    ] {
+        let r = bob
+            .post(format!("{}{path}", app.base))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert!(
+        page(&ana, format!("{}/account", app.base))
+            .await
+            .contains("ana")
+    );
+    let r = ana_api
+        .get(format!("{}/api/v1/me/progress/{EL}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Ana's CSRF token does not work in Bob's session.
+    let ana_page = page(&ana, format!("{}/r/{EL}", app.base)).await;
+    let r = bob
+        .post(format!("{}/r/{EL}/t/{t}", app.base))
+        .form(&[("csrf", csrf_of(&ana_page).as_str()), ("status", "skipped")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+/// Every route of the app and who may call it. A route added to the app without an entry here
+/// fails `every_route_has_an_access_entry_and_the_guard_enforces_it`: decide who may call it,
+/// add it here, and the test checks that the guard enforces it. (The seed of the role ×
+/// route matrix.)
+const ACCESS: &[(&str, &str, &str)] = &[
+    ("GET", "/", "Public"),
+    ("GET", "/about", "Public"),
+    ("POST", "/theme", "PublicForm"),
+    ("GET", "/templates/{file}", "Public"),
+    ("GET", "/healthz", "Public"),
+    ("GET", "/static/{*path}", "Public"),
+    ("GET", "/api/openapi.json", "Public"),
+    ("GET", "/setup", "Public"),
+    ("POST", "/setup", "PublicForm"),
+    ("GET", "/login", "Public"),
+    ("POST", "/login", "PublicForm"),
+    ("POST", "/logout", "Session"),
+    ("GET", "/r/{roadmap}", "Session"),
+    ("GET", "/r/{roadmap}/t/{topic}", "Session"),
+    ("POST", "/r/{roadmap}/t/{topic}", "Session"),
+    ("GET", "/r/{roadmap}/reset", "Session"),
+    ("POST", "/r/{roadmap}/reset", "Session"),
+    ("GET", "/api/v1/roadmaps", "Token"),
+    ("GET", "/api/v1/roadmaps/{roadmap}", "Token"),
+    ("GET", "/api/v1/me/progress/{roadmap}", "Token"),
+    ("GET", "/api/v1/me/progress/{roadmap}/{topic}", "Token"),
+    ("PUT", "/api/v1/me/progress/{roadmap}/{topic}", "Token"),
+    ("GET", "/account", "Session"),
+    ("POST", "/account/password", "Session"),
+    ("POST", "/account/sessions/{id}/revoke", "Session"),
+    ("POST", "/account/sessions/revoke-others", "Session"),
+    ("POST", "/account/tokens", "Session"),
+    ("POST", "/account/tokens/{id}/revoke", "Session"),
+    ("GET", "/account/export", "Session"),
+    ("POST", "/account/delete", "Session"),
+];
+
+/// A path of the route with each parameter filled with a real value.
+fn concrete(app: &App, path: &str) -> String {
+    path.replace("{roadmap}", EL)
+        .replace("{topic}", &topic(app, 0))
+        .replace("{id}", "1")
+        .replace("{file}", "adr.md")
+        .replace("{*path}", "app.css")
+}
+
+#[tokio::test]
+async fn every_route_has_an_access_entry_and_the_guard_enforces_it() {
+    use std::collections::BTreeSet;
+    let actual: BTreeSet<(String, String, String)> = leadmap_server::route_table()
+        .into_iter()
+        .map(|r| {
+            (
+                r.method.to_string(),
+                r.path.to_owned(),
+                format!("{:?}", r.access),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> = ACCESS
+        .iter()
+        .map(|(m, p, a)| ((*m).to_owned(), (*p).to_owned(), (*a).to_owned()))
+        .collect();
+    let unlisted: Vec<_> = actual.difference(&expected).collect();
+    let gone: Vec<_> = expected.difference(&actual).collect();
+    assert!(
+        unlisted.is_empty() && gone.is_empty(),
+        "the route table and the access entries of this test differ.\n\
+         routes without an entry (decide who may call them, add them to ACCESS): {unlisted:?}\n\
+         entries without a route: {gone:?}"
+    );
+
+    let db = Arc::new(leadmap_store::testing::sqlite().await);
+    let app = start(db).await;
+    let signed_in = owner(&app).await;
+    let anonymous = browser();
+    for (method, path, access) in ACCESS {
+        let url = format!("{}{}", app.base, concrete(&app, path));
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let what = format!("{method} {path} ({access})");
+        match *access {
+            "Public" => {
+                let r = anonymous.request(method, &url).send().await.unwrap();
+                assert!(
+                    !location(&r).starts_with("/login") && r.status() != StatusCode::UNAUTHORIZED,
+                    "{what}: a public route answers anonymous callers, got {}",
+                    r.status()
+                );
+            }
+            "PublicForm" => {
+                let r = anonymous
+                    .request(method, &url)
+                    .header("origin", "https://evil.example")
+                    .form(&[("name", "x")])
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::FORBIDDEN, "{what}: another origin");
+            }
+            "Session" => {
+                let r = anonymous
+                    .request(method.clone(), &url)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::SEE_OTHER, "{what}: anonymous");
+                assert!(
+                    location(&r).starts_with("/login?next="),
+                    "{what}: anonymous"
+                );
+                if method != reqwest::Method::GET {
+                    let r = signed_in
+                        .request(method, &url)
+                        .form(&[("status", "done")])
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        r.status(),
+                        StatusCode::FORBIDDEN,
+                        "{what}: signed in, without the CSRF token"
+                    );
+                }
+            }
+            "Token" => {
+                let r = anonymous.request(method, &url).send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{what}: no token");
+                assert!(
+                    r.headers()["content-type"]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("application/json"),
+                    "{what}: API errors are JSON"
+                );
+            }
+            other => panic!("unknown access {other}"),
+        }
+    }
+    // Nothing above changed anything: the owner has no progress and still has a session.
+    assert!(
+        app.store()
+            .all_progress(leadmap_store::UserId(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        page(&signed_in, format!("{}/account", app.base))
+            .await
+            .is_empty(),
+        false
+    );
+}

@@ -1,0 +1,70 @@
+use super::*;
+
+both_backends!(first_run_creates_the_owner_once,);
+
+async fn first_run_creates_the_owner_once(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let c = browser();
+    let home = page(&c, format!("{}/", app.base)).await;
+    assert!(
+        home.contains("First run: create the owner account"),
+        "{home}"
+    );
+    // A wrong token is refused.
+    let r = c
+        .get(format!("{}/setup?token=nope", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A weak password is refused with a message, and nothing is created.
+    let token = app.state.setup_path().unwrap();
+    let token = token.split("token=").nth(1).unwrap().to_owned();
+    let r = c
+        .post(format!("{}/setup", app.base))
+        .form(&[
+            ("token", token.as_str()),
+            ("name", "ana"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("at least 12 characters"));
+    let r = c
+        .post(format!("{}/setup", app.base))
+        .form(&[
+            ("token", token.as_str()),
+            ("name", "ana"),
+            ("password", "password1234"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("too easy to guess"));
+    assert_eq!(app.store().user_count().await.unwrap(), 0);
+
+    let c = owner(&app).await;
+    let home = page(&c, format!("{}/", app.base)).await;
+    assert!(home.contains("/r/engineering-leadership"));
+    assert!(home.contains("/r/engineering-manager"));
+    let me = app.store().credentials("ana").await.unwrap().unwrap();
+    assert!(me.user.is_admin, "the first user is the admin");
+    assert!(me.password_hash.starts_with("$argon2id$"));
+    // The link works once.
+    assert!(app.state.setup_path().is_none());
+    let r = browser()
+        .post(format!("{}/setup", app.base))
+        .form(&[
+            ("token", token.as_str()),
+            ("name", "eve"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.store().user_count().await.unwrap(), 1);
+}

@@ -1,0 +1,148 @@
+//! Progress records on PostgreSQL.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, Row, Transaction};
+
+use super::PgStore;
+use crate::policy::{check_text, check_texts};
+use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
+
+fn progress(row: &PgRow) -> Result<Progress> {
+    let status: String = row.try_get("status")?;
+    Ok(Progress {
+        roadmap: row.try_get("roadmap")?,
+        topic: row.try_get("topic")?,
+        status: status_from_db(&status)?,
+        note: row.try_get("note")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Inserts or updates a record; with no `note` a stored note is kept (a new record gets '').
+async fn upsert(
+    tx: &mut Transaction<'_, Postgres>,
+    user: UserId,
+    p: &Progress,
+    note: Option<&str>,
+) -> Result<PgRow> {
+    Ok(sqlx::query(
+        "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
+         VALUES ($1, $2, $3, $4, COALESCE($5::text, ''), $6)
+         ON CONFLICT (user_id, roadmap, topic) DO UPDATE
+           SET status = excluded.status, note = COALESCE($5::text, progress.note),
+               updated_at = excluded.updated_at
+         RETURNING roadmap, topic, status, note, updated_at",
+    )
+    .bind(user.0)
+    .bind(&p.roadmap)
+    .bind(&p.topic)
+    .bind(p.status.as_str())
+    .bind(note)
+    .bind(p.updated_at)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+#[async_trait]
+impl ProgressStore for PgStore {
+    async fn set_progress(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        topic: &str,
+        status: Status,
+        note: Option<&str>,
+        now: Millis,
+    ) -> Result<Progress> {
+        check_texts([roadmap, topic, note.unwrap_or_default()])?;
+        let p = Progress {
+            roadmap: roadmap.to_owned(),
+            topic: topic.to_owned(),
+            status,
+            note: String::new(),
+            updated_at: now,
+        };
+        let mut tx = self.write.begin().await?;
+        let row = upsert(&mut tx, user, &p, note).await?;
+        tx.commit().await?;
+        progress(&row)
+    }
+
+    async fn import_progress(&self, user: UserId, records: &[Progress]) -> Result<u64> {
+        check_texts(
+            records
+                .iter()
+                .flat_map(|p| [p.roadmap.as_str(), p.topic.as_str(), p.note.as_str()]),
+        )?;
+        let mut tx = self.write.begin().await?;
+        for p in records {
+            upsert(&mut tx, user, p, Some(&p.note)).await?;
+        }
+        tx.commit().await?;
+        Ok(records.len() as u64)
+    }
+
+    async fn progress(&self, user: UserId, roadmap: &str) -> Result<Vec<Progress>> {
+        check_text(roadmap)?;
+        let rows = sqlx::query(
+            "SELECT roadmap, topic, status, note, updated_at FROM progress
+             WHERE user_id = $1 AND roadmap = $2 ORDER BY topic",
+        )
+        .bind(user.0)
+        .bind(roadmap)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(progress).collect()
+    }
+
+    async fn all_progress(&self, user: UserId) -> Result<Vec<Progress>> {
+        let rows = sqlx::query(
+            "SELECT roadmap, topic, status, note, updated_at FROM progress
+             WHERE user_id = $1 ORDER BY roadmap, topic",
+        )
+        .bind(user.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(progress).collect()
+    }
+
+    async fn reset_progress(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        scope: ResetScope<'_>,
+    ) -> Result<u64> {
+        check_text(roadmap)?;
+        if let ResetScope::Topics(topics) = scope {
+            check_texts(topics.iter().map(String::as_str))?;
+        }
+        let mut tx = self.write.begin().await?;
+        let mut n = 0;
+        match scope {
+            ResetScope::Roadmap => {
+                n = sqlx::query("DELETE FROM progress WHERE user_id = $1 AND roadmap = $2")
+                    .bind(user.0)
+                    .bind(roadmap)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            ResetScope::Topics(topics) => {
+                for t in topics {
+                    n += sqlx::query(
+                        "DELETE FROM progress WHERE user_id = $1 AND roadmap = $2 AND topic = $3",
+                    )
+                    .bind(user.0)
+                    .bind(roadmap)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,108 @@
+//! Accounts on PostgreSQL.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+use super::PgStore;
+use crate::policy::check_texts;
+use crate::{
+    Credentials, Millis, Result, StoreError, User, UserId, UserName, UserStore, is_unique_violation,
+};
+
+pub(super) fn user(row: &PgRow) -> Result<User> {
+    Ok(User {
+        id: UserId(row.try_get("id")?),
+        name: row.try_get("name")?,
+        is_admin: row.try_get("is_admin")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+#[async_trait]
+impl UserStore for PgStore {
+    async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    async fn create_user(
+        &self,
+        name: &UserName,
+        password_hash: &str,
+        is_admin: bool,
+        now: Millis,
+    ) -> Result<User> {
+        check_texts([name.as_str(), password_hash])?;
+        let row = sqlx::query(
+            "INSERT INTO users (name, name_key, password_hash, is_admin, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id, name, is_admin, created_at",
+        )
+        .bind(name.as_str())
+        .bind(name.key())
+        .bind(password_hash)
+        .bind(is_admin)
+        .bind(now)
+        .fetch_one(&self.write)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict(format!("a user named {name}"))
+            } else {
+                e.into()
+            }
+        })?;
+        user(&row)
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT id, name, is_admin, created_at FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
+        check_texts([name])?;
+        let row = sqlx::query(
+            "SELECT id, name, is_admin, created_at, password_hash FROM users WHERE name_key = $1",
+        )
+        .bind(name.trim().to_lowercase())
+        .fetch_optional(&self.read)
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(row) => Ok(Some(Credentials {
+                user: user(&row)?,
+                password_hash: row.try_get("password_hash")?,
+            })),
+        }
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query("SELECT id, name, is_admin, created_at FROM users ORDER BY id")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(user).collect()
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()> {
+        check_texts([password_hash])?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_user(&self, id: UserId) -> Result<bool> {
+        let r = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        Ok(r.rows_affected() > 0)
+    }
+}

@@ -1,0 +1,157 @@
+//! Progress records on SQLite.
+
+use async_trait::async_trait;
+use rusqlite::{Row, params};
+
+use super::{SqliteStore, collect};
+use crate::policy::{check_text, check_texts};
+use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
+
+/// A progress row with its status still a word: checked by [`checked`] outside rusqlite.
+type RawProgress = (Progress, String);
+
+fn progress(row: &Row) -> rusqlite::Result<RawProgress> {
+    Ok((
+        Progress {
+            roadmap: row.get("roadmap")?,
+            topic: row.get("topic")?,
+            status: Status::Pending,
+            note: row.get("note")?,
+            updated_at: row.get("updated_at")?,
+        },
+        row.get("status")?,
+    ))
+}
+
+fn checked((mut p, status): RawProgress) -> Result<Progress> {
+    p.status = status_from_db(&status)?;
+    Ok(p)
+}
+
+fn all_checked(rows: Vec<RawProgress>) -> Result<Vec<Progress>> {
+    rows.into_iter().map(checked).collect()
+}
+
+const UPSERT: &str = "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
+     VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''), ?6)
+     ON CONFLICT (user_id, roadmap, topic) DO UPDATE
+       SET status = excluded.status, note = COALESCE(?5, progress.note),
+           updated_at = excluded.updated_at
+     RETURNING roadmap, topic, status, note, updated_at";
+
+#[async_trait]
+impl ProgressStore for SqliteStore {
+    async fn set_progress(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        topic: &str,
+        status: Status,
+        note: Option<&str>,
+        now: Millis,
+    ) -> Result<Progress> {
+        check_texts([roadmap, topic, note.unwrap_or_default()])?;
+        let (roadmap, topic, note) = (
+            roadmap.to_owned(),
+            topic.to_owned(),
+            note.map(str::to_owned),
+        );
+        self.write(move |c| {
+            let raw = c.prepare_cached(UPSERT)?.query_row(
+                params![user.0, roadmap, topic, status.as_str(), note, now],
+                progress,
+            )?;
+            checked(raw)
+        })
+        .await
+    }
+
+    async fn import_progress(&self, user: UserId, records: &[Progress]) -> Result<u64> {
+        check_texts(
+            records
+                .iter()
+                .flat_map(|p| [p.roadmap.as_str(), p.topic.as_str(), p.note.as_str()]),
+        )?;
+        let records = records.to_vec();
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(UPSERT)?;
+            for p in &records {
+                stmt.query_row(
+                    params![
+                        user.0,
+                        p.roadmap,
+                        p.topic,
+                        p.status.as_str(),
+                        p.note,
+                        p.updated_at
+                    ],
+                    |_| Ok(()),
+                )?;
+            }
+            Ok(records.len() as u64)
+        })
+        .await
+    }
+
+    async fn progress(&self, user: UserId, roadmap: &str) -> Result<Vec<Progress>> {
+        check_text(roadmap)?;
+        all_checked(self.read(|c| {
+            collect(
+                c.prepare_cached(
+                    "SELECT roadmap, topic, status, note, updated_at FROM progress
+                     WHERE user_id = ?1 AND roadmap = ?2 ORDER BY topic",
+                )?
+                .query_map(params![user.0, roadmap], progress)?,
+            )
+        })?)
+    }
+
+    async fn all_progress(&self, user: UserId) -> Result<Vec<Progress>> {
+        all_checked(self.read(|c| {
+            collect(
+                c.prepare_cached(
+                    "SELECT roadmap, topic, status, note, updated_at FROM progress
+                     WHERE user_id = ?1 ORDER BY roadmap, topic",
+                )?
+                .query_map([user.0], progress)?,
+            )
+        })?)
+    }
+
+    async fn reset_progress(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        scope: ResetScope<'_>,
+    ) -> Result<u64> {
+        check_text(roadmap)?;
+        if let ResetScope::Topics(topics) = scope {
+            check_texts(topics.iter().map(String::as_str))?;
+        }
+        let roadmap = roadmap.to_owned();
+        let topics: Option<Vec<String>> = match scope {
+            ResetScope::Roadmap => None,
+            ResetScope::Topics(t) => Some(t.to_vec()),
+        };
+        self.write(move |c| {
+            let n = match topics {
+                None => c.execute(
+                    "DELETE FROM progress WHERE user_id = ?1 AND roadmap = ?2",
+                    params![user.0, roadmap],
+                )?,
+                Some(topics) => {
+                    let mut stmt = c.prepare_cached(
+                        "DELETE FROM progress WHERE user_id = ?1 AND roadmap = ?2 AND topic = ?3",
+                    )?;
+                    let mut n = 0;
+                    for t in &topics {
+                        n += stmt.execute(params![user.0, roadmap, t])?;
+                    }
+                    n
+                }
+            };
+            Ok(n as u64)
+        })
+        .await
+    }
+}

@@ -1,0 +1,108 @@
+//! Accounts on SQLite.
+
+use async_trait::async_trait;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{SqliteStore, collect, is_unique_violation};
+use crate::policy::check_texts;
+use crate::{Credentials, Millis, Result, StoreError, User, UserId, UserName, UserStore};
+
+pub(super) fn user(row: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        id: UserId(row.get("id")?),
+        name: row.get("name")?,
+        is_admin: row.get("is_admin")?,
+        created_at: row.get("created_at")?,
+    })
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn user_count(&self) -> Result<i64> {
+        self.read(|c| c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0)))
+    }
+
+    async fn create_user(
+        &self,
+        name: &UserName,
+        password_hash: &str,
+        is_admin: bool,
+        now: Millis,
+    ) -> Result<User> {
+        check_texts([name.as_str(), password_hash])?;
+        let (n, key, hash) = (
+            name.as_str().to_owned(),
+            name.key(),
+            password_hash.to_owned(),
+        );
+        let shown = name.to_string();
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO users (name, name_key, password_hash, is_admin, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id, name, is_admin, created_at",
+            )?
+            .query_row(params![n, key, hash, is_admin, now], user)
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("a user named {shown}"))
+                } else {
+                    e.into()
+                }
+            })
+        })
+        .await
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT id, name, is_admin, created_at FROM users WHERE id = ?1")?
+                .query_row([id.0], user)
+                .optional()
+        })
+    }
+
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
+        check_texts([name])?;
+        let key = name.trim().to_lowercase();
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT id, name, is_admin, created_at, password_hash FROM users
+                 WHERE name_key = ?1",
+            )?
+            .query_row([key], |r| {
+                Ok(Credentials {
+                    user: user(r)?,
+                    password_hash: r.get("password_hash")?,
+                })
+            })
+            .optional()
+        })
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        self.read(|c| {
+            collect(
+                c.prepare_cached("SELECT id, name, is_admin, created_at FROM users ORDER BY id")?
+                    .query_map([], user)?,
+            )
+        })
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()> {
+        check_texts([password_hash])?;
+        let hash = password_hash.to_owned();
+        self.write(move |c| {
+            c.execute(
+                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                params![hash, id.0],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_user(&self, id: UserId) -> Result<bool> {
+        self.write(move |c| Ok(c.execute("DELETE FROM users WHERE id = ?1", [id.0])? > 0))
+            .await
+    }
+}

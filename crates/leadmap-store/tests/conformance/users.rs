@@ -1,0 +1,85 @@
+//! Accounts.
+
+use leadmap_store::prelude::*;
+use leadmap_store::{Status, StoreError};
+
+use crate::{T0, name};
+
+conformance!(
+    users_are_created_counted_and_found_without_regard_to_case,
+    a_taken_name_is_a_conflict,
+    deleting_a_user_deletes_their_records_only,
+);
+
+async fn users_are_created_counted_and_found_without_regard_to_case(s: &dyn Store) {
+    assert_eq!(s.user_count().await.unwrap(), 0);
+    let ana = s
+        .create_user(&name("Ana"), "hash-a", true, T0)
+        .await
+        .unwrap();
+    assert_eq!(ana.name, "Ana");
+    assert!(ana.is_admin);
+    assert_eq!(s.user_count().await.unwrap(), 1);
+    let creds = s.credentials("ana").await.unwrap().unwrap();
+    assert_eq!(creds.user, ana);
+    assert_eq!(creds.password_hash, "hash-a");
+    assert!(s.credentials("bob").await.unwrap().is_none());
+    assert_eq!(s.user(ana.id).await.unwrap(), Some(ana.clone()));
+    s.set_password(ana.id, "hash-b").await.unwrap();
+    assert_eq!(
+        s.credentials("ANA").await.unwrap().unwrap().password_hash,
+        "hash-b"
+    );
+    let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
+    let all = s.users().await.unwrap();
+    assert_eq!(all, vec![ana, bob]);
+}
+
+async fn a_taken_name_is_a_conflict(s: &dyn Store) {
+    s.create_user(&name("ana"), "h", false, T0).await.unwrap();
+    let err = s
+        .create_user(&name("ANA"), "h", false, T0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(s.user_count().await.unwrap(), 1);
+}
+
+async fn deleting_a_user_deletes_their_records_only(s: &dyn Store) {
+    let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
+    let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
+    for u in [ana.id, bob.id] {
+        s.set_progress(u, "el", "x", Status::Done, Some(""), T0)
+            .await
+            .unwrap();
+        s.create_session(u, format!("s{u}").as_bytes(), "c", "", T0)
+            .await
+            .unwrap();
+        s.create_token(u, "t", format!("t{u}").as_bytes(), T0)
+            .await
+            .unwrap();
+    }
+    assert!(s.delete_user(ana.id).await.unwrap());
+    assert!(s.user(ana.id).await.unwrap().is_none());
+    assert!(s.progress(ana.id, "el").await.unwrap().is_empty());
+    assert!(
+        s.session(format!("s{}", ana.id).as_bytes(), T0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.token_user(format!("t{}", ana.id).as_bytes(), T0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(s.progress(bob.id, "el").await.unwrap().len(), 1);
+    assert!(
+        s.session(format!("s{}", bob.id).as_bytes(), T0)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(!s.delete_user(ana.id).await.unwrap());
+}
