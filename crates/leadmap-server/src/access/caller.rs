@@ -6,6 +6,7 @@ use leadmap_app::time::now_ms;
 use leadmap_store::{Session, User};
 
 use super::state::AppState;
+use crate::web::chrome::ViewerInfo;
 use crate::web::cookies;
 use crate::web::error::AppError;
 
@@ -44,13 +45,6 @@ pub enum Caller {
     },
     /// An API client with a personal access token.
     Token(User),
-}
-
-/// The signed-in person's name and CSRF token, for the frame of an error page.
-#[derive(Debug, Clone)]
-pub struct ViewerInfo {
-    pub name: String,
-    pub csrf: String,
 }
 
 impl Caller {

@@ -28,12 +28,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 
-pub use caller::{Caller, Role, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, ViewerInfo};
+pub use caller::{Caller, Role, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS};
 pub use capability::{ApiMe, Me, MyAccount, MyProgress, PasswordCheck, Viewer};
 pub use client::ClientAddr;
 pub use signin::{Setup, SignIn, SignInError, throttle};
 pub use state::{AppState, Config};
 
+use crate::web::chrome::ViewerInfo;
 use crate::web::error::{ApiError, AppError};
 
 /// Who may call a route.

@@ -119,7 +119,7 @@ pub(super) async fn check_password(
         let delay = (steps * throttle::DELAY_STEP_MS).min(throttle::MAX_DELAY_MS);
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
     }
-    let creds = if name.len() <= NAME_MAX_BYTES {
+    let creds = if name.len() <= NAME_MAX_BYTES && !name.contains('\0') {
         store.credentials(name.trim()).await?
     } else {
         None

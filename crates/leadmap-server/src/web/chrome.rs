@@ -10,6 +10,14 @@ use crate::web::error::AppError;
 
 pub type PageResult = Result<Response, AppError>;
 
+/// The signed-in person's name and CSRF token, which the access guard leaves on a response
+/// so that an error page can show the site's navigation.
+#[derive(Debug, Clone)]
+pub struct ViewerInfo {
+    pub name: String,
+    pub csrf: String,
+}
+
 /// What every page's frame needs.
 #[derive(Debug)]
 pub struct Chrome {
@@ -26,12 +34,17 @@ pub struct Chrome {
 impl Chrome {
     /// The frame for a page at `path`; `signed_in` is the person's name and CSRF token.
     pub fn new(signed_in: Option<(&str, &str)>, headers: &HeaderMap, path: &str) -> Chrome {
+        Chrome::themed(signed_in, theme(headers), path)
+    }
+
+    /// The frame with a theme already read from the request.
+    pub fn themed(signed_in: Option<(&str, &str)>, theme: &'static str, path: &str) -> Chrome {
         Chrome {
             user: signed_in.map(|(name, _)| name.to_owned()),
             csrf: signed_in
                 .map(|(_, csrf)| csrf.to_owned())
                 .unwrap_or_default(),
-            theme: theme(headers),
+            theme,
             css: version("app.css"),
             map_css: version("map.css"),
             js: version("app.js"),

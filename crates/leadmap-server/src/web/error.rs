@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use leadmap_store::StoreError;
 
-use crate::web::chrome::{Chrome, error_page};
+use crate::web::chrome::{Chrome, ViewerInfo, error_page};
 use crate::web::redirect::encode_query;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +67,9 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unprocessable(_) | AppError::Store(StoreError::Invalid(_)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -198,8 +200,8 @@ impl IntoResponse for ApiError {
 /// axum's own refusals (a wrong method, an unknown path) become JSON as well.
 pub async fn error_pages(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let headers = req.headers().clone();
-    let path = req.uri().path().to_owned();
+    let theme = crate::web::chrome::theme(req.headers());
+    let uri = req.uri().clone();
     let mut res = next.run(req).await;
     let status = res.status();
     let info = res.extensions_mut().remove::<ErrorInfo>();
@@ -220,11 +222,11 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     let mut out = if api {
         json_error(status, message)
     } else {
-        let viewer = res.extensions().get::<crate::access::ViewerInfo>().cloned();
-        let chrome = Chrome::new(
+        let viewer = res.extensions().get::<ViewerInfo>().cloned();
+        let chrome = Chrome::themed(
             viewer.as_ref().map(|v| (v.name.as_str(), v.csrf.as_str())),
-            &headers,
-            &path,
+            theme,
+            uri.path(),
         );
         let page = error_page(status, &message, chrome);
         (

@@ -308,7 +308,7 @@ fn cli_round_trip_on_sqlite() {
     let name = bad_csv.display();
     assert!(
         e.contains(&format!(
-            "{name}:3: engineering-leadership has no topic \"no-such-topic\""
+            "{name}:3: \"engineering-leadership\" has no topic \"no-such-topic\""
         )),
         "{e}"
     );
@@ -348,7 +348,7 @@ fn cli_round_trip_on_sqlite() {
     );
     assert_ne!(o.status.code(), Some(0));
     assert!(
-        err(&o).contains("unknown status \"finished\": use done, learning, skipped or pending"),
+        err(&o).contains("unknown status \"finished\": use pending, learning, done or skipped"),
         "{}",
         err(&o)
     );
