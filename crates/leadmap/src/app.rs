@@ -1,7 +1,7 @@
 //! The commands that use the database: `serve`, `user`, `token`, `mark`, `progress`,
 //! `export-progress`, `import-progress`. Thin: they parse arguments, open the store, call it.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -484,13 +484,7 @@ pub struct ImportArgs {
 }
 
 pub fn import(a: ImportArgs) -> Result<ExitCode> {
-    let bytes = if a.file == "-" {
-        let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b)?;
-        b
-    } else {
-        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file))?
-    };
+    let bytes = crate::input::read(&a.file)?;
     let path = std::path::Path::new(&a.file);
     let format = match a.format {
         Some(f) => f,

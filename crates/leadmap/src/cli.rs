@@ -1,7 +1,7 @@
 //! Command definitions and their (thin) implementations.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -253,7 +253,7 @@ fn topic_files(path: &Path) -> Result<Vec<(String, String, Vec<u8>)>> {
         let Some(id) = p.file_stem().and_then(|x| x.to_str()) else {
             continue;
         };
-        let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        let bytes = crate::input::read_path(&p)?;
         out.push((p.display().to_string(), id.to_owned(), bytes));
     }
     out.sort();
@@ -286,7 +286,7 @@ const LARGE_INPUT: usize = 128 * 1024;
 fn load(arg: &str) -> Result<Source> {
     let path = Path::new(arg);
     if path.exists() {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {arg}"))?;
+        let bytes = crate::input::read(arg)?;
         if bytes.len() >= LARGE_INPUT {
             crate::alloc::use_mimalloc();
         }
@@ -726,7 +726,7 @@ fn render(
         ..Default::default()
     };
     if let Some(p) = progress {
-        let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+        let bytes = crate::input::read_path(p)?;
         let (map, diags) = leadmap_core::progress::parse_progress(&bytes);
         print_diagnostics(&p.display().to_string(), &bytes, &diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -783,7 +783,7 @@ fn synthetic(topics: usize, seed: u64, format: SynthFormat) -> Result<ExitCode> 
 }
 
 fn fmt(file: &Path, write: bool) -> Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = crate::input::read_path(file)?;
     let stem = file.file_stem().map_or_else(
         || "roadmap".to_owned(),
         |s| s.to_string_lossy().into_owned(),
@@ -815,15 +815,8 @@ fn import_file(
     from: Option<From>,
     id: Option<&str>,
 ) -> Result<ExitCode> {
-    let bytes = if file == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .context("cannot read standard input")?;
-        b
-    } else {
-        std::fs::read(file).with_context(|| format!("cannot read {file}"))?
-    };
+    let bytes = crate::input::read(file)?;
+    crate::input::ensure_text(if file == "-" { "standard input" } else { file }, &bytes)?;
     if bytes.len() >= LARGE_INPUT {
         crate::alloc::use_mimalloc();
     }

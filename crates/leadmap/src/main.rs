@@ -3,6 +3,7 @@
 mod alloc;
 mod app;
 mod cli;
+mod input;
 
 use std::process::ExitCode;
 

@@ -53,7 +53,8 @@ impl Caller {
         state: &AppState,
         headers: &HeaderMap,
     ) -> Result<Caller, AppError> {
-        let Some(token) = cookies::get(headers, cookies::SESSION) else {
+        let name = cookies::session_name(state.config().secure_cookies);
+        let Some(token) = cookies::get(headers, name) else {
             return Ok(Caller::Anonymous);
         };
         let now = now_ms();

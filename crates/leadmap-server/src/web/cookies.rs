@@ -3,8 +3,17 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP.
 pub const SESSION: &str = "leadmap_session";
+/// The session cookie's name with `--secure-cookies`: the `__Host-` prefix makes the browser
+/// refuse it unless it is Secure, for the whole host and set by the host itself (no `Domain`),
+/// so a sibling subdomain cannot plant or overwrite it.
+pub const SESSION_SECURE: &str = "__Host-leadmap_session";
+
+/// The session cookie's name for this configuration.
+pub fn session_name(secure: bool) -> &'static str {
+    if secure { SESSION_SECURE } else { SESSION }
+}
 /// The theme cookie's name.
 pub const THEME: &str = "leadmap_theme";
 /// How long the session cookie lives (30 days, the session's idle limit).
@@ -24,18 +33,21 @@ pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Sets the session cookie on a response.
 pub fn set_session(res: &mut Response, token: &str, secure: bool) {
-    let secure = if secure { "; Secure" } else { "" };
+    let name = session_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
     let cookie = format!(
-        "{SESSION}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_MAX_AGE_S}{secure}"
+        "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_MAX_AGE_S}{flag}"
     );
     append(res, &cookie);
 }
 
 /// Clears the session cookie.
-pub fn clear_session(res: &mut Response) {
+pub fn clear_session(res: &mut Response, secure: bool) {
+    let name = session_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
     append(
         res,
-        &format!("{SESSION}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        &format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{flag}"),
     );
 }
 

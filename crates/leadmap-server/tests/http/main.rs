@@ -196,6 +196,7 @@ macro_rules! both_backends {
 
 mod access;
 mod account;
+mod probe;
 mod roadmaps;
 mod session;
 mod setup;

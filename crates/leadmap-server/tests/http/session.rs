@@ -160,3 +160,41 @@ async fn a_session_idle_for_more_than_thirty_days_is_over() {
         "deleted"
     );
 }
+
+/// Behind TLS (`--secure-cookies`) the session cookie is `__Host-` prefixed and Secure, and
+/// only that name opens a session.
+#[tokio::test]
+async fn behind_tls_the_session_cookie_is_host_prefixed() {
+    let db = Arc::new(leadmap_store::testing::sqlite().await);
+    let config = Config {
+        secure_cookies: true,
+        ..Config::default()
+    };
+    let app = start_with(db, config).await;
+    owner(&app).await;
+    let r = browser()
+        .post(format!("{}/login", app.base))
+        .form(&[("name", "ana"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-leadmap_session="), "{cookie}");
+    assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    let value = cookie.split(';').next().unwrap().to_owned();
+    let get = |c: String| {
+        let url = format!("{}/account", app.base);
+        async move {
+            browser()
+                .get(url)
+                .header("cookie", c)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(get(value.clone()).await, StatusCode::OK);
+    let unprefixed = value.replacen("__Host-", "", 1);
+    assert_eq!(get(unprefixed).await, StatusCode::SEE_OTHER);
+}

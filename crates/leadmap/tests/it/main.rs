@@ -5,6 +5,7 @@ use assert_cmd::Command;
 
 mod app;
 mod content;
+mod limits;
 
 fn leadmap() -> Command {
     let mut c = Command::cargo_bin("leadmap").expect("the binary");

@@ -2,13 +2,13 @@
 //! again with the error.
 
 use axum::Form;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
 use super::page::{Notice, account_page};
-use crate::access::{ClientAddr, Me, PasswordCheck};
+use crate::access::{AppState, ClientAddr, Me, PasswordCheck};
 use crate::web::cookies;
 use crate::web::{AppError, PageResult};
 
@@ -106,6 +106,7 @@ pub(super) struct DeleteForm {
 }
 
 pub(super) async fn delete_account(
+    State(state): State<AppState>,
     me: Me,
     addr: ClientAddr,
     headers: HeaderMap,
@@ -114,7 +115,7 @@ pub(super) async fn delete_account(
     match me.account().delete(&f.password, addr).await {
         Ok(()) => {
             let mut res = Redirect::to("/").into_response();
-            cookies::clear_session(&mut res);
+            cookies::clear_session(&mut res, state.config().secure_cookies);
             Ok(res)
         }
         Err(e) => {

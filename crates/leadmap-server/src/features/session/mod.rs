@@ -109,9 +109,9 @@ async fn login(
     Ok(res)
 }
 
-async fn logout(me: Me) -> PageResult {
+async fn logout(State(state): State<AppState>, me: Me) -> PageResult {
     me.account().revoke_session(me.session.id).await?;
     let mut res = Redirect::to("/login").into_response();
-    cookies::clear_session(&mut res);
+    cookies::clear_session(&mut res, state.config().secure_cookies);
     Ok(res)
 }
