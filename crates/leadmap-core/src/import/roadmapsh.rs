@@ -600,7 +600,8 @@ fn headed(
                                 id: s.id.clone(),
                                 ..(*l).clone()
                             };
-                            let Some(mut g) = maker.make(&named, Kind::Group, Some(&area.id), diags)
+                            let Some(mut g) =
+                                maker.make(&named, Kind::Group, Some(&area.id), diags)
                             else {
                                 continue;
                             };

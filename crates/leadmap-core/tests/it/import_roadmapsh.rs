@@ -21,10 +21,7 @@ fn reads_back(r: &Roadmap) {
     let md = leadmap_core::print(r);
     let parsed = leadmap_core::parse(md.as_bytes(), "x");
     let diags = leadmap_core::check::check(&parsed, &leadmap_core::check::NoOtherRoadmaps);
-    assert!(
-        !diags.iter().any(|d| d.is_error()),
-        "{diags:?}\n{md}"
-    );
+    assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}\n{md}");
     assert_eq!(&parsed.roadmap, r);
 }
 
