@@ -152,6 +152,130 @@ mod tests {
         assert!(TEMPLATE_FILES.len() >= 15);
     }
 
+    /// What a step says when it puts a template to use: a topic's `Templates:` link must
+    /// support one of its steps, so one of its steps names the template's work.
+    const TEMPLATE_TERMS: &[(&str, &[&str])] = &[
+        (
+            "adr",
+            &[
+                "decision record",
+                "adr",
+                "decisions folder",
+                "decision log",
+                "record the decision",
+            ],
+        ),
+        (
+            "blameless-postmortem",
+            &["postmortem", "post-mortem", "blameless", "incident review"],
+        ),
+        (
+            "budget-request",
+            &["budget", "business case", "funding", "headcount"],
+        ),
+        (
+            "build-vs-buy-evaluation",
+            &[
+                "build or buy",
+                "build-vs-buy",
+                "build versus buy",
+                "buy",
+                "vendor",
+                "doing nothing",
+                "do-nothing",
+            ],
+        ),
+        (
+            "career-framework",
+            &["career framework", "career ladder", "ladder", "level"],
+        ),
+        ("core-values-worksheet", &["values"]),
+        (
+            "disaster-recovery-plan",
+            &[
+                "disaster", "restore", "recovery", "rto", "failover", "backup",
+            ],
+        ),
+        ("engineering-manifesto", &["manifesto", "principles"]),
+        (
+            "incident-runbook",
+            &["runbook", "playbook", "mitigation", "rollback"],
+        ),
+        ("interview-scorecard", &["scorecard", "rubric"]),
+        ("job-description", &["job description", "job posting"]),
+        ("offboarding-checklist", &["offboarding", "departure"]),
+        ("okrs", &["okr", "key result", "objective"]),
+        ("on-call-policy", &["on-call", "on call", "rotation"]),
+        (
+            "onboarding-30-60-90",
+            &["onboarding", "30, 60 and 90", "30-60-90", "first 90 days"],
+        ),
+        ("one-on-one-agenda", &["one-on-one", "1:1"]),
+        (
+            "performance-review",
+            &[
+                "performance review",
+                "review cycle",
+                "reviews",
+                "evaluation",
+                "rating",
+            ],
+        ),
+        ("remote-work-policy", &["remote", "hybrid", "time zone"]),
+        ("retrospective", &["retrospective", "retro"]),
+        (
+            "rfc-design-doc",
+            &[
+                "design doc",
+                "rfc",
+                "written design",
+                "design review",
+                "proposal",
+            ],
+        ),
+        (
+            "stakeholder-map",
+            &["stakeholder", "audience", "power-interest"],
+        ),
+        ("team-charter", &["charter", "working agreement", "mission"]),
+        ("tech-debt-register", &["debt"]),
+    ];
+
+    #[test]
+    fn every_template_link_supports_a_step_of_its_topic() {
+        let mut bad = Vec::new();
+        let mut used = std::collections::BTreeSet::new();
+        for b in ROADMAPS {
+            let p = b.parse();
+            for n in p.roadmap.nodes().filter(|n| n.kind.is_learnable()) {
+                let steps = n.content.steps.join("\n").to_lowercase();
+                for t in &n.content.templates {
+                    used.insert(t.as_str().to_owned());
+                    let terms = TEMPLATE_TERMS
+                        .iter()
+                        .find(|(id, _)| *id == t.as_str())
+                        .map(|(_, terms)| *terms);
+                    match terms {
+                        None => bad.push(format!("{}: template `{t}` has no terms here", n.id)),
+                        Some(terms) if !terms.iter().any(|w| steps.contains(w)) => {
+                            bad.push(format!(
+                                "{}:{}: no step uses the template `{t}` ({terms:?})",
+                                b.id, n.id
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+        // Every template serves at least one topic.
+        for (id, _) in TEMPLATE_TERMS {
+            assert!(template(id).is_some(), "no template `{id}`");
+            assert!(used.contains(*id), "no topic links the template `{id}`");
+        }
+    }
+
     #[test]
     fn every_bundled_roadmap_checks_clean() {
         for b in ROADMAPS {

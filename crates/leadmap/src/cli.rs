@@ -854,6 +854,9 @@ fn import_file(
         return Ok(ExitCode::from(1));
     };
     let md = leadmap_core::print(&roadmap);
+    if let Some(placement) = &imported.placement {
+        anstream::eprintln!("{}", format!("{placement}").dimmed());
+    }
     match output {
         Some(path) => {
             std::fs::write(path, &md)

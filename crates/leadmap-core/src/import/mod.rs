@@ -34,6 +34,44 @@ impl Format {
 pub struct Imported {
     pub roadmap: Option<Roadmap>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How a roadmap.sh export's nodes were placed (`None` for outlines).
+    pub placement: Option<Placement>,
+}
+
+/// How the roadmap.sh importer decided where each node goes: the one summary line that
+/// `leadmap import` prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// For the spine shape: how many spine topics, and how many of them were reached by
+    /// following an edge from the one before (the others were ordered by position).
+    pub spine: Option<(usize, usize)>,
+    /// Nodes placed under the node an edge joins them to.
+    pub by_edge: usize,
+    /// Nodes placed by the section box they sit in.
+    pub by_section: usize,
+    /// Nodes placed by where they are drawn (nearest topic, heading above).
+    pub by_position: usize,
+}
+
+impl std::fmt::Display for Placement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let placed = self.by_edge + self.by_section + self.by_position;
+        if let Some((n, followed)) = self.spine {
+            write!(
+                f,
+                "spine of {n} topics ({followed} followed along edges, {} by position); ",
+                n - followed.min(n)
+            )?;
+            write!(f, "{placed} nodes placed beside them: ")?;
+        } else {
+            write!(f, "{placed} nodes placed: ")?;
+        }
+        write!(
+            f,
+            "{} by edge, {} by section, {} by position",
+            self.by_edge, self.by_section, self.by_position
+        )
+    }
 }
 
 /// Receives progress: `(done, total)` units of work. Pure: the caller draws the bar.

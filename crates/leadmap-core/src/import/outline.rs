@@ -310,6 +310,7 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
         return Imported {
             roadmap: None,
             diagnostics: diags,
+            placement: None,
         };
     };
     let (_, title) = title_of(&title_text).unwrap_or((None, Title::trusted("Untitled".to_owned())));
@@ -358,6 +359,7 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
             children,
         }),
         diagnostics: diags,
+        placement: None,
     }
 }
 
