@@ -60,6 +60,19 @@ pub struct Route {
     pub access: Access,
 }
 
+/// `Routes::get`, `Routes::post` …: a route for one method, with who may call it.
+macro_rules! route_methods {
+    ($($name:ident => $method:ident),* $(,)?) => {$(
+        pub fn $name<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
+        where
+            H: Handler<T, AppState>,
+            T: 'static,
+        {
+            self.on(Method::$method, MethodFilter::$method, path, access, h)
+        }
+    )*};
+}
+
 /// A router whose every route says who may call it.
 #[derive(Debug, Default)]
 pub struct Routes {
@@ -72,36 +85,11 @@ impl Routes {
         Routes::default()
     }
 
-    pub fn get<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::GET, MethodFilter::GET, path, access, h)
-    }
-
-    pub fn post<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::POST, MethodFilter::POST, path, access, h)
-    }
-
-    pub fn put<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::PUT, MethodFilter::PUT, path, access, h)
-    }
-
-    pub fn delete<H, T>(self, path: &'static str, access: Access, h: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::DELETE, MethodFilter::DELETE, path, access, h)
+    route_methods! {
+        get => GET,
+        post => POST,
+        put => PUT,
+        delete => DELETE,
     }
 
     fn on<H, T>(
