@@ -1,6 +1,8 @@
 //! Parse, check and print a 100,000-topic roadmap (≈ 240,000 nodes).
 //! `cargo bench -p leadmap-core --bench format`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// A program around the crate, not the crate: it may read files, the clock and print.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use leadmap_core::check::{NoOtherRoadmaps, check};

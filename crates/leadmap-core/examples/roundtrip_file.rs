@@ -1,6 +1,8 @@
 //! Debug aid: parse a file, print it, parse again, and show the first difference.
 //! `cargo run -p leadmap-core --example roundtrip_file FILE`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// A program around the crate, not the crate: it may read files, the clock and print.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: roundtrip_file FILE");

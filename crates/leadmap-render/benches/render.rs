@@ -3,6 +3,8 @@
 //! comparison with Graphviz and PlantUML is `bench/render-vs-graphviz.sh`.
 //! `cargo bench -p leadmap-render --bench render`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// A program around the crate, not the crate: it may read files, the clock and print.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

@@ -1,6 +1,8 @@
 //! What a reader of the diagram relies on: no two boxes overlap, no text is clipped, no
 //! connector runs through a box, and the same roadmap always gives the same bytes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// A program around the crate, not the crate: it may read files, the clock and print.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 use leadmap_core::{Kind, parse};
 use leadmap_render::layout::{self, Edge, Placed, layout};

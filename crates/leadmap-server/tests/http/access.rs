@@ -281,10 +281,9 @@ async fn every_route_has_an_access_entry_and_the_guard_enforces_it() {
             .unwrap()
             .is_empty()
     );
-    assert_eq!(
-        page(&signed_in, format!("{}/account", app.base))
+    assert!(
+        !page(&signed_in, format!("{}/account", app.base))
             .await
-            .is_empty(),
-        false
+            .is_empty()
     );
 }
