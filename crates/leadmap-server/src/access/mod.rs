@@ -104,6 +104,11 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
+        // A state change is never merely public: it needs at least our origin (PublicForm).
+        assert!(
+            method == Method::GET || access != Access::Public,
+            "{method} {path}: a route that changes state is PublicForm, Session or Token"
+        );
         self.router = self.router.route(path, on(filter, h));
         self.table.push(Route {
             method,
