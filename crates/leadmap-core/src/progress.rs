@@ -1,13 +1,10 @@
-//! Progress statuses and the progress JSON that `leadmap render --progress` reads (and that
-//! the progress export writes): `{"roadmap": "…", "topics": {"<topic id>": {"status": "done",
-//! "note": "…", "updated_at": "…"}}}`. A flat `{"<topic id>": "done"}` is read too.
+//! Progress statuses, and the map of them a diagram is drawn with. Progress files are read and
+//! written once, by `leadmap-app` (`progress::read`, `progress::statuses_for`).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-
-use crate::diagnostic::{Diagnostic, Severity};
 
 /// Where a person stands on a topic.
 #[derive(
@@ -54,71 +51,3 @@ impl fmt::Display for Status {
 
 /// Topic id → status, as read from a progress file.
 pub type ProgressMap = BTreeMap<String, Status>;
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Entry {
-    Word(String),
-    Record { status: String },
-}
-
-/// Reads a progress file. Unknown statuses are reported and skipped.
-pub fn parse_progress(input: &[u8]) -> (ProgressMap, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let value: serde_json::Value = match serde_json::from_slice(input) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.push(Diagnostic::unlocated(
-                Severity::Error,
-                format!("not valid JSON: {e}"),
-            ));
-            return (ProgressMap::new(), diags);
-        }
-    };
-    let topics = value.get("topics").cloned().unwrap_or(value);
-    let map: BTreeMap<String, Entry> = match serde_json::from_value(topics) {
-        Ok(m) => m,
-        Err(e) => {
-            diags.push(
-                Diagnostic::unlocated(Severity::Error, format!("not a progress file: {e}"))
-                    .with_hint("expected {\"topics\": {\"<topic id>\": {\"status\": \"done\"}}}"),
-            );
-            return (ProgressMap::new(), diags);
-        }
-    };
-    let mut out = ProgressMap::new();
-    for (id, e) in map {
-        let word = match e {
-            Entry::Word(w) => w,
-            Entry::Record { status } => status,
-        };
-        match Status::parse(&word) {
-            Some(s) => {
-                out.insert(id, s);
-            }
-            None => diags.push(Diagnostic::unlocated(
-                Severity::Warning,
-                format!(
-                    "unknown status {word:?} for `{id}`; use pending, learning, done or skipped"
-                ),
-            )),
-        }
-    }
-    (out, diags)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_both_shapes() {
-        let (m, d) = parse_progress(br#"{"roadmap":"x","topics":{"a":{"status":"done","note":"n"},"b":{"status":"Learning"}}}"#);
-        assert!(d.is_empty());
-        assert_eq!(m.get("a"), Some(&Status::Done));
-        assert_eq!(m.get("b"), Some(&Status::Learning));
-        let (m, d) = parse_progress(br#"{"a":"skipped","b":"nope"}"#);
-        assert_eq!(m.get("a"), Some(&Status::Skipped));
-        assert_eq!(d.len(), 1);
-    }
-}

@@ -727,10 +727,17 @@ fn render(
     };
     if let Some(p) = progress {
         let bytes = crate::input::read_path(p)?;
-        let (map, diags) = leadmap_core::progress::parse_progress(&bytes);
-        print_diagnostics(&p.display().to_string(), &bytes, &diags);
-        if diags.iter().any(Diagnostic::is_error) {
-            return Ok(ExitCode::from(1));
+        let name = p.display().to_string();
+        let (map, warnings) =
+            match leadmap_app::progress::statuses_for(&name, &bytes, parsed.roadmap.id.as_str()) {
+                Ok(read) => read,
+                Err(e) => {
+                    anstream::eprintln!("{}: {e}", "error".red().bold());
+                    return Ok(ExitCode::from(1));
+                }
+            };
+        for w in &warnings {
+            anstream::eprintln!("{}: {w}", "warning".yellow().bold());
         }
         opts.progress = map;
     }

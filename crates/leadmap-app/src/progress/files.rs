@@ -297,3 +297,31 @@ pub fn check(
         Err(errors)
     }
 }
+
+/// The statuses a progress file gives the topics of `roadmap` (what `render --progress`
+/// colours the diagram with), and a warning for each record it cannot use. Any file
+/// [`read`] takes will do; a flat `{"<topic id>": "done"}` is taken as `roadmap`'s.
+pub fn statuses_for(
+    file: &str,
+    bytes: &[u8],
+    roadmap: &str,
+) -> Result<(leadmap_core::progress::ProgressMap, Vec<String>), ReadError> {
+    let mut map = leadmap_core::progress::ProgressMap::new();
+    let mut warnings = Vec::new();
+    for r in read(file, bytes, Format::sniff(bytes), Some(roadmap))? {
+        if r.roadmap != roadmap {
+            warnings.push(format!(
+                "{}: a record of {:?}, not of {roadmap:?}: left out",
+                r.at, r.roadmap
+            ));
+            continue;
+        }
+        match parse_status(&r.status) {
+            Ok(s) => {
+                map.insert(r.topic, s);
+            }
+            Err(e) => warnings.push(format!("{}: {e}", r.at)),
+        }
+    }
+    Ok((map, warnings))
+}

@@ -8,7 +8,9 @@ use leadmap_store::{Progress, Store, UserId};
 mod files;
 mod wire;
 
-pub use files::{CSV_HEADER, Format, Incoming, ProgressFile, ReadError, check, read, to_csv};
+pub use files::{
+    CSV_HEADER, Format, Incoming, ProgressFile, ReadError, check, read, statuses_for, to_csv,
+};
 pub use wire::{Record, RoadmapListItem, RoadmapProgress, StoredRecord};
 
 use crate::Error;
@@ -159,6 +161,19 @@ mod tests {
         let bytes = account.to_string();
         let back = read("all.json", bytes.as_bytes(), Format::Json, None).unwrap();
         assert_eq!(check(back, &catalog, 0).unwrap(), recs);
+    }
+
+    #[test]
+    fn a_progress_file_colours_its_roadmap() {
+        let flat = br#"{"define-core-values": "done", "x": "finished"}"#;
+        let (map, warnings) = statuses_for("p.json", flat, "engineering-leadership").unwrap();
+        assert_eq!(map.get("define-core-values"), Some(&Status::Done));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("unknown status \"finished\""));
+        let other = br#"{"roadmap": "engineering-manager", "topics": {"a": "done"}}"#;
+        let (map, warnings) = statuses_for("q.json", other, "engineering-leadership").unwrap();
+        assert!(map.is_empty());
+        assert!(warnings[0].contains("not of \"engineering-leadership\""));
     }
 
     #[test]
