@@ -3,24 +3,39 @@
 use leadmap_store::{Store, UserId};
 
 use crate::Error;
-use crate::progress::short_text;
+use crate::progress::{Invalid, short_text};
 use crate::secrets;
 
 /// The longest name of a personal access token.
 pub const TOKEN_NAME_MAX: usize = 100;
 
-/// Creates a personal access token named `name` for `user`; returns the token, which is
-/// shown once (the store keeps its hash only).
+/// The longest a token may be made to last, in days (about ten years).
+pub const TOKEN_DAYS_MAX: u32 = 3_650;
+
+/// Creates a personal access token named `name` for `user`, valid for `days` days (or until
+/// revoked, with `None`); returns the token, which is shown once (the store keeps its hash).
 pub async fn create_token(
     store: &dyn Store,
     user: UserId,
     name: &str,
+    days: Option<u32>,
     now: i64,
 ) -> Result<String, Error> {
     let name = short_text(name, "a token's name", TOKEN_NAME_MAX)?;
+    let expires_at = match days {
+        None => None,
+        Some(d) if (1..=TOKEN_DAYS_MAX).contains(&d) => Some(now + i64::from(d) * 86_400_000),
+        Some(_) => {
+            return Err(Invalid::TooLong {
+                what: "a token's lifetime in days (at least 1)",
+                max: TOKEN_DAYS_MAX as usize,
+            }
+            .into());
+        }
+    };
     let token = secrets::new_access_token();
     store
-        .create_token(user, &name, &secrets::secret_hash(&token), now)
+        .create_token(user, &name, &secrets::secret_hash(&token), now, expires_at)
         .await?;
     Ok(token)
 }

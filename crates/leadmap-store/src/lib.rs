@@ -167,6 +167,8 @@ pub struct Token {
     pub name: String,
     pub created_at: Millis,
     pub last_used: Option<Millis>,
+    /// When the token stops working; `None`: never.
+    pub expires_at: Option<Millis>,
 }
 
 /// One person's state on one topic.
@@ -255,14 +257,16 @@ pub trait SessionStore {
 /// Personal access tokens (stored by the hash of their token).
 #[async_trait]
 pub trait TokenStore {
+    /// A new token; `expires_at`, when given, is when it stops working.
     async fn create_token(
         &self,
         user: UserId,
         name: &str,
         token_hash: &[u8],
         now: Millis,
+        expires_at: Option<Millis>,
     ) -> Result<Token>;
-    /// The token's user; the token's `last_used` is moved to `now` when it is unset or older
+    /// The token's user (none once the token has expired); the token's `last_used` is moved to `now` when it is unset or older
     /// than [`policy::LAST_SEEN_RESOLUTION_MS`].
     async fn token_user(&self, token_hash: &[u8], now: Millis) -> Result<Option<User>>;
     async fn tokens(&self, user: UserId) -> Result<Vec<Token>>;

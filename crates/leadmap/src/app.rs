@@ -282,6 +282,9 @@ pub enum TokenCmd {
     Create {
         /// What the token is for ("laptop script", say).
         name: String,
+        /// Days the token works (1 to 3650); without it, until revoked.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
         #[arg(long)]
         user: Option<String>,
         #[command(flatten)]
@@ -290,11 +293,18 @@ pub enum TokenCmd {
 }
 
 pub fn token(c: TokenCmd) -> Result<ExitCode> {
-    let TokenCmd::Create { name, user, db } = c;
+    let TokenCmd::Create {
+        name,
+        user,
+        expires_in_days,
+        db,
+    } = c;
     runtime()?.block_on(async {
         let store = db.open().await?;
         let u = pick_user(&*store, user.as_deref()).await?;
-        let token = leadmap_app::account::create_token(&*store, u.id, &name, now_ms()).await?;
+        let token =
+            leadmap_app::account::create_token(&*store, u.id, &name, expires_in_days, now_ms())
+                .await?;
         println!("{token}");
         if std::io::stderr().is_terminal() {
             eprintln!(

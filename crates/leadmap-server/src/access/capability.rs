@@ -242,12 +242,17 @@ impl MyAccount<'_> {
         Ok(self.state.store().tokens(self.user.id).await?)
     }
 
-    /// Creates a personal access token named `name`; returns the token (shown once).
-    pub async fn create_token(&self, name: &str) -> Result<String, AppError> {
-        Ok(
-            leadmap_app::account::create_token(self.state.store(), self.user.id, name, now_ms())
-                .await?,
+    /// Creates a personal access token named `name`, valid for `days` days (`None`: until
+    /// revoked); returns the token (shown once).
+    pub async fn create_token(&self, name: &str, days: Option<u32>) -> Result<String, AppError> {
+        Ok(leadmap_app::account::create_token(
+            self.state.store(),
+            self.user.id,
+            name,
+            days,
+            now_ms(),
         )
+        .await?)
     }
 
     pub async fn revoke_token(&self, id: i64) -> Result<bool, AppError> {

@@ -16,6 +16,7 @@ fn token(row: &PgRow) -> Result<Token> {
         name: row.try_get("name")?,
         created_at: row.try_get("created_at")?,
         last_used: row.try_get("last_used")?,
+        expires_at: row.try_get("expires_at")?,
     })
 }
 
@@ -27,16 +28,19 @@ impl TokenStore for PgStore {
         name: &str,
         token_hash: &[u8],
         now: Millis,
+        expires_at: Option<Millis>,
     ) -> Result<Token> {
         check_text(name)?;
         let row = sqlx::query(
-            "INSERT INTO tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)
-             RETURNING id, user_id, name, created_at, last_used",
+            "INSERT INTO tokens (token_hash, user_id, name, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)
+             RETURNING id, user_id, name, created_at, last_used, expires_at",
         )
         .bind(token_hash)
         .bind(user.0)
         .bind(name)
         .bind(now)
+        .bind(expires_at)
         .fetch_one(&self.write)
         .await?;
         token(&row)
@@ -45,9 +49,11 @@ impl TokenStore for PgStore {
     async fn token_user(&self, token_hash: &[u8], now: Millis) -> Result<Option<User>> {
         let row = sqlx::query(
             "SELECT t.id AS token_id, t.last_used, u.id, u.name, u.is_admin, u.created_at
-             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+             FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )
         .bind(token_hash)
+        .bind(now)
         .fetch_optional(&self.read)
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -65,7 +71,7 @@ impl TokenStore for PgStore {
 
     async fn tokens(&self, user: UserId) -> Result<Vec<Token>> {
         let rows = sqlx::query(
-            "SELECT id, user_id, name, created_at, last_used FROM tokens
+            "SELECT id, user_id, name, created_at, last_used, expires_at FROM tokens
              WHERE user_id = $1 ORDER BY id",
         )
         .bind(user.0)

@@ -15,6 +15,7 @@ fn token(row: &Row) -> rusqlite::Result<Token> {
         name: row.get("name")?,
         created_at: row.get("created_at")?,
         last_used: row.get("last_used")?,
+        expires_at: row.get("expires_at")?,
     })
 }
 
@@ -26,16 +27,17 @@ impl TokenStore for SqliteStore {
         name: &str,
         token_hash: &[u8],
         now: Millis,
+        expires_at: Option<Millis>,
     ) -> Result<Token> {
         check_text(name)?;
         let (hash, name) = (token_hash.to_vec(), name.to_owned());
         self.write(move |c| {
             Ok(c.prepare_cached(
-                "INSERT INTO tokens (token_hash, user_id, name, created_at)
-                     VALUES (?1, ?2, ?3, ?4)
-                     RETURNING id, user_id, name, created_at, last_used",
+                "INSERT INTO tokens (token_hash, user_id, name, created_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     RETURNING id, user_id, name, created_at, last_used, expires_at",
             )?
-            .query_row(params![hash, user.0, name, now], token)?)
+            .query_row(params![hash, user.0, name, now, expires_at], token)?)
         })
         .await
     }
@@ -44,9 +46,10 @@ impl TokenStore for SqliteStore {
         let found = self.read(|c| {
             c.prepare_cached(
                 "SELECT t.id AS token_id, t.last_used, u.id, u.name, u.is_admin, u.created_at
-                 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+                 FROM tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.token_hash = ?1 AND (t.expires_at IS NULL OR t.expires_at > ?2)",
             )?
-            .query_row([token_hash], |r| {
+            .query_row(params![token_hash, now], |r| {
                 Ok((
                     r.get::<_, i64>("token_id")?,
                     r.get::<_, Option<Millis>>("last_used")?,
@@ -75,7 +78,7 @@ impl TokenStore for SqliteStore {
         self.read(|c| {
             collect(
                 c.prepare_cached(
-                    "SELECT id, user_id, name, created_at, last_used FROM tokens
+                    "SELECT id, user_id, name, created_at, last_used, expires_at FROM tokens
                      WHERE user_id = ?1 ORDER BY id",
                 )?
                 .query_map([user.0], token)?,

@@ -58,7 +58,7 @@ async fn a_user_cannot_touch_another_users_sessions_or_tokens(s: &dyn Store) {
         .await
         .unwrap();
     let tok = s
-        .create_token(ana.id, "laptop", b"ana-token", T0)
+        .create_token(ana.id, "laptop", b"ana-token", T0, None)
         .await
         .unwrap();
     assert!(!s.delete_session(bob.id, sess.id).await.unwrap());

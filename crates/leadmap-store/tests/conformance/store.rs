@@ -34,7 +34,10 @@ async fn each_aggregate_is_reachable_as_its_own_trait_object(s: &dyn Store) {
         .create_session(ana.id, b"s", "c", "", T0)
         .await
         .unwrap();
-    tokens.create_token(ana.id, "t", b"t", T0).await.unwrap();
+    tokens
+        .create_token(ana.id, "t", b"t", T0, None)
+        .await
+        .unwrap();
     progress
         .set_progress(ana.id, "el", "x", Status::Done, None, T0)
         .await

@@ -34,7 +34,7 @@ async fn text_with_a_nul_is_refused_alike_and_nothing_is_stored(s: &dyn Store) {
     invalid(s.create_session(ana.id, b"t1", NUL, "", T0).await);
     invalid(s.create_session(ana.id, b"t2", "c", "Mozilla\0", T0).await);
     assert!(s.sessions(ana.id).await.unwrap().is_empty());
-    invalid(s.create_token(ana.id, NUL, b"t3", T0).await);
+    invalid(s.create_token(ana.id, NUL, b"t3", T0, None).await);
     assert!(s.tokens(ana.id).await.unwrap().is_empty());
     // Progress, in every text of a record.
     invalid(

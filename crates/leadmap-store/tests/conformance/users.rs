@@ -55,7 +55,7 @@ async fn deleting_a_user_deletes_their_records_only(s: &dyn Store) {
         s.create_session(u, format!("s{u}").as_bytes(), "c", "", T0)
             .await
             .unwrap();
-        s.create_token(u, "t", format!("t{u}").as_bytes(), T0)
+        s.create_token(u, "t", format!("t{u}").as_bytes(), T0, None)
             .await
             .unwrap();
     }

@@ -73,6 +73,9 @@ pub(super) async fn revoke_other_sessions(me: Me) -> PageResult {
 pub(super) struct TokenForm {
     #[serde(default)]
     name: String,
+    /// Days the token lasts; empty or "never": until revoked.
+    #[serde(default)]
+    expires: String,
 }
 
 pub(super) async fn create_token(
@@ -80,11 +83,22 @@ pub(super) async fn create_token(
     headers: HeaderMap,
     Form(f): Form<TokenForm>,
 ) -> PageResult {
-    let notice = match me.account().create_token(&f.name).await {
+    let days = match f.expires.trim() {
+        "" | "never" => None,
+        d => match d.parse::<u32>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let e = "The token's lifetime is a number of days, or never.";
+                return account_page(&me, &headers, Notice::error(e)).await;
+            }
+        },
+    };
+    let notice = match me.account().create_token(&f.name, days).await {
         Ok(token) => Notice {
             new_token: token,
             ..Notice::default()
         },
+        Err(AppError::Unprocessable(e)) if e.contains("lifetime") => Notice::error(e),
         Err(AppError::Unprocessable(_)) => Notice::error(
             "Give the token a name of 1 to 100 characters (where you will use it, say).",
         ),

@@ -23,6 +23,7 @@ struct TokenRow {
     name: String,
     created: String,
     last_used: String,
+    expires: String,
 }
 
 #[derive(Template)]
@@ -57,6 +58,7 @@ impl Notice {
 
 pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResult {
     let account = me.account();
+    let now = leadmap_app::time::now_ms();
     let sessions = account
         .sessions()
         .await?
@@ -82,6 +84,11 @@ pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -
             name: t.name,
             created: display(t.created_at),
             last_used: t.last_used.map(display).unwrap_or_else(|| "never".into()),
+            expires: match t.expires_at {
+                None => "never".into(),
+                Some(at) if at <= now => format!("expired {}", display(at)),
+                Some(at) => display(at),
+            },
         })
         .collect();
     let status = if notice.error.is_empty() {
