@@ -53,8 +53,18 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found(_viewer: access::Viewer) -> AppError {
-    AppError::NotFound
+/// An unknown path: the 404 page, with the site's navigation for a signed-in person.
+async fn not_found(access::Viewer(viewer): access::Viewer) -> Response {
+    use axum::response::IntoResponse;
+    let mut res = AppError::NotFound.into_response();
+    if let Some(me) = viewer {
+        let (name, csrf) = me.frame();
+        res.extensions_mut().insert(web::chrome::ViewerInfo {
+            name: name.to_owned(),
+            csrf: csrf.to_owned(),
+        });
+    }
+    res
 }
 
 /// The Content-Security-Policy: our own scripts and styles only, no inline code, no framing.

@@ -37,11 +37,11 @@ pub struct ApiMe {
 #[derive(Debug, Clone)]
 pub struct Viewer(pub Option<Me>);
 
-fn caller(parts: &Parts) -> Caller {
+/// The caller the guard resolved, taken out of the request (a handler takes one capability).
+fn caller(parts: &mut Parts) -> Caller {
     parts
         .extensions
-        .get::<Caller>()
-        .cloned()
+        .remove::<Caller>()
         .unwrap_or(Caller::Anonymous)
 }
 
@@ -91,8 +91,8 @@ impl FromRequestParts<AppState> for Viewer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         // Routes behind the guard have their caller resolved; the fallback (an unknown path)
         // resolves it here, so that its page still shows who is signed in.
-        let c = match parts.extensions.get::<Caller>() {
-            Some(c) => c.clone(),
+        let c = match parts.extensions.remove::<Caller>() {
+            Some(c) => c,
             None => Caller::from_cookie(state, &parts.headers).await?,
         };
         Ok(Viewer(match c {

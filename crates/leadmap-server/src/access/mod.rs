@@ -35,7 +35,7 @@ pub use signin::{Setup, SignIn, SignInError, throttle};
 pub use state::{AppState, Config};
 
 use crate::web::chrome::ViewerInfo;
-use crate::web::error::{ApiError, AppError};
+use crate::web::error::{ApiError, AppError, ErrorInfo};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,9 +169,26 @@ pub async fn guard(State(g): State<Guarded>, req: Request, next: Next) -> Respon
     else {
         return next.run(req).await;
     };
+    // A public route resolves its caller only when its handler asks (`Viewer`): a static file
+    // costs no session lookup. Its error page still shows who is signed in.
+    let cookie = matches!(access, Access::Public | Access::PublicForm)
+        .then(|| req.headers().get(axum::http::header::COOKIE).cloned())
+        .flatten();
     match check(&g.state, access, &method, req).await {
         Ok((req, viewer)) => {
             let mut res = next.run(req).await;
+            let viewer = match (viewer, cookie) {
+                (Some(v), _) => Some(v),
+                (None, Some(c)) if res.extensions().get::<ErrorInfo>().is_some() => {
+                    let mut headers = axum::http::HeaderMap::new();
+                    headers.insert(axum::http::header::COOKIE, c);
+                    Caller::from_cookie(&g.state, &headers)
+                        .await
+                        .ok()
+                        .and_then(|c| c.viewer_info())
+                }
+                _ => None,
+            };
             if let Some(v) = viewer {
                 res.extensions_mut().insert(v);
             }
@@ -190,12 +207,16 @@ async fn check(
 ) -> Result<(Request, Option<ViewerInfo>), AppError> {
     let changes_state = method != Method::GET;
     let caller = match access {
+        Access::Public => return Ok((req, None)),
+        Access::PublicForm => {
+            origin::same_origin(state.config(), req.headers())?;
+            return Ok((req, None));
+        }
         Access::Token => Caller::from_bearer(state, req.headers()).await?,
-        _ => Caller::from_cookie(state, req.headers()).await?,
+        Access::Session => Caller::from_cookie(state, req.headers()).await?,
     };
     match (access, &caller) {
-        (Access::Public, _) => {}
-        (Access::PublicForm, _) => origin::same_origin(state.config(), req.headers())?,
+        (Access::Public | Access::PublicForm, _) => {}
         (Access::Session, Caller::Session { session, .. }) => {
             if changes_state {
                 origin::same_origin(state.config(), req.headers())?;

@@ -108,3 +108,37 @@ async fn two_servers_on_one_database_share_sessions_and_progress(db: Arc<TestDb>
         .unwrap();
     assert_eq!(p["topics"][&t]["status"], "skipped");
 }
+
+/// An error page keeps the person's theme and, when they are signed in, the site's
+/// navigation: on a public route (a reused set-up link), an unknown path and a signed-in page.
+#[tokio::test]
+async fn error_pages_keep_the_theme_and_the_navigation() {
+    let db = Arc::new(leadmap_store::testing::sqlite().await);
+    let app = start(db).await;
+    let c = owner(&app).await;
+    c.post(format!("{}/theme", app.base))
+        .form(&[("theme", "dark"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    for (path, status) in [
+        ("/setup?token=reused", StatusCode::FORBIDDEN),
+        ("/nowhere", StatusCode::NOT_FOUND),
+        ("/r/no-such-roadmap", StatusCode::NOT_FOUND),
+    ] {
+        let r = c.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), status, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("data-theme=\"dark\""), "{path}: the theme");
+        assert!(
+            html.contains("Sign out"),
+            "{path}: the navigation of a signed-in person"
+        );
+    }
+    let r = browser()
+        .get(format!("{}/nowhere", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.text().await.unwrap().contains("Sign out"));
+}
