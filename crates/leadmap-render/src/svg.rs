@@ -556,7 +556,13 @@ fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str
     out.push_str("\" y=\"");
     push_n(out, baseline(kind, 0));
     out.push_str("\">");
+    let spaced = broken_at_spaces(&b.label, &b.lines);
     for (i, line) in b.lines.iter().enumerate() {
+        // A line that ended at a space keeps it, so the text reads (and copies, and is found,
+        // and is announced) as its words: "Engineering Manifesto", not "EngineeringManifesto".
+        if i > 0 && spaced[i - 1] {
+            out.push(' ');
+        }
         if i == 0 {
             match emoji.and_then(|e| line.strip_prefix(e).map(|rest| (e, rest))) {
                 Some((e, rest)) => {
@@ -578,6 +584,23 @@ fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str
         }
     }
     out.push_str("</text>");
+}
+
+/// For each line of `lines` (the wrapping of `label`), whether `label` has a space where the
+/// line ends (a word cut in two has none).
+fn broken_at_spaces(label: &str, lines: &[String]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut rest = label.chars().peekable();
+    for line in lines {
+        // Step over the line's characters in the label: the lines hold the label's words in
+        // order, only the white space between them may differ.
+        for _ in line.chars().filter(|c| !c.is_whitespace()) {
+            while rest.next_if(|l| l.is_whitespace()).is_some() {}
+            rest.next();
+        }
+        out.push(rest.peek().is_some_and(|c| c.is_whitespace()));
+    }
+    out
 }
 
 fn legend(out: &mut String, l: &Layout<'_>) {

@@ -21,11 +21,14 @@
   // ---- Pan and zoom (panzoom.js, served in front of this file) ---------------------------
   var pz = leadmapPanZoom(view, svg);
 
-  // Brings a node into view beside the panel.
-  function show(g) {
+  // Brings a node into view beside the panel (`ifHidden`: only when the panel or the edge of
+  // the view hides some of it).
+  function show(g, ifHidden) {
     var r = view.getBoundingClientRect();
-    pz.show(g, panel.hidden ? r.width : Math.max(r.width - panel.offsetWidth, r.width / 2));
+    pz.show(g, panel.hidden ? r.width : Math.max(r.width - panel.offsetWidth, r.width / 2), ifHidden);
   }
+  // The view from before the panel opened, given back when it closes.
+  var before = null;
 
   // ---- Topics: the SVG nodes and list items ---------------------------------------------
   var topics = Array.prototype.slice.call(svg.querySelectorAll('g[data-kind="topic"],g[data-kind="subtopic"]'));
@@ -106,13 +109,16 @@
     return fetch("/r/" + encodeURIComponent(roadmap) + "/t/" + encodeURIComponent(id) + "?fragment=1", { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
+        if (panel.hidden && !view.hidden) before = pz.save();
         panel.innerHTML = html; panel.hidden = false;
+        var g = node(id); if (g && !view.hidden) show(g, true);
         history.replaceState(null, "", "/r/" + roadmap + "?topic=" + encodeURIComponent(id));
         if (focusTitle !== false) { var h = panel.querySelector("h2"); if (h) h.focus(); }
       });
   }
   function close() {
     panel.hidden = true;
+    if (before) { pz.restore(before); before = null; }
     history.replaceState(null, "", "/r/" + roadmap);
   }
   panel.addEventListener("submit", function (e) {
@@ -125,7 +131,7 @@
   panel.addEventListener("click", function (e) {
     if (e.target.closest(".close")) { e.preventDefault(); close(); return; }
     var a = e.target.closest("a[data-open]");
-    if (a) { e.preventDefault(); var g = node(a.dataset.open); if (g) show(g); open(a.dataset.open); }
+    if (a) { e.preventDefault(); open(a.dataset.open); }
   });
 
   svg.addEventListener("click", function (e) {
@@ -190,6 +196,9 @@
       li.classList.toggle("hit", s.length > 0 && li.textContent.toLowerCase().indexOf(s) >= 0);
     });
     count.textContent = s ? hits.length + " found" : "";
+    // The first match comes into view as one types (Enter moves on to the next).
+    if (hits.length && !view.hidden) { at = 0; show(hits[0]); }
+    else if (s && !list.hidden) { var li = list.querySelector("li.hit"); if (li) li.scrollIntoView({ block: "nearest" }); }
   }
   q.addEventListener("input", search);
   q.form.addEventListener("submit", function (e) {
@@ -199,17 +208,21 @@
   if (q.value) search();
 
   var toggle = document.getElementById("toggle");
-  toggle.onclick = function () {
-    var showList = list.hidden;
+  function listView(showList, focus) {
     list.hidden = !showList; view.hidden = showList;
+    rm.classList.toggle("listing", showList);
     toggle.textContent = showList ? "Diagram" : "List view";
     toggle.setAttribute("aria-pressed", String(showList));
-    if (showList) { var first = list.querySelector("li[data-id] a"); if (first) first.focus(); }
-  };
+    if (!showList) pz.refit();
+    if (showList && focus) { var first = list.querySelector("li[data-id] a"); if (first) first.focus(); }
+  }
+  toggle.onclick = function () { listView(list.hidden, true); };
 
-  // A page opened on a topic (a link, or a reload) shows it.
+  // A page opened on a topic (a link, or a reload) shows it; a phone opens on the list, which
+  // reads at the text's own size (the diagram is one button away).
   var open0 = new URLSearchParams(location.search).get("topic");
   if (open0) { var g1 = node(open0); if (g1) show(g1); }
+  else if (window.matchMedia("(max-width: 40rem)").matches) listView(true, false);
   root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   window.leadmap = { mark: mark, open: open, saved: function () { return saved; } };
 })();

@@ -29,6 +29,9 @@ struct TopicRow<'a> {
     kind: &'static str,
     status: &'static str,
     hit: bool,
+    /// The group heading shown above this row, escaped already.
+    group_html: Option<&'a str>,
+    in_group: bool,
 }
 
 #[derive(Template)]
@@ -102,6 +105,8 @@ pub(super) async fn roadmap_page(
                         kind: t.kind,
                         status: status(&t.id).as_str(),
                         hit,
+                        group_html: t.group_html.as_deref(),
+                        in_group: t.in_group,
                     }
                 })
                 .collect(),
