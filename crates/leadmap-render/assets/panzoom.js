@@ -20,13 +20,21 @@ function leadmapPanZoom(view, svg, onMove) {
     pz.x = (r.width - W * pz.k) / 2; pz.y = 8; apply();
   }
   // Opening never goes below a readable scale (labels of 12 px and more, boxes a finger
-  // can tap): a narrow view opens at full size on the top of the map's spine instead.
+  // can tap): a narrow view opens at full size, at the top, with the first topic in view.
   function fitWidth() {
     var r = view.getBoundingClientRect();
     if (!r.width) return;
     pz.k = Math.min(r.width / W, 1);
-    if (pz.k < 0.86) pz.k = 1;
-    pz.x = (r.width - W * pz.k) / 2; pz.y = 0; apply();
+    pz.x = (r.width - W * pz.k) / 2; pz.y = 0;
+    if (pz.k < 0.86) {
+      pz.k = 1; pz.x = (r.width - W) / 2;
+      var g = svg.querySelector('g[data-kind="topic"]');
+      if (g) {
+        var m = g.transform.baseVal.consolidate().matrix, b = g.getBBox();
+        pz.x = Math.min(0, Math.max(r.width - W, r.width / 2 - m.e - b.width / 2));
+      }
+    }
+    apply();
   }
   function zoomAt(f, px, py) {
     pz.touched = true;

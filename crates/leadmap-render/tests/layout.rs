@@ -224,11 +224,11 @@ fn a_filled_template_is_the_svg_rendered_with_that_progress() {
     let direct = leadmap_render::svg::render(&r, &l, &opts);
     let filled = t.fill(|id| progress.get(id).copied().unwrap_or_default());
     assert_eq!(filled, direct);
-    assert!(filled.contains("#s-done") && filled.contains(", learning\""));
+    assert!(filled.contains("#s-done") && filled.contains(", learning</title>"));
     assert!(!filled.contains('\u{1}'));
-    // With no progress every topic is pending: no marks, no state in the labels.
+    // With no progress every topic is pending: no marks, no state in the names.
     let empty = t.fill(|_| Status::Pending);
-    assert!(!empty.contains(", done\"") && !empty.contains(", learning\""));
+    assert!(!empty.contains(", done</title>") && !empty.contains(", learning</title>"));
     assert_eq!(
         empty.matches("<use href").count(),
         3,

@@ -40,8 +40,9 @@
     if (g) {
       STATUSES.forEach(function (s) { g.classList.remove(s); });
       g.classList.add(status);
-      var title = g.querySelector("title").textContent;
-      g.setAttribute("aria-label", status === "pending" ? title : title + ", " + status);
+      // The name (the <title>) is the words on the box and the status.
+      var title = g.querySelector("text").textContent;
+      g.querySelector("title").textContent = status === "pending" ? title : title + ", " + status;
       var old = g.querySelector("use"); if (old) old.remove();
       if (status !== "pending") {
         var t = g.querySelector("text"), u = document.createElementNS("http://www.w3.org/2000/svg", "use");
@@ -184,7 +185,7 @@
   // ---- Search and the list view ---------------------------------------------------------
   var q = document.getElementById("q"), count = document.getElementById("count"), hits = [], at = -1;
   var nodes = Array.prototype.slice.call(svg.querySelectorAll("g[data-id]"));
-  var titles = nodes.map(function (g) { return (g.querySelector("title") || {}).textContent.toLowerCase(); });
+  var titles = nodes.map(function (g) { return (g.querySelector("text") || {}).textContent.toLowerCase(); });
   function search() {
     var s = q.value.trim().toLowerCase(); hits = []; at = -1;
     view.classList.toggle("searching", s.length > 0);
