@@ -88,14 +88,18 @@ enum Command {
         /// PNG: scale factor (1 = one pixel per layout unit).
         #[arg(long, default_value_t = 1.0)]
         scale: f32,
-        /// PDF: natural (one page the size of the diagram), a4 or letter (scaled to one page,
-        /// or across pages with --tiles).
-        #[arg(long, default_value = "natural")]
+        /// PDF paper: a4 or letter (the diagram's width fitted to the paper, down as many
+        /// pages as it needs: ready to print), or natural (one page the size of the diagram,
+        /// for the screen).
+        #[arg(long, default_value = "a4")]
         page: String,
-        /// PDF on a4 or letter: print across as many pages as the diagram needs at print size
-        /// (14 px text prints at 10.5 pt) instead of scaling it down to one page.
-        #[arg(long)]
+        /// PDF on a4 or letter: print size (14 px text prints at 10.5 pt), across and down as
+        /// many pages as the diagram needs.
+        #[arg(long, conflicts_with = "one_page")]
         tiles: bool,
+        /// PDF on a4 or letter: the whole diagram scaled down onto one sheet.
+        #[arg(long)]
+        one_page: bool,
         /// A progress file (topic id → status) to draw a person's own map.
         #[arg(long)]
         progress: Option<PathBuf>,
@@ -197,6 +201,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             scale,
             page,
             tiles,
+            one_page,
             progress,
         } => render(
             &roadmap,
@@ -205,7 +210,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             theme,
             width,
             scale,
-            (&page, tiles),
+            (&page, tiles, one_page),
             progress.as_deref(),
         ),
         Command::Import {
@@ -684,7 +689,7 @@ fn render(
     theme: ThemeArg,
     width: Option<u32>,
     scale: f32,
-    (page, tiles): (&str, bool),
+    (page, tiles, one_page): (&str, bool, bool),
     progress: Option<&Path>,
 ) -> Result<ExitCode> {
     let format = match format {
@@ -747,8 +752,16 @@ fn render(
     let bytes = match format {
         RenderFormat::Svg => svg.into_bytes(),
         RenderFormat::Png => leadmap_render::png(&svg, &fonts(), scale, width)?,
-        RenderFormat::Pdf if tiles => leadmap_render::raster::pdf_tiled(&svg, &fonts(), page)?,
-        RenderFormat::Pdf => leadmap_render::pdf(&svg, &fonts(), page)?,
+        RenderFormat::Pdf => {
+            let fit = if tiles {
+                leadmap_render::raster::Fit::PrintSize
+            } else if one_page {
+                leadmap_render::raster::Fit::OnePage
+            } else {
+                leadmap_render::raster::Fit::Width
+            };
+            leadmap_render::raster::pdf_with(&svg, &fonts(), page, fit)?
+        }
         RenderFormat::Html => {
             leadmap_render::html::page(r, &svg, &spans, &|id| leadmap_bundled::template(id))
                 .into_bytes()

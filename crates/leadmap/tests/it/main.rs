@@ -321,6 +321,33 @@ fn render_to_every_format_with_a_persons_progress() {
         "no embedded font"
     );
 
+    // The default PDF prints: A4 pages, the diagram's width fitted to the paper, down as many
+    // pages as it needs; the title in its metadata; the emoji drawn as pictures (when the
+    // system has an emoji font, as CI does), the words still text.
+    let default = dir.path().join("default.pdf");
+    leadmap()
+        .args(["render", "engineering-leadership", "-o"])
+        .arg(&default)
+        .assert()
+        .code(0);
+    let bytes = std::fs::read(&default).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!(pages >= 3, "the default PDF spans A4 pages: {pages}");
+    assert_eq!(
+        text.matches("/MediaBox [0 0 595.28 841.89]").count(),
+        pages,
+        "every page is A4"
+    );
+    assert!(text.contains("/Title (The Engineering Leadership Roadmap)"));
+    assert!(bytes.windows(7).any(|w| w == b"DejaVuS"), "text stays text");
+    if std::path::Path::new("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf").exists() {
+        assert!(
+            text.matches("/Subtype /Image").count() >= 20,
+            "the emoji are drawn"
+        );
+    }
+
     // Across A4 pages at print size: several pages, one shared drawing, text still text.
     let tiled = dir.path().join("tiled.pdf");
     leadmap()
