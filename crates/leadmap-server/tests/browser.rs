@@ -1247,6 +1247,16 @@ async fn every_page_passes_axe_core_in_both_themes() {
                     roadmap_ready(&c).await;
                 }
                 found.extend(axe_violations(&c, &format!("{theme} {page}")).await);
+                if page == "/r/no-such-roadmap" {
+                    // The error page keeps the chosen theme and the signed-in header.
+                    let seen = js(
+                        &c,
+                        "return [document.documentElement.dataset.theme, !!document.querySelector('form[action=\"/logout\"] button')];",
+                        vec![],
+                    )
+                    .await;
+                    assert_eq!(seen, json!([theme, true]), "the 404 page in {theme}");
+                }
             }
             c.goto(&site.url("/r/engineering-manager")).await.unwrap();
             roadmap_ready(&c).await;

@@ -1,6 +1,37 @@
 use super::*;
 
-both_backends!(account_page_changes_password_revokes_sessions_exports_and_deletes,);
+both_backends!(
+    account_page_changes_password_revokes_sessions_exports_and_deletes,
+    a_new_token_is_shown_once_and_a_reload_makes_no_second,
+);
+
+/// Creating a token redirects to the account page, which shows it once; reloading that page
+/// neither shows it again nor creates another.
+async fn a_new_token_is_shown_once_and_a_reload_makes_no_second(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let c = owner(&app).await;
+    let first = token(&app, &c).await;
+    assert_eq!(first.len(), 67);
+    let reload = page(&c, format!("{}/account", app.base)).await;
+    assert!(!reload.contains(&first), "the token is shown once");
+    assert!(!reload.contains("new-token"));
+    assert_eq!(
+        reload.matches("/account/tokens/").count(),
+        1,
+        "one token, one revoke form"
+    );
+    // A bad name comes back as an error on the page, after a redirect too.
+    let csrf = csrf_of(&reload);
+    let r = c
+        .post(format!("{}/account/tokens", app.base))
+        .form(&[("csrf", csrf.as_str()), ("name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/account");
+    let said = page(&c, format!("{}/account", app.base)).await;
+    assert!(said.contains("Give the token a name"), "{said}");
+}
 
 async fn account_page_changes_password_revokes_sessions_exports_and_deletes(db: Arc<TestDb>) {
     let app = start(db).await;
@@ -31,7 +62,12 @@ async fn account_page_changes_password_revokes_sessions_exports_and_deletes(db: 
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Post/redirect/get: the account page says why, once; a reload shows the page alone.
+    assert_eq!(location(&r), "/account");
+    let said = page(&c, format!("{}/account", app.base)).await;
+    assert!(said.contains("The current password is not right."), "{said}");
+    let again = page(&c, format!("{}/account", app.base)).await;
+    assert!(!again.contains("The current password is not right."));
     let r = c
         .post(format!("{}/account/password", app.base))
         .form(&[
@@ -83,7 +119,9 @@ async fn account_page_changes_password_revokes_sessions_exports_and_deletes(db: 
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(location(&r), "/account");
+    let said = page(&c, format!("{}/account", app.base)).await;
+    assert!(said.contains("The password is not right; the account is kept."));
     let r = c
         .post(format!("{}/account/delete", app.base))
         .form(&[("csrf", csrf.as_str()), ("password", new_password)])

@@ -2,11 +2,12 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse};
 use leadmap_app::time::display;
 use serde::Deserialize;
 
+use super::notice;
 use crate::access::Me;
 use crate::web::{Chrome, PageResult};
 
@@ -55,7 +56,7 @@ impl Notice {
     }
 }
 
-pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResult {
+async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResult {
     let account = me.account();
     let sessions = account
         .sessions()
@@ -84,11 +85,6 @@ pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -
             last_used: t.last_used.map(display).unwrap_or_else(|| "never".into()),
         })
         .collect();
-    let status = if notice.error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let page = AccountPage {
         chrome: Chrome::new(Some(me.frame()), headers, "/account"),
         name: me.user.name.clone(),
@@ -99,7 +95,7 @@ pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -
         message: notice.message,
         error: notice.error,
     };
-    Ok((status, Html(page.render()?)).into_response())
+    Ok(Html(page.render()?).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -120,13 +116,16 @@ pub(super) async fn account(
         "token" => "The token is revoked.",
         _ => "",
     };
-    account_page(
-        &me,
-        &headers,
-        Notice {
-            message: message.into(),
-            ..Notice::default()
-        },
-    )
-    .await
+    // What a form's redirect carried (shown once: the cookie is cleared with this page).
+    let carried = notice::take(&headers);
+    let shown = carried.is_some();
+    let notice = carried.unwrap_or(Notice {
+        message: message.into(),
+        ..Notice::default()
+    });
+    let mut res = account_page(&me, &headers, notice).await?;
+    if shown {
+        notice::clear(&mut res);
+    }
+    Ok(res)
 }
