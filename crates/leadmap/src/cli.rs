@@ -143,6 +143,10 @@ enum Command {
         /// The roadmap's id (default: the output file's name, else the title).
         #[arg(long)]
         id: Option<String>,
+        /// Print every warning (by default, more than 10 are summed up by kind, with the
+        /// first few in full).
+        #[arg(short, long)]
+        verbose: bool,
     },
 }
 
@@ -218,7 +222,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             output,
             from,
             id,
-        } => import_file(&file, output.as_deref(), from, id.as_deref()),
+            verbose,
+        } => import_file(&file, output.as_deref(), from, id.as_deref(), verbose),
         Command::Serve(a) => crate::app::serve(a),
         Command::User(c) => crate::app::user(c),
         Command::Token(c) => crate::app::token(c),
@@ -396,6 +401,56 @@ fn list(json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Warnings beyond which an import sums them up.
+const WARNINGS_IN_FULL: usize = 10;
+
+/// [`print_diagnostics`], but when there are many warnings (and not `verbose`): every error,
+/// the first warnings in full, then a count of each kind of warning.
+fn print_diagnostics_summed(name: &str, bytes: &[u8], diags: &[Diagnostic], verbose: bool) {
+    let warnings = diags.iter().filter(|d| !d.is_error()).count();
+    if verbose || warnings <= WARNINGS_IN_FULL {
+        print_diagnostics(name, bytes, diags);
+        return;
+    }
+    const FIRST: usize = 5;
+    let mut shown = 0;
+    let first: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            let keep = d.is_error() || shown < FIRST;
+            shown += usize::from(!d.is_error() && keep);
+            keep
+        })
+        .cloned()
+        .collect();
+    print_diagnostics(name, bytes, &first);
+    // Kinds: the message with its quoted parts left out, in order of first appearance.
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for d in diags.iter().filter(|d| !d.is_error()) {
+        let kind: String = d
+            .message
+            .split('`')
+            .enumerate()
+            .map(|(i, part)| if i % 2 == 1 { "`…`" } else { part })
+            .collect();
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    let mut err = anstream::stderr();
+    let _ = writeln!(
+        err,
+        "{}: {} warnings in all ({} more than shown; --verbose prints each one):",
+        name.bold(),
+        warnings,
+        warnings - FIRST
+    );
+    for (kind, n) in kinds {
+        let _ = writeln!(err, "  {n:>4} × {kind}");
+    }
+}
+
 fn print_diagnostics(name: &str, bytes: &[u8], diags: &[Diagnostic]) {
     let index = LineIndex::new(bytes);
     let mut err = anstream::stderr();
@@ -555,7 +610,7 @@ fn template(name: Option<&str>, output: Option<&Path>) -> Result<ExitCode> {
                 Some(path) => {
                     std::fs::write(path, source)
                         .with_context(|| format!("cannot write {}", path.display()))?;
-                    anstream::eprintln!("{}", format!("wrote {}", path.display()).dimmed());
+                    anstream::eprintln!("{}", format!("Wrote {}", path.display()).dimmed());
                 }
                 None => out.write_all(source.as_bytes())?,
             }
@@ -564,16 +619,31 @@ fn template(name: Option<&str>, output: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// "24 areas · 112 topics": the counts of each kind the roadmap has, none that are zero.
+fn counts(r: &Roadmap, sep: &str) -> String {
+    let parts: Vec<String> = [
+        (Kind::Area, "area", "areas"),
+        (Kind::Group, "group", "groups"),
+        (Kind::Topic, "topic", "topics"),
+        (Kind::Subtopic, "subtopic", "subtopics"),
+    ]
+    .into_iter()
+    .filter_map(|(kind, one, many)| match r.count(kind) {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    })
+    .collect();
+    if parts.is_empty() {
+        "no topics yet".to_owned()
+    } else {
+        parts.join(sep)
+    }
+}
+
 fn print_tree(out: &mut impl Write, r: &Roadmap) -> std::io::Result<()> {
     writeln!(out, "{}", r.title.plain().bold().underline())?;
-    let counts = format!(
-        "{} areas · {} groups · {} topics · {} subtopics",
-        r.count(Kind::Area),
-        r.count(Kind::Group),
-        r.count(Kind::Topic),
-        r.count(Kind::Subtopic)
-    );
-    writeln!(out, "{}", counts.dimmed())?;
+    writeln!(out, "{}", counts(r, " · ").dimmed())?;
     // Iterative walk: (node, prefix for its children, is last).
     let mut stack: Vec<(&Node, String, bool)> = Vec::new();
     let n = r.children.len();
@@ -770,7 +840,7 @@ fn render(
     overwrite(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     anstream::eprintln!(
         "{}",
-        format!("wrote {} ({} bytes)", output.display(), bytes.len()).dimmed()
+        format!("Wrote {} ({} bytes)", output.display(), bytes.len()).dimmed()
     );
     // The process ends next: freeing a large roadmap node by node would only delay that
     // (a tenth of the time at 100,000 topics), so the memory goes back with the process.
@@ -827,6 +897,7 @@ fn import_file(
     output: Option<&Path>,
     from: Option<From>,
     id: Option<&str>,
+    verbose: bool,
 ) -> Result<ExitCode> {
     let bytes = if file == "-" {
         let mut b = Vec::new();
@@ -869,7 +940,7 @@ fn import_file(
         b.finish_and_clear();
     }
     let name = if file == "-" { "<stdin>" } else { file };
-    print_diagnostics(name, &bytes, &imported.diagnostics);
+    print_diagnostics_summed(name, &bytes, &imported.diagnostics, verbose);
     let Some(roadmap) = imported.roadmap else {
         return Ok(ExitCode::from(1));
     };
@@ -880,14 +951,7 @@ fn import_file(
                 .with_context(|| format!("cannot write {}", path.display()))?;
             anstream::eprintln!(
                 "{}",
-                format!(
-                    "imported {} areas, {} groups, {} topics, {} subtopics into {}",
-                    roadmap.count(Kind::Area),
-                    roadmap.count(Kind::Group),
-                    roadmap.count(Kind::Topic),
-                    roadmap.count(Kind::Subtopic),
-                    path.display()
-                )
+                format!("Imported {} into {}", counts(&roadmap, ", "), path.display())
                 .dimmed()
             );
         }

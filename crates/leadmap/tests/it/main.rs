@@ -39,7 +39,7 @@ fn list_shows_the_bundled_roadmaps() {
 fn show_prints_a_tree() {
     let out = stdout(leadmap().args(["show", "engineering-leadership"]));
     assert!(
-        out.starts_with("The Engineering Leadership Roadmap\n24 areas · 0 groups · 112 topics"),
+        out.starts_with("The Engineering Leadership Roadmap\n24 areas · 112 topics\n"),
         "{out}"
     );
     assert!(out.contains("├─ ✏️ Fundamentals  #fundamentals"), "{out}");
@@ -126,10 +126,14 @@ fn import_the_seed_outline_then_check_it() {
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("imported 24 areas, 0 groups, 112 topics, 0 subtopics"),
+        err.contains("Imported 24 areas, 112 topics into"),
         "{err}"
     );
     assert!(err.contains("warning: repaired mis-decoded text"), "{err}");
+    // Many warnings are summed up: the first few, then a count of each kind.
+    assert!(err.lines().count() < 40, "{err}");
+    assert!(err.contains("--verbose prints each one"), "{err}");
+    assert!(err.contains("× repaired mis-decoded text `…` to `…`"), "{err}");
     let md = std::fs::read_to_string(&out_md).unwrap();
     assert!(
         md.starts_with("---\nid: leadership\n---\n\n# The Engineering Leadership Roadmap\n"),
@@ -195,7 +199,7 @@ fn a_large_import_draws_no_progress_bar_when_piped() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!err.contains("importing"), "{err}");
     assert!(
-        err.contains("imported 4000 areas, 0 groups, 32000 topics"),
+        err.contains("Imported 4000 areas, 32000 topics"),
         "{err}"
     );
 }
