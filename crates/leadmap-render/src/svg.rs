@@ -220,7 +220,7 @@ fn style(t: Theme) -> String {
 #s-learning .f{{fill:{learning};stroke:none}}#s-learning .o{{stroke:{learning}}}\
 #s-skipped .o{{stroke:{skipped}}}#s-skipped .k{{stroke:{skipped};stroke-width:2}}\
 .lg text{{fill:{muted};font-size:13px}}\
-[tabindex]:focus rect{{stroke:#f97316;stroke-width:3}}"
+[tabindex]:focus rect{{stroke:#6d28d9;stroke-width:3}}"
     )
 }
 

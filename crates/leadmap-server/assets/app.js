@@ -81,6 +81,36 @@
     if (el) el.textContent = text;
   }
 
+  // The status a topic shows now.
+  function statusOf(id) {
+    var el = node(id) || item(id);
+    if (!el) return "pending";
+    for (var i = 0; i < STATUSES.length; i++) if (el.classList.contains(STATUSES[i])) return STATUSES[i];
+    return "pending";
+  }
+
+  // The last change of status, to undo (one step: u, or the Undo button).
+  var undoBtn = document.getElementById("undo"), last = null;
+  function markStatus(id, status) {
+    var before = statusOf(id);
+    return mark(id, { status: status }).then(function (rec) {
+      if (rec && before !== status) {
+        last = { id: id, status: before };
+        undoBtn.hidden = false;
+      }
+      return rec;
+    });
+  }
+  function undo() {
+    if (!last) return;
+    var l = last; last = null; undoBtn.hidden = true;
+    mark(l.id, { status: l.status }).then(function (rec) {
+      if (rec) announce("Undone: " + rec.status + " again");
+      var g = node(l.id); if (g && !view.hidden) g.focus({ preventScroll: true });
+    });
+  }
+  undoBtn.addEventListener("click", undo);
+
   // Sends a status (and/or note) for a topic; updates the page from the stored record.
   function mark(id, fields) {
     var body = new URLSearchParams();
@@ -126,8 +156,13 @@
     var form = e.target.closest("form.mark"); if (!form) return;
     e.preventDefault();
     var id = form.closest(".panel").dataset.topic, fields = { note: form.note.value };
-    if (e.submitter && e.submitter.name === "status") fields.status = e.submitter.value;
-    mark(id, fields);
+    if (e.submitter && e.submitter.name === "status") {
+      var before = statusOf(id), to = e.submitter.value;
+      fields.status = to;
+      mark(id, fields).then(function (rec) {
+        if (rec && before !== to) { last = { id: id, status: before }; undoBtn.hidden = false; }
+      });
+    } else mark(id, fields);
   });
   panel.addEventListener("click", function (e) {
     if (e.target.closest(".close")) { e.preventDefault(); close(); return; }
@@ -146,6 +181,8 @@
   });
 
   // ---- Keyboard -----------------------------------------------------------------------------
+  var help = document.getElementById("help");
+  document.getElementById("keys").addEventListener("click", function () { help.showModal(); });
   var KEYS = { d: "done", l: "learning", s: "skipped", p: "pending" };
   function focusedTopic() {
     var el = document.activeElement;
@@ -156,6 +193,7 @@
     return li ? li.dataset.id : null;
   }
   document.addEventListener("keydown", function (e) {
+    if (help.open) return; // the dialog takes its own keys (Esc closes it)
     var tag = (e.target.tagName || "").toLowerCase();
     var typing = tag === "input" || tag === "textarea" || tag === "select";
     if (e.key === "Escape") {
@@ -166,7 +204,9 @@
     if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "/") { e.preventDefault(); document.getElementById("q").focus(); return; }
     var id = focusedTopic();
-    if (id && KEYS[e.key]) { e.preventDefault(); mark(id, { status: KEYS[e.key] }); return; }
+    if (e.key === "?") { e.preventDefault(); help.showModal(); return; }
+    if (e.key === "u") { e.preventDefault(); undo(); return; }
+    if (id && KEYS[e.key]) { e.preventDefault(); markStatus(id, KEYS[e.key]); return; }
     if (id && e.key === "Enter") { e.preventDefault(); open(id, false); return; }
     if (id && /^Arrow/.test(e.key) && !list.hidden) {
       var items = Array.prototype.slice.call(list.querySelectorAll("li[data-id] a"));

@@ -1344,3 +1344,67 @@ async fn the_panel_brings_the_clicked_topic_beside_it_and_closing_gives_the_view
     })
     .await;
 }
+
+/// Live search brings the first match into view as one types; "?" shows the shortcuts; "u"
+/// undoes the last change of status (a Done overwritten by Skipped comes back).
+#[tokio::test]
+async fn search_shows_the_first_match_and_a_status_change_can_be_undone() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        // A topic far down the map: off screen until searched for.
+        let far = "foster-innovation";
+        let in_view = async |id: &str| {
+            js(
+                &c,
+                "var g = document.querySelector(arguments[0]).getBoundingClientRect(),\
+                     v = document.getElementById('view').getBoundingClientRect();\
+                 return g.top >= v.top && g.bottom <= v.bottom && g.left >= v.left && g.right <= v.right;",
+                vec![json!(node_css(id))],
+            )
+            .await
+        };
+        assert_eq!(in_view(far).await, json!(false), "{far} starts off screen");
+        wait_for(&c, "#q").await.send_keys("foster innov").await.unwrap();
+        eventually("the match to come into view as one types", async || {
+            match in_view(far).await {
+                Value::Bool(true) => Ok(()),
+                v => Err(v.to_string()),
+            }
+        })
+        .await;
+        assert_eq!(text_of(&c, "#count").await, "1 found");
+
+        // "?" opens the shortcuts; Esc closes them.
+        focus_node(&c, far).await;
+        press(&c, '?').await;
+        let help = wait_for(&c, "#help[open]").await;
+        assert!(help.text().await.unwrap().contains("Undo the last change of status"));
+        save_screenshot(&c, "roadmap-shortcuts.png").await;
+        press(&c, '\u{e00c}').await; // Escape
+        eventually("the shortcuts to close", async || {
+            let open = js(&c, "return document.getElementById('help').open;", vec![]).await;
+            if open == json!(false) { Ok(()) } else { Err("open".into()) }
+        })
+        .await;
+
+        // Done, then a slip of the finger: skipped; u gives done back.
+        focus_node(&c, far).await;
+        press(&c, 'd').await;
+        eventually("d to mark it done", async || has_class(&c, &node_css(far), "done").await).await;
+        press(&c, 's').await;
+        eventually("s to mark it skipped", async || {
+            has_class(&c, &node_css(far), "skipped").await
+        })
+        .await;
+        assert!(
+            c.find(Locator::Css("#undo")).await.unwrap().is_displayed().await.unwrap(),
+            "an Undo button shows"
+        );
+        press(&c, 'u').await;
+        eventually("u to give done back", async || has_class(&c, &node_css(far), "done").await).await;
+    })
+    .await;
+}
