@@ -385,6 +385,9 @@ fn render_to_every_format_with_a_persons_progress() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<input id=\"q\" type=\"search\""));
     assert!(page.contains("<section id=\"list\" hidden"));
+    // A light map follows a system in dark mode; the zoom buttons stay together on a phone.
+    assert!(page.contains("@media (prefers-color-scheme:dark){#view text{"));
+    assert!(page.contains("<span class=\"tools\"><button id=\"zout\""));
     assert!(page.contains("data-open=\"one-on-one-meetings\""));
     // The templates the topics name travel inside the page, to download offline.
     assert!(
