@@ -1053,6 +1053,22 @@ async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
         .await;
         let shot = save_screenshot(&c, "roadmap-phone.png").await;
         assert!(shot.exists());
+
+        // The account page fits the phone too, and names the browser in words.
+        c.goto(&site.url("/account")).await.unwrap();
+        let seen = js(
+            &c,
+            "return [document.documentElement.scrollWidth - document.documentElement.clientWidth,\
+                     document.querySelector('table.sessions td').textContent];",
+            vec![],
+        )
+        .await;
+        assert_eq!(seen[0], json!(0), "the account page scrolls sideways: {seen}");
+        assert!(
+            seen[1].as_str().unwrap().starts_with("Chrome on Linux"),
+            "the session's browser in words: {seen}"
+        );
+        save_screenshot(&c, "account-phone.png").await;
     })
     .await;
 }

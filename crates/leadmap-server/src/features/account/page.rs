@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::Query;
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse};
-use leadmap_app::time::display;
+use leadmap_app::time::{ago, display};
 use serde::Deserialize;
 
 use super::notice;
@@ -13,9 +13,14 @@ use crate::web::{Chrome, PageResult};
 
 struct SessionRow {
     id: i64,
+    /// "Chrome on Linux"; the header itself goes in a tooltip.
     agent: String,
+    full_agent: String,
     created: String,
+    created_full: String,
+    /// "5 minutes ago"; the time itself goes in a tooltip.
     last_seen: String,
+    last_seen_full: String,
     current: bool,
 }
 
@@ -58,19 +63,19 @@ impl Notice {
 
 async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResult {
     let account = me.account();
+    let now = leadmap_app::time::now_ms();
     let sessions = account
         .sessions()
         .await?
         .into_iter()
         .map(|s| SessionRow {
             id: s.id,
-            agent: if s.user_agent.is_empty() {
-                "unknown browser".into()
-            } else {
-                s.user_agent
-            },
-            created: display(s.created_at),
-            last_seen: display(s.last_seen),
+            agent: leadmap_app::agent::describe(&s.user_agent),
+            full_agent: s.user_agent,
+            created: ago(s.created_at, now),
+            created_full: display(s.created_at),
+            last_seen: ago(s.last_seen, now),
+            last_seen_full: display(s.last_seen),
             current: s.id == me.session.id,
         })
         .collect();
@@ -82,7 +87,10 @@ async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResul
             id: t.id,
             name: t.name,
             created: display(t.created_at),
-            last_used: t.last_used.map(display).unwrap_or_else(|| "never".into()),
+            last_used: t
+                .last_used
+                .map(|at| ago(at, now))
+                .unwrap_or_else(|| "never".into()),
         })
         .collect();
     let page = AccountPage {
