@@ -10,6 +10,15 @@
   var pick = document.getElementById("theme-pick");
   if (pick) pick.addEventListener("change", function () { pick.form.submit(); });
 
+  // A field with a pattern says what it wants in our words, not the browser's.
+  document.querySelectorAll("input[data-invalid]").forEach(function (input) {
+    function check() {
+      input.setCustomValidity("");
+      if (input.validity.patternMismatch) input.setCustomValidity(input.dataset.invalid);
+    }
+    input.addEventListener("input", check); check();
+  });
+
   var rm = document.querySelector(".rm");
   if (!rm) return;
   var roadmap = rm.dataset.roadmap, csrf = rm.dataset.csrf;

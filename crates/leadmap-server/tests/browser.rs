@@ -1241,8 +1241,19 @@ async fn every_page_passes_axe_core_in_both_themes() {
         c.set_window_size(1366, 900).await.unwrap();
         let mut found = Vec::new();
         c.goto(&site.url(&site.setup)).await.unwrap();
-        wait_for(&c, "#name").await;
+        let name = wait_for(&c, "#name").await;
         found.extend(axe_violations(&c, "setup").await);
+        // The browser checks the user name before sending it: no spaces.
+        name.send_keys("Maria Manager").await.unwrap();
+        let bad = js(
+            &c,
+            "var n = document.getElementById('name'); return [n.validity.patternMismatch, n.validationMessage];",
+            vec![],
+        )
+        .await;
+        assert_eq!(bad[0], json!(true), "a name with a space is refused in the browser: {bad}");
+        assert!(bad[1].as_str().unwrap().contains("no spaces"), "{bad}");
+        name.clear().await.unwrap();
         create_owner(&c, &site).await;
         let pages = [
             "/",
