@@ -6,9 +6,7 @@
   var root = document.documentElement;
   root.classList.add("js");
 
-  // The theme picker applies at once.
-  var pick = document.getElementById("theme-pick");
-  if (pick) pick.addEventListener("change", function () { pick.form.submit(); });
+  // The theme picker applies with its button: a keyboard moves through the choices first.
 
   // A field with a pattern says what it wants in our words, not the browser's.
   document.querySelectorAll("input[data-invalid]").forEach(function (input) {
@@ -17,6 +15,14 @@
       if (input.validity.patternMismatch) input.setCustomValidity(input.dataset.invalid);
     }
     input.addEventListener("input", check); check();
+  });
+
+  // The new token's Copy button.
+  var copy = document.getElementById("copy-token");
+  if (copy) copy.addEventListener("click", function () {
+    navigator.clipboard.writeText(document.getElementById("new-token").textContent).then(
+      function () { copy.textContent = "Copied"; },
+      function () { copy.textContent = "Select it and copy"; });
   });
 
   var rm = document.querySelector(".rm");
@@ -76,8 +82,8 @@
   function meter(el, s, label) {
     if (!el || !s) return;
     var pr = el.querySelector("progress"); pr.value = s.percent;
-    pr.setAttribute("aria-label", label + ": " + s.percent + " % complete");
-    el.querySelector(".pct").textContent = s.percent + " %";
+    pr.setAttribute("aria-label", label + ": " + s.percent + " % finished, done or skipped");
+    el.querySelector(".pct").textContent = s.percent + " % finished";
     var c = el.querySelector(".counts"), total = s.done + s.learning + s.skipped + s.pending;
     c.textContent = s.done + " done · " + s.learning + " learning · " + s.skipped + " skipped" +
       (el.id === "overall" ? "" : " · " + total + " topics");

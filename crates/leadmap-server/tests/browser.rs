@@ -674,7 +674,7 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
         let progress = overall_progress(&c).await;
         assert_eq!(progress, 1.0, "one topic done shows 1 %");
         let pct = text_of(&c, "#overall .pct").await;
-        assert_eq!(pct, "1 %", "the percentage next to the bar");
+        assert_eq!(pct, "1 % finished", "the percentage next to the bar");
 
         // Back to the first topic, and reload: the mark is kept.
         c.goto(&site.url(&format!("/r/{ROADMAP}?topic={id}")))
@@ -837,13 +837,21 @@ async fn keyboard_marks_a_topic_and_searches() {
         let shot = save_screenshot(&c, "roadmap-search.png").await;
         eprintln!("screenshot: {}", shot.display());
 
-        // The dark theme applies as soon as it is picked, and the mark is still there.
+        // Choosing a theme does nothing until Apply (a keyboard moves through the choices);
+        // then the dark theme applies, and the mark is still there.
         c.find(Locator::Css("#theme-pick"))
             .await
             .unwrap()
             .select_by_value("dark")
             .await
             .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            js(&c, "return document.documentElement.dataset.theme;", vec![]).await,
+            json!("system"),
+            "a change of the menu alone submits nothing"
+        );
+        click(&c, "form.theme button[type=submit]").await;
         wait_for(&c, "html[data-theme=dark][data-ready-ms]").await;
         roadmap_ready(&c).await;
         has_class(&c, &node_css(&id), "done").await.unwrap();

@@ -85,8 +85,9 @@ enum Command {
         /// PNG: width in pixels (overrides --scale).
         #[arg(long)]
         width: Option<u32>,
-        /// PNG: scale factor (1 = one pixel per layout unit).
-        #[arg(long, default_value_t = 1.0)]
+        /// PNG: scale factor (1 = one pixel per layout unit; the default 2 is sharp on a
+        /// high-density screen and in print).
+        #[arg(long, default_value_t = 2.0)]
         scale: f32,
         /// PDF paper: a4 or letter (the diagram's width fitted to the paper, down as many
         /// pages as it needs: ready to print), or natural (one page the size of the diagram,

@@ -311,6 +311,26 @@ fn render_to_every_format_with_a_persons_progress() {
         800
     );
 
+    // By default a PNG has two pixels per layout unit: sharp on a high-density screen.
+    let sharp = dir.path().join("sharp.png");
+    leadmap()
+        .args(["render", "engineering-leadership", "-o"])
+        .arg(&sharp)
+        .assert()
+        .code(0);
+    let bytes = std::fs::read(&sharp).unwrap();
+    let width = svg
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .and_then(|v| v.split(' ').next())
+        .and_then(|w| w.parse::<f64>().ok())
+        .unwrap();
+    assert_eq!(
+        f64::from(u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]])),
+        (width * 2.0).ceil(),
+        "the default PNG is twice the diagram's width"
+    );
+
     let pdf = dir.path().join("map.pdf");
     leadmap()
         .args(["render", "engineering-manager", "--page", "a4", "-o"])
