@@ -1271,6 +1271,7 @@ async fn every_page_passes_axe_core_in_both_themes() {
             "/r/engineering-leadership?topic=define-core-values",
             "/r/engineering-manager?topic=delegation",
             "/r/engineering-leadership/reset?area=fundamentals",
+            "/r/engineering-leadership?reset=fundamentals",
             "/r/no-such-roadmap",
         ];
         for theme in ["light", "dark"] {
@@ -1311,6 +1312,8 @@ async fn every_page_passes_axe_core_in_both_themes() {
         c.goto(&site.url("/login")).await.unwrap();
         choose_theme(&c, "dark").await;
         found.extend(axe_violations(&c, "dark /login").await);
+        c.goto(&site.url("/login?deleted=1")).await.unwrap();
+        found.extend(axe_violations(&c, "dark /login after a deletion").await);
 
         let (dir, url) = offline_page(ROADMAP, "axe");
         for dark in [false, true] {

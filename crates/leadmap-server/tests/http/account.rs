@@ -128,7 +128,9 @@ async fn account_page_changes_password_revokes_sessions_exports_and_deletes(db: 
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login?deleted=1");
+    let said = page(&c, format!("{}/login?deleted=1", app.base)).await;
+    assert!(said.contains("Your account is deleted"), "{said}");
     assert_eq!(app.store().user_count().await.unwrap(), 0);
     let r = c.get(format!("{}/account", app.base)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

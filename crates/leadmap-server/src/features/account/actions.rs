@@ -116,7 +116,7 @@ pub(super) async fn delete_account(
 ) -> PageResult {
     match me.account().delete(&f.password, addr).await {
         Ok(()) => {
-            let mut res = Redirect::to("/").into_response();
+            let mut res = Redirect::to("/login?deleted=1").into_response();
             cookies::clear_session(&mut res);
             Ok(res)
         }
