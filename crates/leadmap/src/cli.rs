@@ -117,7 +117,7 @@ enum Command {
     },
     /// Run the web app (SQLite in the data directory unless --database-url says otherwise).
     Serve(crate::app::ServeArgs),
-    /// Manage accounts: `user add NAME`, `user list`.
+    /// Manage accounts: add, list, remove, reset-password, promote, demote.
     #[command(subcommand)]
     User(crate::app::UserCmd),
     /// Personal access tokens for the JSON API: `token create NAME`.

@@ -3,7 +3,27 @@ use super::*;
 both_backends!(
     account_page_changes_password_revokes_sessions_exports_and_deletes,
     a_new_token_is_shown_once_and_a_reload_makes_no_second,
+    the_last_admin_cannot_delete_their_account_while_others_exist,
 );
+
+/// The owner, the only admin, cannot delete the account while another account exists: the
+/// page says why and what to do, and nothing is deleted.
+async fn the_last_admin_cannot_delete_their_account_while_others_exist(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let c = owner(&app).await;
+    member(&app, "bob").await;
+    let account = page(&c, format!("{}/account", app.base)).await;
+    let r = c
+        .post(format!("{}/account/delete", app.base))
+        .form(&[("csrf", csrf_of(&account).as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/account");
+    let said = page(&c, format!("{}/account", app.base)).await;
+    assert!(said.contains("you are the last admin"), "{said}");
+    assert_eq!(app.store().user_count().await.unwrap(), 2);
+}
 
 /// Creating a token redirects to the account page, which shows it once; reloading that page
 /// neither shows it again nor creates another.

@@ -24,6 +24,13 @@ fn refused(state: &AppState, e: PasswordCheck, wrong: &str) -> PageResult {
             format!("{m}.")
         }
         PasswordCheck::Weak(w) => w.to_string(),
+        PasswordCheck::App(AppError::Store(leadmap_store::StoreError::Invalid(m)))
+            if m == leadmap_store::LAST_ADMIN =>
+        {
+            "Your account is kept: you are the last admin, and the other accounts would be left \
+             without one. Make another account an admin first (leadmap user promote NAME)."
+                .to_owned()
+        }
         PasswordCheck::App(a) => return Err(a),
     };
     Ok(notice::redirect(
