@@ -56,6 +56,11 @@ pub struct TopicInfo {
     /// The id and the title escaped for HTML once, not on every page view.
     pub id_html: String,
     pub title_html: String,
+    /// On the first topic of a group: the group's title, escaped for HTML (the list view
+    /// shows it as a heading above the topic).
+    pub group_html: Option<String>,
+    /// Whether the topic is inside a group (the list view indents it).
+    pub in_group: bool,
 }
 
 /// `s` escaped for HTML text and attribute values (the five characters HTML gives meaning to,
@@ -138,9 +143,16 @@ impl Entry {
         let mut areas = Vec::new();
         let mut area_of = HashMap::new();
         let mut loose = Vec::new();
-        let mut stack: Vec<&Node> = roadmap.children.iter().rev().collect();
+        // The title of the part that holds topics outside every area (an introduction).
+        let mut loose_part: Option<&Node> = None;
+        // Each node with the group it is in, if any.
+        let mut stack: Vec<(&Node, Option<&Node>)> =
+            roadmap.children.iter().rev().map(|n| (n, None)).collect();
         let mut current: Option<usize> = None;
-        while let Some(n) = stack.pop() {
+        let mut part: Option<&Node> = None;
+        // The group of the last topic listed, by id: a change starts a heading.
+        let mut last_group: Option<&str> = None;
+        while let Some((n, group)) = stack.pop() {
             match n.kind {
                 Kind::Area => {
                     areas.push(Area {
@@ -149,12 +161,23 @@ impl Entry {
                         topics: Vec::new(),
                     });
                     current = Some(areas.len() - 1);
+                    last_group = None;
                 }
-                Kind::Part => current = None,
+                Kind::Part => {
+                    current = None;
+                    part = Some(n);
+                    last_group = None;
+                }
                 _ => {}
             }
             if n.kind.is_learnable() {
                 let title = n.title.plain();
+                let group_id = group.map(|g| g.id.as_str());
+                let group_html = match group {
+                    Some(g) if last_group != group_id => Some(escape_html(&g.title.plain())),
+                    _ => None,
+                };
+                last_group = group_id;
                 let info = TopicInfo {
                     id: n.id.to_string(),
                     folded: title.to_lowercase(),
@@ -162,7 +185,12 @@ impl Entry {
                     title_html: escape_html(&title),
                     title,
                     kind: n.kind.as_str(),
+                    group_html,
+                    in_group: group.is_some(),
                 };
+                if current.is_none() && loose_part.is_none() {
+                    loose_part = part;
+                }
                 topics.push(n.id.to_string());
                 match current {
                     Some(a) => {
@@ -172,7 +200,12 @@ impl Entry {
                     None => loose.push(info),
                 }
             }
-            stack.extend(n.children.iter().rev());
+            let inner = if n.kind == Kind::Group {
+                Some(n)
+            } else {
+                group
+            };
+            stack.extend(n.children.iter().rev().map(|c| (c, inner)));
         }
         // Topics outside every area (an introduction part's) form an area of their own, first.
         if !loose.is_empty() {
@@ -185,8 +218,10 @@ impl Entry {
             areas.insert(
                 0,
                 Area {
-                    id: String::new(),
-                    title: "Introduction".into(),
+                    // The part's own id and title, as the diagram and the CLI show it (and
+                    // its id lets the list reset it like any area).
+                    id: loose_part.map(|p| p.id.to_string()).unwrap_or_default(),
+                    title: loose_part.map_or_else(|| "Introduction".into(), |p| p.title.plain()),
                     topics: loose,
                 },
             );
@@ -255,5 +290,38 @@ mod tests {
             area.topic_ids().collect::<Vec<_>>(),
             e.topics.iter().collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn the_list_names_each_group_once_and_the_introduction_as_the_diagram_does() {
+        let md = "# Map\n\n## Start {.part}\n\n- Why\n\n## Area\n\n### Group one\n\n- A\n  - A sub\n- B\n\n### Group two\n\n- C\n";
+        let e = Entry::new(leadmap_core::parse(md.as_bytes(), "map").roadmap);
+        assert_eq!(e.areas[0].title, "Start");
+        assert_eq!(e.areas[0].id, "start");
+        assert!(e.area("start").is_some(), "the introduction can be reset");
+        let rows: Vec<(Option<&str>, bool)> = e.areas[1]
+            .topics
+            .iter()
+            .map(|t| (t.group_html.as_deref(), t.in_group))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Some("Group one"), true),
+                (None, true),
+                (None, true),
+                (Some("Group two"), true)
+            ]
+        );
+        let em = Catalog::bundled();
+        let em = em.get("engineering-manager").unwrap();
+        let groups = em
+            .areas
+            .iter()
+            .flat_map(|a| &a.topics)
+            .filter(|t| t.group_html.is_some())
+            .count();
+        assert_eq!(groups, 25, "every group of the Engineering Manager roadmap");
+        assert_eq!(em.areas[0].title, "What is Engineering Management?");
     }
 }

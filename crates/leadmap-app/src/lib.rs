@@ -12,6 +12,7 @@
 //! in, the clock is read by the caller (`now` arguments) except in [`time::now_ms`].
 
 pub mod account;
+pub mod agent;
 pub mod catalog;
 pub mod progress;
 pub mod secrets;

@@ -34,9 +34,40 @@ pub fn date(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// How long before `now` a time was, in words (`just now`, `5 minutes ago`, `3 days ago`);
+/// past a month, the date.
+pub fn ago(ms: i64, now: i64) -> String {
+    let s = (now - ms).max(0) / 1000;
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
+        }
+    };
+    match s {
+        0..60 => "just now".to_owned(),
+        60..3600 => plural(s / 60, "minute"),
+        3600..86_400 => plural(s / 3600, "hour"),
+        86_400..2_592_000 => plural(s / 86_400, "day"),
+        _ => date(ms),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ago_says_how_long_in_words() {
+        let now = 1_796_401_090_123;
+        assert_eq!(ago(now - 5_000, now), "just now");
+        assert_eq!(ago(now - 60_000, now), "1 minute ago");
+        assert_eq!(ago(now - 5 * 3_600_000, now), "5 hours ago");
+        assert_eq!(ago(now - 3 * 86_400_000, now), "3 days ago");
+        assert_eq!(ago(0, now), "1970-01-01");
+        assert_eq!(ago(now + 10, now), "just now");
+    }
 
     #[test]
     fn formats_read_back() {

@@ -69,10 +69,10 @@
       var o = data.nodes[rid];
       return o ? '<a href="#' + esc(rid) + '" data-open="' + esc(rid) + '">' + esc(o.title) + "</a>" : esc(rid);
     });
-    panel.innerHTML = '<button class="close" aria-label="Close">✕</button><div class="kind">' + esc(n.kind) + "</div><h2 tabindex=\"-1\">" + esc(n.title) + "</h2>" +
-      (n.summary || "") + section("Established", n.established) + section("How to start", items(n.steps, "ol")) +
+    panel.innerHTML = '<button class="close" aria-label="Close">✕</button><div class="kind">' + esc(String(n.kind).charAt(0).toUpperCase() + String(n.kind).slice(1)) + "</div><h2 tabindex=\"-1\">" + esc(n.title) + "</h2>" +
+      (n.summary || "") + section("What “established” looks like", n.established) + section("How to start", items(n.steps, "ol")) +
       section("Pitfalls", items(n.pitfalls, "ul")) + section("Resources", items(res, "ul")) +
-      section("Related", items(rel, "ul")) + section("Templates", items((n.templates || []).map(templateLink), "ul")) +
+      section("Templates", items((n.templates || []).map(templateLink), "ul")) + section("Related", items(rel, "ul")) +
       (n.summary || n.steps ? "" : "<p class=\"kind\">No notes for this one yet.</p>");
     panel.hidden = false;
     panel.querySelector("h2").focus();

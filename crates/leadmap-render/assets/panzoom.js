@@ -19,10 +19,22 @@ function leadmapPanZoom(view, svg, onMove) {
     pz.k = Math.min(r.width / W, r.height / H, 1);
     pz.x = (r.width - W * pz.k) / 2; pz.y = 8; apply();
   }
+  // Opening never goes below a readable scale (labels of 12 px and more, boxes a finger
+  // can tap): a narrow view opens at full size, at the top, with the first topic in view.
   function fitWidth() {
     var r = view.getBoundingClientRect();
+    if (!r.width) return;
     pz.k = Math.min(r.width / W, 1);
-    pz.x = (r.width - W * pz.k) / 2; pz.y = 0; apply();
+    pz.x = (r.width - W * pz.k) / 2; pz.y = 0;
+    if (pz.k < 0.86) {
+      pz.k = 1; pz.x = (r.width - W) / 2;
+      var g = svg.querySelector('g[data-kind="topic"]');
+      if (g) {
+        var m = g.transform.baseVal.consolidate().matrix, b = g.getBBox();
+        pz.x = Math.min(0, Math.max(r.width - W, r.width / 2 - m.e - b.width / 2));
+      }
+    }
+    apply();
   }
   function zoomAt(f, px, py) {
     pz.touched = true;
@@ -33,13 +45,22 @@ function leadmapPanZoom(view, svg, onMove) {
   function panBy(dx, dy) { pz.touched = true; pz.x += dx; pz.y += dy; apply(); }
   // Brings a node into view without zooming out of a readable scale; `wide` is the width not
   // covered by a side panel (the whole view when left out).
-  function show(g, wide) {
-    pz.touched = true;
+  // With `ifHidden`, a node already wholly inside that width stays where it is.
+  function show(g, wide, ifHidden) {
     var b = g.getBBox(), m = g.transform.baseVal.consolidate().matrix, r = view.getBoundingClientRect();
+    wide = wide || r.width;
+    if (ifHidden) {
+      var left = pz.x + m.e * pz.k, top = pz.y + m.f * pz.k;
+      if (left >= 0 && left + b.width * pz.k <= wide && top >= 0 && top + b.height * pz.k <= r.height) return;
+    }
+    pz.touched = true;
     if (pz.k < 0.6) pz.k = 0.8;
-    pz.x = (wide || r.width) / 2 - (m.e + b.width / 2) * pz.k;
+    pz.x = wide / 2 - (m.e + b.width / 2) * pz.k;
     pz.y = r.height / 3 - (m.f + b.height / 2) * pz.k; apply();
   }
+  // The view as it is, and back to it (the panel keeps the view from before it opened).
+  function save() { return { k: pz.k, x: pz.x, y: pz.y, touched: pz.touched }; }
+  function restore(v) { pz.k = v.k; pz.x = v.x; pz.y = v.y; pz.touched = v.touched; apply(); }
   // The view's own keys. Returns whether the key was one of them (and then takes it).
   function key(e) {
     var step = 60, pan = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[e.key];
@@ -54,7 +75,7 @@ function leadmapPanZoom(view, svg, onMove) {
 
   fitWidth();
   // A resize refits only a view the reader has not moved yet.
-  window.addEventListener("resize", function () { if (!pz.touched) fitWidth(); });
+  window.addEventListener("resize", function () { pz.refit(); });
   view.addEventListener("wheel", function (e) {
     e.preventDefault();
     var r = view.getBoundingClientRect();
@@ -87,6 +108,7 @@ function leadmapPanZoom(view, svg, onMove) {
   document.getElementById("zin").onclick = function () { zoomMid(1.25); };
   document.getElementById("zout").onclick = function () { zoomMid(0.8); };
 
-  pz.fit = fit; pz.zoomMid = zoomMid; pz.show = show; pz.key = key;
+  pz.fit = fit; pz.zoomMid = zoomMid; pz.show = show; pz.key = key; pz.save = save; pz.restore = restore;
+  pz.refit = function () { if (!pz.touched) fitWidth(); };
   return pz;
 }

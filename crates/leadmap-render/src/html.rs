@@ -183,18 +183,28 @@ pub fn page(
     let title = escape(&r.title.plain()).into_owned();
     let topics = r.nodes().filter(|n| n.kind.is_learnable()).count();
     let areas = r.count(Kind::Area);
+    // A map drawn in the light theme (the default) follows a system in dark mode, as the
+    // page around it does: the dark theme's rules, scoped to the view, win over the drawing's.
+    let dark = if svg.contains(".bg{fill:#ffffff}") {
+        format!(
+            "@media (prefers-color-scheme:dark){{{}}}",
+            crate::svg::stylesheet(crate::svg::Theme::Dark, "#view")
+        )
+    } else {
+        String::new()
+    };
     let mut out = String::with_capacity(drawing.len() + data.len() + list_markup.len() + 16_384);
     let _ = write!(
         out,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <meta name=\"description\" content=\"{title}: {areas} areas, {topics} topics\">\
-<title>{title}</title><style>{CSS}</style></head><body>\
+<title>{title}</title><style>{CSS}{dark}</style></head><body>\
 <header><h1>{title}</h1>\
 <input id=\"q\" type=\"search\" placeholder=\"Search topics (/)\" aria-label=\"Search topics\">\
 <span id=\"count\" aria-live=\"polite\"></span>\
-<button id=\"zout\" aria-label=\"Zoom out\">−</button><button id=\"zin\" aria-label=\"Zoom in\">+</button>\
-<button id=\"fit\">Fit</button><button id=\"toggle\" aria-pressed=\"false\">List view</button></header>"
+<span class=\"tools\"><button id=\"zout\" aria-label=\"Zoom out\">−</button><button id=\"zin\" aria-label=\"Zoom in\">+</button>\
+<button id=\"fit\">Fit</button><button id=\"toggle\" aria-pressed=\"false\">List view</button></span></header>"
     );
     if lazy.is_some() {
         out.push_str(

@@ -56,7 +56,7 @@ pub fn stylesheet(theme: Theme, scope: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct SvgTemplate {
     pieces: Vec<String>,
-    /// The learnable nodes in document order; each has three holes (class, label, mark).
+    /// The learnable nodes in document order; each has three holes (class, title, mark).
     ids: Vec<String>,
     mark_xy: Vec<(String, String)>,
 }
@@ -164,6 +164,16 @@ fn palette(t: Theme) -> [&'static str; 15] {
     }
 }
 
+/// A status's fill, so that it shows at any zoom (besides its mark, its border and, for
+/// skipped, the struck text): done green, learning blue, skipped grey. Then the ink of a
+/// skipped topic's text.
+fn status_fills(t: Theme) -> [&'static str; 4] {
+    match t {
+        Theme::Light => ["#bbf7d0", "#dbeafe", "#e2e8f0", "#475569"],
+        Theme::Dark => ["#14532d", "#1e3a8a", "#2b3442", "#a3b1c6"],
+    }
+}
+
 fn style(t: Theme) -> String {
     let [
         bg,
@@ -187,6 +197,7 @@ fn style(t: Theme) -> String {
     } else {
         "#0b1220"
     };
+    let [done_bg, learning_bg, skipped_bg, skipped_ink] = status_fills(t);
     format!(
         "text{{font-family:'DejaVu Sans',Verdana,sans-serif;fill:{ink};font-size:14px}}\
 .bg{{fill:{bg}}}\
@@ -201,15 +212,15 @@ fn style(t: Theme) -> String {
 [data-kind=subtopic] rect{{fill:{sub};stroke:{muted};stroke-width:1}}[data-kind=subtopic] text{{font-size:13px}}\
 .h text,[data-kind=part] text,[data-kind=area] text{{text-anchor:middle}}\
 .em{{font-family:'Noto Color Emoji','Apple Color Emoji','Segoe UI Emoji',sans-serif;font-weight:normal}}\
-.done rect{{stroke:{done};stroke-width:2.5}}\
-.learning rect{{stroke:{learning};stroke-width:2.5;stroke-dasharray:6 3}}\
-.skipped text{{fill:{skipped};text-decoration:line-through}}.skipped rect{{stroke:{skipped};opacity:.75}}\
+.done rect{{stroke:{done};stroke-width:2.5;fill:{done_bg}}}\
+.learning rect{{stroke:{learning};stroke-width:2.5;stroke-dasharray:6 3;fill:{learning_bg}}}\
+.skipped text{{fill:{skipped_ink};text-decoration:line-through}}.skipped rect{{stroke:{skipped};fill:{skipped_bg}}}\
 .mk{{fill:none;stroke:{muted};stroke-width:1.6}}\
 #s-done .f{{fill:{done};stroke:{done}}}#s-done .k{{stroke:#ffffff;stroke-width:2}}\
 #s-learning .f{{fill:{learning};stroke:none}}#s-learning .o{{stroke:{learning}}}\
 #s-skipped .o{{stroke:{skipped}}}#s-skipped .k{{stroke:{skipped};stroke-width:2}}\
 .lg text{{fill:{muted};font-size:13px}}\
-[tabindex]:focus rect{{stroke:#f97316;stroke-width:3}}"
+[tabindex]:focus rect{{stroke:#6d28d9;stroke-width:3}}"
     )
 }
 
@@ -345,7 +356,7 @@ fn render_into(
     let (w, h) = (N(l.width), N(l.height));
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"group\" aria-label=\"{}\">",
         escape(&format!("Roadmap: {}", r.title.plain())),
     );
     if !opts.no_style {
@@ -512,7 +523,20 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
     escape_into(out, n.id.as_str());
     out.push_str("\" data-kind=\"");
     out.push_str(kind_word);
-    out.push_str("\" role=\"button\" tabindex=\"0\" aria-label=\"");
+    // A topic is a control (a click or Enter opens it, keys mark it); a part, an area and a
+    // group are headings that organise the topics: no Tab stop that does nothing. The name is
+    // the <title> (the label and the status), which holds the same words as the visible text.
+    out.push_str(match kind {
+        Kind::Topic | Kind::Subtopic => "\" role=\"button\" tabindex=\"0",
+        Kind::Group => "\" role=\"heading\" aria-level=\"4",
+        Kind::Area => "\" role=\"heading\" aria-level=\"3",
+        Kind::Part => "\" role=\"heading\" aria-level=\"2",
+    });
+    out.push_str("\" transform=\"translate(");
+    push_n(out, b.x);
+    out.push(',');
+    push_n(out, b.y);
+    out.push_str(")\"><title>");
     out.push_str(&title);
     if hole {
         out.push(HOLE);
@@ -520,12 +544,6 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
         out.push_str(", ");
         out.push_str(s.as_str());
     }
-    out.push_str("\" transform=\"translate(");
-    push_n(out, b.x);
-    out.push(',');
-    push_n(out, b.y);
-    out.push_str(")\"><title>");
-    out.push_str(&title);
     out.push_str("</title><rect width=\"");
     push_n(out, b.w);
     out.push_str("\" height=\"");
@@ -556,7 +574,13 @@ fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str
     out.push_str("\" y=\"");
     push_n(out, baseline(kind, 0));
     out.push_str("\">");
+    let spaced = broken_at_spaces(&b.label, &b.lines);
     for (i, line) in b.lines.iter().enumerate() {
+        // A line that ended at a space keeps it, so the text reads (and copies, and is found,
+        // and is announced) as its words: "Engineering Manifesto", not "EngineeringManifesto".
+        if i > 0 && spaced[i - 1] {
+            out.push(' ');
+        }
         if i == 0 {
             match emoji.and_then(|e| line.strip_prefix(e).map(|rest| (e, rest))) {
                 Some((e, rest)) => {
@@ -578,6 +602,23 @@ fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str
         }
     }
     out.push_str("</text>");
+}
+
+/// For each line of `lines` (the wrapping of `label`), whether `label` has a space where the
+/// line ends (a word cut in two has none).
+fn broken_at_spaces(label: &str, lines: &[String]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut rest = label.chars().peekable();
+    for line in lines {
+        // Step over the line's characters in the label: the lines hold the label's words in
+        // order, only the white space between them may differ.
+        for _ in line.chars().filter(|c| !c.is_whitespace()) {
+            while rest.next_if(|l| l.is_whitespace()).is_some() {}
+            rest.next();
+        }
+        out.push(rest.peek().is_some_and(|c| c.is_whitespace()));
+    }
+    out
 }
 
 fn legend(out: &mut String, l: &Layout<'_>) {
@@ -610,6 +651,76 @@ fn legend(out: &mut String, l: &Layout<'_>) {
         x += w + gap;
     }
     out.push_str("</g>");
+}
+
+#[cfg(test)]
+mod contrast_tests {
+    use super::*;
+
+    fn luminance(hex: &str) -> f64 {
+        let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+        let c = |shift: u32| {
+            let c = f64::from((v >> shift) & 0xff) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(16) + 0.7152 * c(8) + 0.0722 * c(0)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Every text of the diagram on its box, in both themes, meets WCAG AA (4.5:1; the bold
+    /// 17 px and larger headings are large text, 3:1); the boxes' fills tell the statuses
+    /// apart from a topic not started.
+    #[test]
+    fn every_text_meets_wcag_aa_contrast_in_both_themes() {
+        for t in [Theme::Light, Theme::Dark] {
+            let [
+                bg,
+                ink,
+                muted,
+                _line,
+                part,
+                area,
+                area_ink,
+                group,
+                _group_line,
+                topic,
+                _topic_line,
+                sub,
+                _done,
+                _learning,
+                _skipped,
+            ] = palette(t);
+            let part_ink = if t == Theme::Light { "#ffffff" } else { "#0b1220" };
+            let [done_bg, learning_bg, skipped_bg, skipped_ink] = status_fills(t);
+            let pairs = [
+                ("title", ink, bg, 4.5),
+                ("legend", muted, bg, 4.5),
+                ("part", part_ink, part, 3.0),
+                ("area", area_ink, area, 3.0),
+                ("group", muted, group, 4.5),
+                ("topic", ink, topic, 4.5),
+                ("subtopic", ink, sub, 4.5),
+                ("done", ink, done_bg, 4.5),
+                ("learning", ink, learning_bg, 4.5),
+                ("skipped", skipped_ink, skipped_bg, 4.5),
+            ];
+            for (what, fg, back, min) in pairs {
+                let c = contrast(fg, back);
+                assert!(c >= min, "{t:?} {what}: {fg} on {back} is {c:.2}:1, under {min}:1");
+            }
+            for fill in [done_bg, learning_bg, skipped_bg] {
+                assert_ne!(fill, topic, "{t:?}: a status fills its box differently");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

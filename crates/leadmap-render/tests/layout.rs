@@ -226,11 +226,11 @@ fn a_filled_template_is_the_svg_rendered_with_that_progress() {
     let direct = leadmap_render::svg::render(&r, &l, &opts);
     let filled = t.fill(|id| progress.get(id).copied().unwrap_or_default());
     assert_eq!(filled, direct);
-    assert!(filled.contains("#s-done") && filled.contains(", learning\""));
+    assert!(filled.contains("#s-done") && filled.contains(", learning</title>"));
     assert!(!filled.contains('\u{1}'));
-    // With no progress every topic is pending: no marks, no state in the labels.
+    // With no progress every topic is pending: no marks, no state in the names.
     let empty = t.fill(|_| Status::Pending);
-    assert!(!empty.contains(", done\"") && !empty.contains(", learning\""));
+    assert!(!empty.contains(", done</title>") && !empty.contains(", learning</title>"));
     assert_eq!(
         empty.matches("<use href").count(),
         3,
@@ -248,4 +248,55 @@ fn the_scoped_stylesheet_prefixes_every_rule() {
         }
     }
     assert!(css.contains(".map .done rect{"));
+}
+
+/// The text of each box, as a browser, a screen reader and copy-and-paste read it (tags
+/// dropped, entities decoded, white space collapsed), is its title: a wrapped line keeps the
+/// space it was broken at.
+#[test]
+fn wrapped_titles_keep_the_spaces_between_their_words() {
+    fn plain(xml: &str) -> String {
+        let mut out = String::new();
+        let mut tag = false;
+        for c in xml.chars() {
+            match c {
+                '<' => tag = true,
+                '>' => tag = false,
+                c if !tag => out.push(c),
+                _ => {}
+            }
+        }
+        let out = out
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&");
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+    let mut wrapped = 0;
+    for md in leadmap_core_bundled() {
+        let r = parse(md.as_bytes(), "t").roadmap;
+        let l = layout(&r);
+        let svg = leadmap_render::svg::render(&r, &l, &leadmap_render::SvgOptions::default());
+        for b in l.boxes.iter().filter(|b| b.node.is_some()) {
+            let n = b.node.unwrap();
+            let at = svg
+                .find(&format!("data-id=\"{}\"", n.id))
+                .expect("every node is drawn");
+            let start = at + svg[at..].find("<text").unwrap();
+            let end = start + svg[start..].find("</text>").unwrap();
+            let want = layout::label(n).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(plain(&svg[start..end]), want, "the text of {}", n.id);
+            wrapped += usize::from(b.lines.len() > 1);
+        }
+    }
+    assert!(wrapped > 10, "the bundled roadmaps wrap titles: {wrapped}");
+    // A word cut in two gets no space.
+    let r = parse(
+        format!("# M\n\n## A\n\n- {}\n", "x".repeat(80)).as_bytes(),
+        "t",
+    )
+    .roadmap;
+    let svg = leadmap_render::render_svg(&r, &leadmap_render::SvgOptions::default());
+    assert!(svg.contains(&"x".repeat(20)) && !svg.contains("x <tspan") && !svg.contains("x\u{20}<"));
 }

@@ -6,9 +6,24 @@
   var root = document.documentElement;
   root.classList.add("js");
 
-  // The theme picker applies at once.
-  var pick = document.getElementById("theme-pick");
-  if (pick) pick.addEventListener("change", function () { pick.form.submit(); });
+  // The theme picker applies with its button: a keyboard moves through the choices first.
+
+  // A field with a pattern says what it wants in our words, not the browser's.
+  document.querySelectorAll("input[data-invalid]").forEach(function (input) {
+    function check() {
+      input.setCustomValidity("");
+      if (input.validity.patternMismatch) input.setCustomValidity(input.dataset.invalid);
+    }
+    input.addEventListener("input", check); check();
+  });
+
+  // The new token's Copy button.
+  var copy = document.getElementById("copy-token");
+  if (copy) copy.addEventListener("click", function () {
+    navigator.clipboard.writeText(document.getElementById("new-token").textContent).then(
+      function () { copy.textContent = "Copied"; },
+      function () { copy.textContent = "Select it and copy"; });
+  });
 
   var rm = document.querySelector(".rm");
   if (!rm) return;
@@ -21,11 +36,14 @@
   // ---- Pan and zoom (panzoom.js, served in front of this file) ---------------------------
   var pz = leadmapPanZoom(view, svg);
 
-  // Brings a node into view beside the panel.
-  function show(g) {
+  // Brings a node into view beside the panel (`ifHidden`: only when the panel or the edge of
+  // the view hides some of it).
+  function show(g, ifHidden) {
     var r = view.getBoundingClientRect();
-    pz.show(g, panel.hidden ? r.width : Math.max(r.width - panel.offsetWidth, r.width / 2));
+    pz.show(g, panel.hidden ? r.width : Math.max(r.width - panel.offsetWidth, r.width / 2), ifHidden);
   }
+  // The view from before the panel opened, given back when it closes.
+  var before = null;
 
   // ---- Topics: the SVG nodes and list items ---------------------------------------------
   var topics = Array.prototype.slice.call(svg.querySelectorAll('g[data-kind="topic"],g[data-kind="subtopic"]'));
@@ -37,8 +55,9 @@
     if (g) {
       STATUSES.forEach(function (s) { g.classList.remove(s); });
       g.classList.add(status);
-      var title = g.querySelector("title").textContent;
-      g.setAttribute("aria-label", status === "pending" ? title : title + ", " + status);
+      // The name (the <title>) is the words on the box and the status.
+      var title = g.querySelector("text").textContent;
+      g.querySelector("title").textContent = status === "pending" ? title : title + ", " + status;
       var old = g.querySelector("use"); if (old) old.remove();
       if (status !== "pending") {
         var t = g.querySelector("text"), u = document.createElementNS("http://www.w3.org/2000/svg", "use");
@@ -63,8 +82,8 @@
   function meter(el, s, label) {
     if (!el || !s) return;
     var pr = el.querySelector("progress"); pr.value = s.percent;
-    pr.setAttribute("aria-label", label + ": " + s.percent + " % complete");
-    el.querySelector(".pct").textContent = s.percent + " %";
+    pr.setAttribute("aria-label", label + ": " + s.percent + " % finished, done or skipped");
+    el.querySelector(".pct").textContent = s.percent + " % finished";
     var c = el.querySelector(".counts"), total = s.done + s.learning + s.skipped + s.pending;
     c.textContent = s.done + " done · " + s.learning + " learning · " + s.skipped + " skipped" +
       (el.id === "overall" ? "" : " · " + total + " topics");
@@ -76,6 +95,36 @@
     document.getElementById("announce").textContent = text;
     if (el) el.textContent = text;
   }
+
+  // The status a topic shows now.
+  function statusOf(id) {
+    var el = node(id) || item(id);
+    if (!el) return "pending";
+    for (var i = 0; i < STATUSES.length; i++) if (el.classList.contains(STATUSES[i])) return STATUSES[i];
+    return "pending";
+  }
+
+  // The last change of status, to undo (one step: u, or the Undo button).
+  var undoBtn = document.getElementById("undo"), last = null;
+  function markStatus(id, status) {
+    var before = statusOf(id);
+    return mark(id, { status: status }).then(function (rec) {
+      if (rec && before !== status) {
+        last = { id: id, status: before };
+        undoBtn.hidden = false;
+      }
+      return rec;
+    });
+  }
+  function undo() {
+    if (!last) return;
+    var l = last; last = null; undoBtn.hidden = true;
+    mark(l.id, { status: l.status }).then(function (rec) {
+      if (rec) announce("Undone: " + rec.status + " again");
+      var g = node(l.id); if (g && !view.hidden) g.focus({ preventScroll: true });
+    });
+  }
+  undoBtn.addEventListener("click", undo);
 
   // Sends a status (and/or note) for a topic; updates the page from the stored record.
   function mark(id, fields) {
@@ -106,26 +155,34 @@
     return fetch("/r/" + encodeURIComponent(roadmap) + "/t/" + encodeURIComponent(id) + "?fragment=1", { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
+        if (panel.hidden && !view.hidden) before = pz.save();
         panel.innerHTML = html; panel.hidden = false;
+        var g = node(id); if (g && !view.hidden) show(g, true);
         history.replaceState(null, "", "/r/" + roadmap + "?topic=" + encodeURIComponent(id));
         if (focusTitle !== false) { var h = panel.querySelector("h2"); if (h) h.focus(); }
       });
   }
   function close() {
     panel.hidden = true;
+    if (before) { pz.restore(before); before = null; }
     history.replaceState(null, "", "/r/" + roadmap);
   }
   panel.addEventListener("submit", function (e) {
     var form = e.target.closest("form.mark"); if (!form) return;
     e.preventDefault();
     var id = form.closest(".panel").dataset.topic, fields = { note: form.note.value };
-    if (e.submitter && e.submitter.name === "status") fields.status = e.submitter.value;
-    mark(id, fields);
+    if (e.submitter && e.submitter.name === "status") {
+      var before = statusOf(id), to = e.submitter.value;
+      fields.status = to;
+      mark(id, fields).then(function (rec) {
+        if (rec && before !== to) { last = { id: id, status: before }; undoBtn.hidden = false; }
+      });
+    } else mark(id, fields);
   });
   panel.addEventListener("click", function (e) {
     if (e.target.closest(".close")) { e.preventDefault(); close(); return; }
     var a = e.target.closest("a[data-open]");
-    if (a) { e.preventDefault(); var g = node(a.dataset.open); if (g) show(g); open(a.dataset.open); }
+    if (a) { e.preventDefault(); open(a.dataset.open); }
   });
 
   svg.addEventListener("click", function (e) {
@@ -139,6 +196,8 @@
   });
 
   // ---- Keyboard -----------------------------------------------------------------------------
+  var help = document.getElementById("help");
+  document.getElementById("keys").addEventListener("click", function () { help.showModal(); });
   var KEYS = { d: "done", l: "learning", s: "skipped", p: "pending" };
   function focusedTopic() {
     var el = document.activeElement;
@@ -149,6 +208,7 @@
     return li ? li.dataset.id : null;
   }
   document.addEventListener("keydown", function (e) {
+    if (help.open) return; // the dialog takes its own keys (Esc closes it)
     var tag = (e.target.tagName || "").toLowerCase();
     var typing = tag === "input" || tag === "textarea" || tag === "select";
     if (e.key === "Escape") {
@@ -159,7 +219,9 @@
     if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "/") { e.preventDefault(); document.getElementById("q").focus(); return; }
     var id = focusedTopic();
-    if (id && KEYS[e.key]) { e.preventDefault(); mark(id, { status: KEYS[e.key] }); return; }
+    if (e.key === "?") { e.preventDefault(); help.showModal(); return; }
+    if (e.key === "u") { e.preventDefault(); undo(); return; }
+    if (id && KEYS[e.key]) { e.preventDefault(); markStatus(id, KEYS[e.key]); return; }
     if (id && e.key === "Enter") { e.preventDefault(); open(id, false); return; }
     if (id && /^Arrow/.test(e.key) && !list.hidden) {
       var items = Array.prototype.slice.call(list.querySelectorAll("li[data-id] a"));
@@ -178,7 +240,7 @@
   // ---- Search and the list view ---------------------------------------------------------
   var q = document.getElementById("q"), count = document.getElementById("count"), hits = [], at = -1;
   var nodes = Array.prototype.slice.call(svg.querySelectorAll("g[data-id]"));
-  var titles = nodes.map(function (g) { return (g.querySelector("title") || {}).textContent.toLowerCase(); });
+  var titles = nodes.map(function (g) { return (g.querySelector("text") || {}).textContent.toLowerCase(); });
   function search() {
     var s = q.value.trim().toLowerCase(); hits = []; at = -1;
     view.classList.toggle("searching", s.length > 0);
@@ -190,6 +252,9 @@
       li.classList.toggle("hit", s.length > 0 && li.textContent.toLowerCase().indexOf(s) >= 0);
     });
     count.textContent = s ? hits.length + " found" : "";
+    // The first match comes into view as one types (Enter moves on to the next).
+    if (hits.length && !view.hidden) { at = 0; show(hits[0]); }
+    else if (s && !list.hidden) { var li = list.querySelector("li.hit"); if (li) li.scrollIntoView({ block: "nearest" }); }
   }
   q.addEventListener("input", search);
   q.form.addEventListener("submit", function (e) {
@@ -199,17 +264,21 @@
   if (q.value) search();
 
   var toggle = document.getElementById("toggle");
-  toggle.onclick = function () {
-    var showList = list.hidden;
+  function listView(showList, focus) {
     list.hidden = !showList; view.hidden = showList;
+    rm.classList.toggle("listing", showList);
     toggle.textContent = showList ? "Diagram" : "List view";
     toggle.setAttribute("aria-pressed", String(showList));
-    if (showList) { var first = list.querySelector("li[data-id] a"); if (first) first.focus(); }
-  };
+    if (!showList) pz.refit();
+    if (showList && focus) { var first = list.querySelector("li[data-id] a"); if (first) first.focus(); }
+  }
+  toggle.onclick = function () { listView(list.hidden, true); };
 
-  // A page opened on a topic (a link, or a reload) shows it.
+  // A page opened on a topic (a link, or a reload) shows it; a phone opens on the list, which
+  // reads at the text's own size (the diagram is one button away).
   var open0 = new URLSearchParams(location.search).get("topic");
   if (open0) { var g1 = node(open0); if (g1) show(g1); }
+  else if (window.matchMedia("(max-width: 40rem)").matches) listView(true, false);
   root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   window.leadmap = { mark: mark, open: open, saved: function () { return saved; } };
 })();

@@ -312,7 +312,7 @@ async fn first_topic(c: &Client) -> (String, String) {
     let v = js(
         c,
         "var g = document.querySelector('#view g[data-kind=\"topic\"]');\
-         return [g.dataset.id, g.querySelector('title').textContent];",
+         return [g.dataset.id, g.querySelector('text').textContent];",
         vec![],
     )
     .await;
@@ -492,6 +492,95 @@ async fn pans_and_zooms(c: &Client) {
     assert_eq!(fits[0], json!(true), "Fit shows the whole map: {fits}");
 }
 
+/// axe-core 4 (Deque Systems, MPL-2.0), vendored as a test fixture: the accessibility rules
+/// the pages must pass.
+const AXE: &str = include_str!("fixtures/axe.min.js");
+
+/// A Chrome DevTools command, sent through chromedriver (to emulate the system's colour scheme).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &reqwest::Url,
+        session: Option<&str>,
+    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
+        )
+    }
+}
+
+/// Makes the browser report the system's colour scheme as dark or light.
+async fn system_dark(c: &Client, dark: bool) {
+    c.issue_cmd(Cdp {
+        cmd: "Emulation.setEmulatedMedia",
+        params: json!({ "features": [{ "name": "prefers-color-scheme",
+                                       "value": if dark { "dark" } else { "light" } }] }),
+    })
+    .await
+    .expect("emulate the colour scheme");
+}
+
+/// Chooses a theme with the page's own theme picker (a cookie); waits for the page it reloads.
+async fn choose_theme(c: &Client, theme: &str) {
+    js(
+        c,
+        "var s = document.getElementById('theme-pick'); s.value = arguments[0]; s.form.submit();",
+        vec![json!(theme)],
+    )
+    .await;
+    eventually("the page in the chosen theme", async || {
+        let t = js(
+            c,
+            "return document.readyState === 'complete' && document.documentElement.dataset.theme;",
+            vec![],
+        )
+        .await;
+        if t == json!(theme) { Ok(()) } else { Err(t.to_string()) }
+    })
+    .await;
+}
+
+/// Runs axe-core on the page as it is; every violation, one line each (empty when clean).
+/// Besides axe's defaults it checks that a control's name holds its visible words
+/// (label-content-name-mismatch) and that targets are at least 24 px (target-size).
+async fn axe_violations(c: &Client, what: &str) -> Vec<String> {
+    c.execute(AXE, vec![]).await.expect("load axe-core");
+    let found = c
+        .execute_async(
+            "var done = arguments[arguments.length - 1];\
+             axe.run(document, { resultTypes: ['violations'], rules: {\
+               'label-content-name-mismatch': { enabled: true }, 'target-size': { enabled: true } } })\
+               .then(function (r) { done(r.violations.map(function (v) {\
+                 return v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 4).map(function (n) {\
+                   return n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\\s+/g, ' ');\
+                 }).join('; ');\
+               })); }, function (e) { done(['axe failed: ' + e]); });",
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    found
+        .as_array()
+        .expect("a list of violations")
+        .iter()
+        .map(|v| format!("{what}: {}", v.as_str().unwrap_or_default()))
+        .collect()
+}
+
 async fn save_screenshot(c: &Client, name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).expect("create target/screenshots");
@@ -585,7 +674,7 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
         let progress = overall_progress(&c).await;
         assert_eq!(progress, 1.0, "one topic done shows 1 %");
         let pct = text_of(&c, "#overall .pct").await;
-        assert_eq!(pct, "1 %", "the percentage next to the bar");
+        assert_eq!(pct, "1 % finished", "the percentage next to the bar");
 
         // Back to the first topic, and reload: the mark is kept.
         c.goto(&site.url(&format!("/r/{ROADMAP}?topic={id}")))
@@ -665,19 +754,14 @@ async fn keyboard_marks_a_topic_and_searches() {
             has_class(&c, &node_css(&id), "learning").await
         })
         .await;
-        let label = c
-            .find(Locator::Css(&node_css(&id)))
-            .await
-            .unwrap()
-            .attr("aria-label")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        assert_eq!(
-            label,
-            format!("{title}, learning"),
-            "the node's label says so"
-        );
+        // Its accessible name (the SVG <title>) says so.
+        let label = js(
+            &c,
+            "return document.querySelector(arguments[0] + '>title').textContent;",
+            vec![json!(node_css(&id))],
+        )
+        .await;
+        assert_eq!(label, json!(format!("{title}, learning")), "the node's name says so");
 
         press(&c, 'd').await;
         eventually("d to mark the topic done", async || {
@@ -753,13 +837,21 @@ async fn keyboard_marks_a_topic_and_searches() {
         let shot = save_screenshot(&c, "roadmap-search.png").await;
         eprintln!("screenshot: {}", shot.display());
 
-        // The dark theme applies as soon as it is picked, and the mark is still there.
+        // Choosing a theme does nothing until Apply (a keyboard moves through the choices);
+        // then the dark theme applies, and the mark is still there.
         c.find(Locator::Css("#theme-pick"))
             .await
             .unwrap()
             .select_by_value("dark")
             .await
             .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            js(&c, "return document.documentElement.dataset.theme;", vec![]).await,
+            json!("system"),
+            "a change of the menu alone submits nothing"
+        );
+        click(&c, "form.theme button[type=submit]").await;
         wait_for(&c, "html[data-theme=dark][data-ready-ms]").await;
         roadmap_ready(&c).await;
         has_class(&c, &node_css(&id), "done").await.unwrap();
@@ -808,6 +900,16 @@ async fn list_view_then_sign_out() {
         );
         let items = c.find_all(Locator::Css("#list li[data-id]")).await.unwrap();
         assert!(items.len() > 10, "the list has the topics: {}", items.len());
+        // It reads down the page: nothing runs off to the right, and the last link of the
+        // list is within the window's width.
+        let fits = js(
+            &c,
+            "var l = document.getElementById('list'), links = l.querySelectorAll('a.reset'), last = links[links.length - 1];\
+             return [l.scrollWidth <= l.clientWidth, last.getBoundingClientRect().right <= innerWidth, l.scrollWidth, last.textContent];",
+            vec![],
+        )
+        .await;
+        assert_eq!((&fits[0], &fits[1]), (&json!(true), &json!(true)), "the list fits the window's width: {fits}");
         let first = items[0].attr("data-id").await.unwrap().unwrap();
         assert!(
             !items[0].text().await.unwrap().trim().is_empty(),
@@ -899,7 +1001,47 @@ async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
         )
         .await;
         assert_eq!(overflow, json!(0), "the page scrolls sideways");
-        let (id, _) = first_topic(&c).await;
+        // It opens on the list: text at its own size, every link a finger can tap, and the
+        // chrome above it small.
+        wait_for(&c, "#list:not([hidden])").await;
+        let list = js(
+            &c,
+            "var links = Array.prototype.slice.call(document.querySelectorAll('#list li[data-id] a'));\
+             var shown = links.filter(function (a) { var r = a.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; });\
+             return [shown.length,\
+                     Math.min.apply(null, shown.map(function (a) { return parseFloat(getComputedStyle(a).fontSize); })),\
+                     Math.min.apply(null, shown.map(function (a) { return a.getBoundingClientRect().height; })),\
+                     document.querySelector('.rm-body').getBoundingClientRect().top];",
+            vec![],
+        )
+        .await;
+        assert!(list[0].as_f64().unwrap() >= 8.0, "topics on the first screen: {list}");
+        assert!(list[1].as_f64().unwrap() >= 12.0, "labels of 12 px or more: {list}");
+        assert!(list[2].as_f64().unwrap() >= 24.0, "tap targets of 24 px or more: {list}");
+        assert!(list[3].as_f64().unwrap() <= 160.0, "the chrome takes at most 160 px: {list}");
+        save_screenshot(&c, "roadmap-phone-list.png").await;
+        // The diagram, one button away, opens at a readable scale: labels of 12 px and more,
+        // boxes of 24 px and more.
+        click(&c, "#toggle").await;
+        wait_for(&c, "#view:not([hidden])").await;
+        let (_, _, k) = view_state(&c).await;
+        assert!(k * 13.0 >= 12.0, "the smallest label is {} px", k * 13.0);
+        let id = js(
+            &c,
+            "var v = document.getElementById('view').getBoundingClientRect(), found = null, low = 1e9;\
+             document.querySelectorAll('#view g[data-kind=topic],#view g[data-kind=subtopic]').forEach(function (g) {\
+               var r = g.getBoundingClientRect();\
+               if (r.bottom > v.top && r.top < v.bottom && r.right > 0 && r.left < innerWidth) low = Math.min(low, r.height);\
+               var x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;\
+               if (!found && y > v.top && y < v.bottom && x > 0 && x < innerWidth) found = g.dataset.id;\
+             });\
+             return [found, low];",
+            vec![],
+        )
+        .await;
+        assert!(id[1].as_f64().unwrap() >= 24.0, "boxes of 24 px or more: {id}");
+        save_screenshot(&c, "roadmap-phone-diagram.png").await;
+        let id = id[0].as_str().expect("a whole topic on screen").to_owned();
         click(&c, &node_css(&id)).await;
         wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
         // The panel takes the whole width and its buttons are on screen.
@@ -919,6 +1061,22 @@ async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
         .await;
         let shot = save_screenshot(&c, "roadmap-phone.png").await;
         assert!(shot.exists());
+
+        // The account page fits the phone too, and names the browser in words.
+        c.goto(&site.url("/account")).await.unwrap();
+        let seen = js(
+            &c,
+            "return [document.documentElement.scrollWidth - document.documentElement.clientWidth,\
+                     document.querySelector('table.sessions td').textContent];",
+            vec![],
+        )
+        .await;
+        assert_eq!(seen[0], json!(0), "the account page scrolls sideways: {seen}");
+        assert!(
+            seen[1].as_str().unwrap().starts_with("Chrome on Linux"),
+            "the session's browser in words: {seen}"
+        );
+        save_screenshot(&c, "account-phone.png").await;
     })
     .await;
 }
@@ -1080,4 +1238,211 @@ async fn a_small_offline_map_searches_and_opens_a_topic() {
     })
     .await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// axe-core finds nothing on any page, in the light and the dark theme, with a topic's panel
+/// open and in the list view; the offline page too, with the system light or dark. Screenshots
+/// of the roadmap in both themes go to target/screenshots.
+#[tokio::test]
+async fn every_page_passes_axe_core_in_both_themes() {
+    with_browser(|c: Client, site: Site| async move {
+        c.set_window_size(1366, 900).await.unwrap();
+        let mut found = Vec::new();
+        c.goto(&site.url(&site.setup)).await.unwrap();
+        let name = wait_for(&c, "#name").await;
+        found.extend(axe_violations(&c, "setup").await);
+        // The browser checks the user name before sending it: no spaces.
+        name.send_keys("Maria Manager").await.unwrap();
+        let bad = js(
+            &c,
+            "var n = document.getElementById('name'); return [n.validity.patternMismatch, n.validationMessage];",
+            vec![],
+        )
+        .await;
+        assert_eq!(bad[0], json!(true), "a name with a space is refused in the browser: {bad}");
+        assert!(bad[1].as_str().unwrap().contains("no spaces"), "{bad}");
+        name.clear().await.unwrap();
+        create_owner(&c, &site).await;
+        let pages = [
+            "/",
+            "/about",
+            "/account",
+            "/r/engineering-leadership",
+            "/r/engineering-leadership?topic=define-core-values",
+            "/r/engineering-manager?topic=delegation",
+            "/r/engineering-leadership/reset?area=fundamentals",
+            "/r/engineering-leadership?reset=fundamentals",
+            "/r/no-such-roadmap",
+        ];
+        for theme in ["light", "dark"] {
+            c.goto(&site.url("/about")).await.unwrap();
+            choose_theme(&c, theme).await;
+            for page in pages {
+                c.goto(&site.url(page)).await.unwrap();
+                if page.starts_with("/r/engineering") && !page.contains("reset") {
+                    roadmap_ready(&c).await;
+                }
+                found.extend(axe_violations(&c, &format!("{theme} {page}")).await);
+                if page == "/r/no-such-roadmap" {
+                    // The error page keeps the chosen theme and the signed-in header.
+                    let seen = js(
+                        &c,
+                        "return [document.documentElement.dataset.theme, !!document.querySelector('form[action=\"/logout\"] button')];",
+                        vec![],
+                    )
+                    .await;
+                    assert_eq!(seen, json!([theme, true]), "the 404 page in {theme}");
+                }
+            }
+            c.goto(&site.url("/r/engineering-manager")).await.unwrap();
+            roadmap_ready(&c).await;
+            click(&c, "#toggle").await;
+            wait_for(&c, "#list:not([hidden])").await;
+            let groups = c.find_all(Locator::Css("#list li.grp h4")).await.unwrap();
+            assert_eq!(groups.len(), 25, "the list shows every group of the roadmap");
+            found.extend(axe_violations(&c, &format!("{theme} list view")).await);
+            c.goto(&site.url("/r/engineering-leadership?topic=define-core-values"))
+                .await
+                .unwrap();
+            roadmap_ready(&c).await;
+            save_screenshot(&c, &format!("roadmap-panel-{theme}.png")).await;
+        }
+        // Signed out: the sign-in page keeps the chosen theme (dark, the last one).
+        c.delete_all_cookies().await.unwrap();
+        c.goto(&site.url("/login")).await.unwrap();
+        choose_theme(&c, "dark").await;
+        found.extend(axe_violations(&c, "dark /login").await);
+        c.goto(&site.url("/login?deleted=1")).await.unwrap();
+        found.extend(axe_violations(&c, "dark /login after a deletion").await);
+
+        let (dir, url) = offline_page(ROADMAP, "axe");
+        for dark in [false, true] {
+            system_dark(&c, dark).await;
+            c.goto(&url).await.unwrap();
+            wait_for(&c, "#view svg").await;
+            let what = if dark { "offline, system dark" } else { "offline, system light" };
+            found.extend(axe_violations(&c, what).await);
+            click(&c, "#view g[data-id=\"define-core-values\"]").await;
+            wait_for(&c, "#panel h2").await;
+            found.extend(axe_violations(&c, &format!("{what}, panel open")).await);
+        }
+        let _ = std::fs::remove_dir_all(dir);
+        assert!(found.is_empty(), "axe-core violations:\n{}", found.join("\n"));
+    })
+    .await;
+}
+
+/// Clicking a topic that the panel would cover brings it beside the panel; closing the panel
+/// gives back the view from before.
+#[tokio::test]
+async fn the_panel_brings_the_clicked_topic_beside_it_and_closing_gives_the_view_back() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        let before = view_state(&c).await;
+        // The topic furthest to the right that is on screen: where the panel opens.
+        let id = js(
+            &c,
+            "var best = null, right = 0;\
+             document.querySelectorAll('#view g[data-kind=topic]').forEach(function (g) {\
+               var r = g.getBoundingClientRect();\
+               if (r.top > 150 && r.bottom < innerHeight && r.right <= innerWidth && r.right > right) { right = r.right; best = g.dataset.id; }\
+             });\
+             return best;",
+            vec![],
+        )
+        .await;
+        let id = id.as_str().expect("a topic on the right").to_owned();
+        click(&c, &node_css(&id)).await;
+        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        let beside = js(
+            &c,
+            "var g = document.querySelector(arguments[0]).getBoundingClientRect(),\
+                 p = document.getElementById('panel').getBoundingClientRect(),\
+                 v = document.getElementById('view').getBoundingClientRect();\
+             return [g.left >= v.left && g.right <= p.left && g.top >= v.top && g.bottom <= v.bottom, g.left, g.right, p.left];",
+            vec![json!(node_css(&id))],
+        )
+        .await;
+        assert_eq!(beside[0], json!(true), "the topic is beside the panel: {beside}");
+        save_screenshot(&c, "roadmap-panel-beside.png").await;
+        click(&c, "#panel .close").await;
+        eventually("the panel to close", async || {
+            let hidden = js(&c, "return document.getElementById('panel').hidden;", vec![]).await;
+            if hidden == json!(true) { Ok(()) } else { Err("open".into()) }
+        })
+        .await;
+        let after = view_state(&c).await;
+        assert!(
+            close_to(after.0, before.0) && close_to(after.1, before.1) && close_to(after.2, before.2),
+            "closing the panel gives the view back: {before:?} -> {after:?}"
+        );
+    })
+    .await;
+}
+
+/// Live search brings the first match into view as one types; "?" shows the shortcuts; "u"
+/// undoes the last change of status (a Done overwritten by Skipped comes back).
+#[tokio::test]
+async fn search_shows_the_first_match_and_a_status_change_can_be_undone() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        // A topic far down the map: off screen until searched for.
+        let far = "foster-innovation";
+        let in_view = async |id: &str| {
+            js(
+                &c,
+                "var g = document.querySelector(arguments[0]).getBoundingClientRect(),\
+                     v = document.getElementById('view').getBoundingClientRect();\
+                 return g.top >= v.top && g.bottom <= v.bottom && g.left >= v.left && g.right <= v.right;",
+                vec![json!(node_css(id))],
+            )
+            .await
+        };
+        assert_eq!(in_view(far).await, json!(false), "{far} starts off screen");
+        wait_for(&c, "#q").await.send_keys("foster innov").await.unwrap();
+        eventually("the match to come into view as one types", async || {
+            match in_view(far).await {
+                Value::Bool(true) => Ok(()),
+                v => Err(v.to_string()),
+            }
+        })
+        .await;
+        assert_eq!(text_of(&c, "#count").await, "1 found");
+
+        // "?" opens the shortcuts; Esc closes them.
+        focus_node(&c, far).await;
+        press(&c, '?').await;
+        let help = wait_for(&c, "#help[open]").await;
+        assert!(help.text().await.unwrap().contains("Undo the last change of status"));
+        save_screenshot(&c, "roadmap-shortcuts.png").await;
+        press(&c, '\u{e00c}').await; // Escape
+        eventually("the shortcuts to close", async || {
+            let open = js(&c, "return document.getElementById('help').open;", vec![]).await;
+            if open == json!(false) { Ok(()) } else { Err("open".into()) }
+        })
+        .await;
+
+        // Done, then a slip of the finger: skipped; u gives done back.
+        focus_node(&c, far).await;
+        press(&c, 'd').await;
+        eventually("d to mark it done", async || has_class(&c, &node_css(far), "done").await).await;
+        press(&c, 's').await;
+        eventually("s to mark it skipped", async || {
+            has_class(&c, &node_css(far), "skipped").await
+        })
+        .await;
+        assert!(
+            c.find(Locator::Css("#undo")).await.unwrap().is_displayed().await.unwrap(),
+            "an Undo button shows"
+        );
+        press(&c, 'u').await;
+        eventually("u to give done back", async || has_class(&c, &node_css(far), "done").await).await;
+    })
+    .await;
 }

@@ -22,6 +22,10 @@ pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+/// Why the last admin is kept: the words of the refusal.
+pub const LAST_ADMIN: &str =
+    "this is the last admin: make another account an admin first (leadmap user promote NAME)";
+
 /// A failure of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -228,7 +232,12 @@ pub trait UserStore {
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>>;
     async fn users(&self) -> Result<Vec<User>>;
     async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()>;
-    /// Deletes the user with their sessions, tokens and progress.
+    /// Makes the user an admin or not; `false` when no such user. Refuses
+    /// ([`StoreError::Invalid`], [`LAST_ADMIN`]) to demote the last admin.
+    async fn set_admin(&self, id: UserId, admin: bool) -> Result<bool>;
+    /// Deletes the user with their sessions, tokens and progress. Refuses
+    /// ([`StoreError::Invalid`], [`LAST_ADMIN`]) to delete the last admin while other accounts
+    /// exist (they would be left without one); the only account may go.
     async fn delete_user(&self, id: UserId) -> Result<bool>;
 }
 

@@ -159,6 +159,60 @@ pub enum UserCmd {
         #[command(flatten)]
         db: Db,
     },
+    /// Delete an account with its progress, notes, sessions and tokens (the last admin is
+    /// kept while other accounts exist).
+    Remove {
+        name: String,
+        /// Confirm: the account and everything in it go, for good.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Give an account a new password (generated and printed once, or --password-stdin);
+    /// its sessions are signed out.
+    ResetPassword {
+        name: String,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Make an account an admin.
+    Promote {
+        name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Take the admin role from an account (not from the last admin).
+    Demote {
+        name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+/// A password from standard input (`stdin`: its first line) or generated; whether generated.
+fn new_password(stdin: bool) -> Result<(String, bool)> {
+    if stdin {
+        let mut line = String::new();
+        // One line: the first line is the password, whatever follows it.
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
+    } else {
+        Ok((generated_password(), true))
+    }
+}
+
+/// The account named `name`, or an error that says there is none.
+async fn account(store: &dyn leadmap_store::Store, name: &str) -> Result<leadmap_store::User> {
+    match store.credentials(name).await? {
+        Some(c) => Ok(c.user),
+        None => bail!("no account named {name} (leadmap user list shows them)"),
+    }
 }
 
 pub fn user(c: UserCmd) -> Result<ExitCode> {
@@ -171,17 +225,7 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
                 db,
             } => {
                 let name = UserName::parse(&name)?;
-                let (password, generated) = if password_stdin {
-                    let mut line = String::new();
-                    // One line: the first line is the password, whatever follows it.
-                    std::io::stdin()
-                        .read_line(&mut line)
-                        .context("cannot read the password from standard input")?;
-                    let line = line.trim_end_matches(['\r', '\n']).to_owned();
-                    (line, false)
-                } else {
-                    (generated_password(), true)
-                };
+                let (password, generated) = new_password(password_stdin)?;
                 let password = Password::parse(&password, &[name.as_str()])?;
                 let store = db.open().await?;
                 let first = store.user_count().await? == 0;
@@ -218,8 +262,67 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
                 println!("{t}");
                 Ok(ExitCode::SUCCESS)
             }
+            UserCmd::Remove { name, yes, db } => {
+                let store = db.open().await?;
+                let user = account(store.as_ref(), &name).await?;
+                if !yes {
+                    eprintln!(
+                        "leadmap: this deletes {} with their progress, notes, sessions and \
+                         tokens, for good; add --yes to do it",
+                        user.name
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+                store.delete_user(user.id).await.map_err(last_admin)?;
+                println!("Deleted {} and everything in their account.", user.name);
+                Ok(ExitCode::SUCCESS)
+            }
+            UserCmd::ResetPassword {
+                name,
+                password_stdin,
+                db,
+            } => {
+                let store = db.open().await?;
+                let user = account(store.as_ref(), &name).await?;
+                let (password, generated) = new_password(password_stdin)?;
+                let password = Password::parse(&password, &[user.name.as_str()])?;
+                let hash = secrets::hash_password(&password)?;
+                store.set_password(user.id, &hash).await?;
+                store.delete_sessions(user.id, None).await?;
+                println!(
+                    "New password for {}; their sessions are signed out.",
+                    user.name
+                );
+                if generated {
+                    println!("Password (shown once): {}", password.as_str());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            UserCmd::Promote { name, db } => set_admin(&name, db, true).await,
+            UserCmd::Demote { name, db } => set_admin(&name, db, false).await,
         }
     })
+}
+
+/// Promotes (`admin`) or demotes an account.
+async fn set_admin(name: &str, db: Db, admin: bool) -> Result<ExitCode> {
+    let store = db.open().await?;
+    let user = account(store.as_ref(), name).await?;
+    store.set_admin(user.id, admin).await.map_err(last_admin)?;
+    println!(
+        "{} is {}.",
+        user.name,
+        if admin { "an admin" } else { "no longer an admin" }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The store's refusal to lose the last admin, as the error to print.
+fn last_admin(e: leadmap_store::StoreError) -> anyhow::Error {
+    match e {
+        leadmap_store::StoreError::Invalid(m) => anyhow::anyhow!("{m}"),
+        e => e.into(),
+    }
 }
 
 /// Four groups of five random letters and digits (100 bits).

@@ -85,17 +85,22 @@ enum Command {
         /// PNG: width in pixels (overrides --scale).
         #[arg(long)]
         width: Option<u32>,
-        /// PNG: scale factor (1 = one pixel per layout unit).
-        #[arg(long, default_value_t = 1.0)]
+        /// PNG: scale factor (1 = one pixel per layout unit; the default 2 is sharp on a
+        /// high-density screen and in print).
+        #[arg(long, default_value_t = 2.0)]
         scale: f32,
-        /// PDF: natural (one page the size of the diagram), a4 or letter (scaled to one page,
-        /// or across pages with --tiles).
-        #[arg(long, default_value = "natural")]
+        /// PDF paper: a4 or letter (the diagram's width fitted to the paper, down as many
+        /// pages as it needs: ready to print), or natural (one page the size of the diagram,
+        /// for the screen).
+        #[arg(long, default_value = "a4")]
         page: String,
-        /// PDF on a4 or letter: print across as many pages as the diagram needs at print size
-        /// (14 px text prints at 10.5 pt) instead of scaling it down to one page.
-        #[arg(long)]
+        /// PDF on a4 or letter: print size (14 px text prints at 10.5 pt), across and down as
+        /// many pages as the diagram needs.
+        #[arg(long, conflicts_with = "one_page")]
         tiles: bool,
+        /// PDF on a4 or letter: the whole diagram scaled down onto one sheet.
+        #[arg(long)]
+        one_page: bool,
         /// A progress file (topic id → status) to draw a person's own map.
         #[arg(long)]
         progress: Option<PathBuf>,
@@ -112,7 +117,7 @@ enum Command {
     },
     /// Run the web app (SQLite in the data directory unless --database-url says otherwise).
     Serve(crate::app::ServeArgs),
-    /// Manage accounts: `user add NAME`, `user list`.
+    /// Manage accounts: add, list, remove, reset-password, promote, demote.
     #[command(subcommand)]
     User(crate::app::UserCmd),
     /// Personal access tokens for the JSON API: `token create NAME`.
@@ -139,6 +144,10 @@ enum Command {
         /// The roadmap's id (default: the output file's name, else the title).
         #[arg(long)]
         id: Option<String>,
+        /// Print every warning (by default, more than 10 are summed up by kind, with the
+        /// first few in full).
+        #[arg(short, long)]
+        verbose: bool,
     },
 }
 
@@ -197,6 +206,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             scale,
             page,
             tiles,
+            one_page,
             progress,
         } => render(
             &roadmap,
@@ -205,7 +215,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             theme,
             width,
             scale,
-            (&page, tiles),
+            (&page, tiles, one_page),
             progress.as_deref(),
         ),
         Command::Import {
@@ -213,7 +223,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             output,
             from,
             id,
-        } => import_file(&file, output.as_deref(), from, id.as_deref()),
+            verbose,
+        } => import_file(&file, output.as_deref(), from, id.as_deref(), verbose),
         Command::Serve(a) => crate::app::serve(a),
         Command::User(c) => crate::app::user(c),
         Command::Token(c) => crate::app::token(c),
@@ -391,6 +402,56 @@ fn list(json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Warnings beyond which an import sums them up.
+const WARNINGS_IN_FULL: usize = 10;
+
+/// [`print_diagnostics`], but when there are many warnings (and not `verbose`): every error,
+/// the first warnings in full, then a count of each kind of warning.
+fn print_diagnostics_summed(name: &str, bytes: &[u8], diags: &[Diagnostic], verbose: bool) {
+    let warnings = diags.iter().filter(|d| !d.is_error()).count();
+    if verbose || warnings <= WARNINGS_IN_FULL {
+        print_diagnostics(name, bytes, diags);
+        return;
+    }
+    const FIRST: usize = 5;
+    let mut shown = 0;
+    let first: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            let keep = d.is_error() || shown < FIRST;
+            shown += usize::from(!d.is_error() && keep);
+            keep
+        })
+        .cloned()
+        .collect();
+    print_diagnostics(name, bytes, &first);
+    // Kinds: the message with its quoted parts left out, in order of first appearance.
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for d in diags.iter().filter(|d| !d.is_error()) {
+        let kind: String = d
+            .message
+            .split('`')
+            .enumerate()
+            .map(|(i, part)| if i % 2 == 1 { "`…`" } else { part })
+            .collect();
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    let mut err = anstream::stderr();
+    let _ = writeln!(
+        err,
+        "{}: {} warnings in all ({} more than shown; --verbose prints each one):",
+        name.bold(),
+        warnings,
+        warnings - FIRST
+    );
+    for (kind, n) in kinds {
+        let _ = writeln!(err, "  {n:>4} × {kind}");
+    }
+}
+
 fn print_diagnostics(name: &str, bytes: &[u8], diags: &[Diagnostic]) {
     let index = LineIndex::new(bytes);
     let mut err = anstream::stderr();
@@ -550,7 +611,7 @@ fn template(name: Option<&str>, output: Option<&Path>) -> Result<ExitCode> {
                 Some(path) => {
                     std::fs::write(path, source)
                         .with_context(|| format!("cannot write {}", path.display()))?;
-                    anstream::eprintln!("{}", format!("wrote {}", path.display()).dimmed());
+                    anstream::eprintln!("{}", format!("Wrote {}", path.display()).dimmed());
                 }
                 None => out.write_all(source.as_bytes())?,
             }
@@ -559,16 +620,31 @@ fn template(name: Option<&str>, output: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// "24 areas · 112 topics": the counts of each kind the roadmap has, none that are zero.
+fn counts(r: &Roadmap, sep: &str) -> String {
+    let parts: Vec<String> = [
+        (Kind::Area, "area", "areas"),
+        (Kind::Group, "group", "groups"),
+        (Kind::Topic, "topic", "topics"),
+        (Kind::Subtopic, "subtopic", "subtopics"),
+    ]
+    .into_iter()
+    .filter_map(|(kind, one, many)| match r.count(kind) {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    })
+    .collect();
+    if parts.is_empty() {
+        "no topics yet".to_owned()
+    } else {
+        parts.join(sep)
+    }
+}
+
 fn print_tree(out: &mut impl Write, r: &Roadmap) -> std::io::Result<()> {
     writeln!(out, "{}", r.title.plain().bold().underline())?;
-    let counts = format!(
-        "{} areas · {} groups · {} topics · {} subtopics",
-        r.count(Kind::Area),
-        r.count(Kind::Group),
-        r.count(Kind::Topic),
-        r.count(Kind::Subtopic)
-    );
-    writeln!(out, "{}", counts.dimmed())?;
+    writeln!(out, "{}", counts(r, " · ").dimmed())?;
     // Iterative walk: (node, prefix for its children, is last).
     let mut stack: Vec<(&Node, String, bool)> = Vec::new();
     let n = r.children.len();
@@ -684,7 +760,7 @@ fn render(
     theme: ThemeArg,
     width: Option<u32>,
     scale: f32,
-    (page, tiles): (&str, bool),
+    (page, tiles, one_page): (&str, bool, bool),
     progress: Option<&Path>,
 ) -> Result<ExitCode> {
     let format = match format {
@@ -754,8 +830,16 @@ fn render(
     let bytes = match format {
         RenderFormat::Svg => svg.into_bytes(),
         RenderFormat::Png => leadmap_render::png(&svg, &fonts(), scale, width)?,
-        RenderFormat::Pdf if tiles => leadmap_render::raster::pdf_tiled(&svg, &fonts(), page)?,
-        RenderFormat::Pdf => leadmap_render::pdf(&svg, &fonts(), page)?,
+        RenderFormat::Pdf => {
+            let fit = if tiles {
+                leadmap_render::raster::Fit::PrintSize
+            } else if one_page {
+                leadmap_render::raster::Fit::OnePage
+            } else {
+                leadmap_render::raster::Fit::Width
+            };
+            leadmap_render::raster::pdf_with(&svg, &fonts(), page, fit)?
+        }
         RenderFormat::Html => {
             leadmap_render::html::page(r, &svg, &spans, &|id| leadmap_bundled::template(id))
                 .into_bytes()
@@ -764,7 +848,7 @@ fn render(
     overwrite(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     anstream::eprintln!(
         "{}",
-        format!("wrote {} ({} bytes)", output.display(), bytes.len()).dimmed()
+        format!("Wrote {} ({} bytes)", output.display(), bytes.len()).dimmed()
     );
     // The process ends next: freeing a large roadmap node by node would only delay that
     // (a tenth of the time at 100,000 topics), so the memory goes back with the process.
@@ -821,6 +905,7 @@ fn import_file(
     output: Option<&Path>,
     from: Option<From>,
     id: Option<&str>,
+    verbose: bool,
 ) -> Result<ExitCode> {
     let bytes = crate::input::read(file)?;
     crate::input::ensure_text(if file == "-" { "standard input" } else { file }, &bytes)?;
@@ -856,7 +941,7 @@ fn import_file(
         b.finish_and_clear();
     }
     let name = if file == "-" { "<stdin>" } else { file };
-    print_diagnostics(name, &bytes, &imported.diagnostics);
+    print_diagnostics_summed(name, &bytes, &imported.diagnostics, verbose);
     let Some(roadmap) = imported.roadmap else {
         return Ok(ExitCode::from(1));
     };
@@ -870,14 +955,7 @@ fn import_file(
                 .with_context(|| format!("cannot write {}", path.display()))?;
             anstream::eprintln!(
                 "{}",
-                format!(
-                    "imported {} areas, {} groups, {} topics, {} subtopics into {}",
-                    roadmap.count(Kind::Area),
-                    roadmap.count(Kind::Group),
-                    roadmap.count(Kind::Topic),
-                    roadmap.count(Kind::Subtopic),
-                    path.display()
-                )
+                format!("Imported {} into {}", counts(&roadmap, ", "), path.display())
                 .dimmed()
             );
         }

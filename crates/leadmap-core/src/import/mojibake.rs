@@ -108,6 +108,21 @@ fn score(c: char) -> i32 {
 /// Emoji common in documents: where two readings are both emoji, these win.
 const COMMON: &str = "🚀💡🏃🤝✅🔥👍🎉📈📊💯⭐🎯📌📝📚🔒🔑⚙🛠🧠💬👥🌐🌍💼💸🔄📆🧪🚚💻📱🔐💲🎓📖";
 
+/// The emoji the bundled roadmaps use (each character of their leading emoji, joiners and
+/// variation selectors left out; a test keeps the list in step with `roadmaps/*.md`). Where
+/// the bytes allow two emoji, an import makes the choice the bundled roadmaps made: an
+/// outline of a bundled roadmap comes back with its own emoji.
+pub const BUNDLED: &str = "™⏳☑♂♟♾⚖⚙⛰✈✉✌✏✒❤⭐🌍🌐🌱🌴🎀🎓🎢🎯🏃🏡🏧🏫👥👨👫💗💡💪💬💯💰💲💸💻💼📄📆📈📊📓📔📖📜📞📰📱🔃🔄🔐🔑🔙🔧🕛🖼🗞🗣🙂🙇🚀🚚🚪🚺🛠🛡🛤🤗🤙🤝🥊🥷🦺🧑🧠🧪🧯🧰🧿🩹🪜🪴";
+
+/// Whether `s` is made of emoji the bundled roadmaps use.
+pub fn bundled_choice(s: &str) -> bool {
+    let mut chars = s
+        .chars()
+        .filter(|c| !matches!(c, '\u{fe0f}' | '\u{200d}'))
+        .peekable();
+    chars.peek().is_some() && chars.all(|c| BUNDLED.contains(c))
+}
+
 /// Small preferences between equally valid readings: a common emoji, then the byte that
 /// ISO-8859-7 (the code page for 0xA0 and up) gives.
 fn tie_break(c: char, bytes: &[u8]) -> i32 {
@@ -282,7 +297,14 @@ pub fn repair(line: &str) -> (String, Vec<Fix>) {
             i = j;
             continue;
         }
-        let ((_, to, dropped), runner_up) = read_run(&run);
+        let ((_, mut to, dropped), mut runner_up) = read_run(&run);
+        // Two readings the bytes allow alike: the bundled roadmaps' choice wins.
+        if let Some(other) = runner_up.as_mut()
+            && bundled_choice(other)
+            && !bundled_choice(&to)
+        {
+            std::mem::swap(&mut to, other);
+        }
         if !dropped.is_empty() {
             fixes.push(Fix::Dropped { at, from: dropped });
         }

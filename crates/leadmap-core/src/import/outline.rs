@@ -181,13 +181,25 @@ pub fn import(input: &[u8], id_hint: Option<&str>, progress: Progress<'_>) -> Im
                 .next()
                 .map(String::from)
                 .unwrap_or_default();
-            diags.push(
-                Diagnostic::warning(
-                    offset + text_at..offset + text_at + c.len(),
-                    format!("`{c}` may be a mis-decoded `{other}`; kept as it is"),
-                )
-                .with_hint("check the original and edit the emoji if another was meant"),
-            );
+            if mojibake::bundled_choice(&other) && !mojibake::bundled_choice(&c) {
+                // The bundled roadmaps use the other one: take it, and say so.
+                diags.push(
+                    Diagnostic::warning(
+                        offset + text_at..offset + text_at + c.len(),
+                        format!("repaired mis-decoded symbol `{c}` to `{other}`"),
+                    )
+                    .with_hint("the bundled roadmaps use this emoji; edit it if another was meant"),
+                );
+                fixed.replace_range(text_at..text_at + c.len(), &other);
+            } else {
+                diags.push(
+                    Diagnostic::warning(
+                        offset + text_at..offset + text_at + c.len(),
+                        format!("`{c}` may be a mis-decoded `{other}`; kept as it is"),
+                    )
+                    .with_hint("check the original and edit the emoji if another was meant"),
+                );
+            }
         }
         lines.push((offset, fixed));
         offset += raw.len() + 1;

@@ -108,7 +108,34 @@ fn no_mojibake_is_left_and_emoji_are_real() {
         msgs.iter()
             .any(|m| m.starts_with("repaired mis-decoded symbol `❀` to `❤`"))
     );
-    assert!(msgs.iter().any(|m| m.contains("may be a mis-decoded `🏡`")));
+    // Where the bytes allow two emoji, the bundled roadmap's choice: 🎀 and 🏡, as it has them.
+    assert_eq!(find("facilitate-onboarding"), "🎀");
+    assert_eq!(find("define-remote-work-policies"), "🏡");
+    assert_eq!(find("promote-remote-friendliness"), "🏡");
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("repaired mis-decoded symbol `🏑` to `🏡`"))
+    );
+}
+
+/// The list of the bundled roadmaps' emoji that an import prefers holds every emoji they use.
+#[test]
+fn the_preferred_emoji_are_the_bundled_roadmaps() {
+    for md in [
+        include_str!("../../../../roadmaps/engineering-leadership.md"),
+        include_str!("../../../../roadmaps/engineering-manager.md"),
+    ] {
+        let r = leadmap_core::parse(md.as_bytes(), "r").roadmap;
+        for n in r.nodes() {
+            if let Some(e) = &n.emoji {
+                assert!(
+                    leadmap_core::import::mojibake::bundled_choice(e),
+                    "{e:?} of {} is missing from mojibake::BUNDLED",
+                    n.id
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -158,7 +158,9 @@ async fn token(app: &App, c: &reqwest::Client) -> String {
         .send()
         .await
         .unwrap();
-    let html = r.text().await.unwrap();
+    // Post/redirect/get: the account page shows the new token, once.
+    assert_eq!(location(&r), "/account");
+    let html = page(c, format!("{}/account", app.base)).await;
     let i = html.find("<code id=\"new-token\">").unwrap() + 21;
     html[i..i + 67].to_owned()
 }

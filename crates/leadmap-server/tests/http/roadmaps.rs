@@ -270,7 +270,12 @@ async fn reset_clears_an_area_after_confirmation(db: Arc<TestDb>) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/r/{EL}?reset={}", area.id));
+    let after = page(&c, format!("{}{}", app.base, location(&r))).await;
+    assert!(
+        after.contains(&format!("Your progress on {} is reset.", area.title)),
+        "the roadmap says what was reset"
+    );
     let left = app
         .store()
         .progress(leadmap_store::UserId(1), EL)

@@ -32,6 +32,21 @@ async fn first_run_creates_the_owner_once(db: Arc<TestDb>) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("at least 12 characters"));
+    // A name with a space and a short password: both problems at once.
+    let r = c
+        .post(format!("{}/setup", app.base))
+        .form(&[
+            ("token", token.as_str()),
+            ("name", "Maria Manager"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("A user name is letters, digits"), "{body}");
+    assert!(body.contains("at least 12 characters"), "{body}");
     let r = c
         .post(format!("{}/setup", app.base))
         .form(&[

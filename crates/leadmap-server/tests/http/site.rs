@@ -56,6 +56,8 @@ async fn health_and_static_assets() {
         .await
         .unwrap();
     assert!(about.contains("Kamran Ahmed") && about.contains("Bazaar"));
+    assert!(about.contains(&format!("Version {}.", env!("CARGO_PKG_VERSION"))));
+    assert!(about.contains("href=\"/api/openapi.json\""));
     let tpl = reqwest::get(format!("{}/templates/adr.md", app.base))
         .await
         .unwrap();

@@ -98,11 +98,44 @@ impl UserStore for PgStore {
         Ok(())
     }
 
-    async fn delete_user(&self, id: UserId) -> Result<bool> {
-        let r = sqlx::query("DELETE FROM users WHERE id = $1")
+    async fn set_admin(&self, id: UserId, admin: bool) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        // The admins' rows locked: two demotions at once cannot both pass the check.
+        if !admin && last_admin(&mut tx, id).await? {
+            return Err(StoreError::Invalid(crate::LAST_ADMIN.into()));
+        }
+        let r = sqlx::query("UPDATE users SET is_admin = $1 WHERE id = $2")
+            .bind(admin)
             .bind(id.0)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(r.rows_affected() > 0)
     }
+
+    async fn delete_user(&self, id: UserId) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id <> $1")
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        if others > 0 && last_admin(&mut tx, id).await? {
+            return Err(StoreError::Invalid(crate::LAST_ADMIN.into()));
+        }
+        let r = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(r.rows_affected() > 0)
+    }
+}
+
+/// Whether `id` is an admin and no other account is, with the admins' rows locked until the
+/// transaction ends.
+async fn last_admin(tx: &mut sqlx::PgConnection, id: UserId) -> Result<bool> {
+    let admins: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE is_admin FOR UPDATE")
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(admins == [id.0])
 }

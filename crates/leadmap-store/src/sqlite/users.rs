@@ -101,8 +101,41 @@ impl UserStore for SqliteStore {
         .await
     }
 
-    async fn delete_user(&self, id: UserId) -> Result<bool> {
-        self.write(move |c| Ok(c.execute("DELETE FROM users WHERE id = ?1", [id.0])? > 0))
-            .await
+    async fn set_admin(&self, id: UserId, admin: bool) -> Result<bool> {
+        // One write: the check and the change cannot be split by another writer.
+        self.write(move |c| {
+            if !admin && last_admin(c, id)? {
+                return Err(StoreError::Invalid(crate::LAST_ADMIN.into()));
+            }
+            Ok(c.execute(
+                "UPDATE users SET is_admin = ?1 WHERE id = ?2",
+                params![admin, id.0],
+            )? > 0)
+        })
+        .await
     }
+
+    async fn delete_user(&self, id: UserId) -> Result<bool> {
+        self.write(move |c| {
+            let others: i64 =
+                c.query_row("SELECT COUNT(*) FROM users WHERE id <> ?1", [id.0], |r| {
+                    r.get(0)
+                })?;
+            if others > 0 && last_admin(c, id)? {
+                return Err(StoreError::Invalid(crate::LAST_ADMIN.into()));
+            }
+            Ok(c.execute("DELETE FROM users WHERE id = ?1", [id.0])? > 0)
+        })
+        .await
+    }
+}
+
+/// Whether `id` is an admin and no other account is.
+fn last_admin(c: &rusqlite::Connection, id: UserId) -> Result<bool> {
+    Ok(c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1 AND is_admin)
+            AND NOT EXISTS (SELECT 1 FROM users WHERE id <> ?1 AND is_admin)",
+        [id.0],
+        |r| r.get(0),
+    )?)
 }

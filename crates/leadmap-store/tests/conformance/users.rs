@@ -1,7 +1,7 @@
 //! Accounts.
 
 use leadmap_store::prelude::*;
-use leadmap_store::{Status, StoreError};
+use leadmap_store::{Status, StoreError, UserId};
 
 use crate::{T0, name};
 
@@ -9,7 +9,33 @@ conformance!(
     users_are_created_counted_and_found_without_regard_to_case,
     a_taken_name_is_a_conflict,
     deleting_a_user_deletes_their_records_only,
+    the_last_admin_is_kept,
 );
+
+async fn the_last_admin_is_kept(s: &dyn Store) {
+    let ana = s.create_user(&name("ana"), "h", true, T0).await.unwrap();
+    // Alone, the admin may go (the server is empty again) but not lose the role.
+    let err = s.set_admin(ana.id, false).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m == leadmap_store::LAST_ADMIN),
+        "{err:?}"
+    );
+    let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
+    // With another account, the last admin may not go either.
+    let err = s.delete_user(ana.id).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert_eq!(s.user_count().await.unwrap(), 2);
+    // Once bob is an admin too, ana may step down, and then go.
+    assert!(s.set_admin(bob.id, true).await.unwrap());
+    assert!(s.set_admin(ana.id, false).await.unwrap());
+    assert!(!s.user(ana.id).await.unwrap().unwrap().is_admin);
+    assert!(s.delete_user(ana.id).await.unwrap());
+    // Bob is the last admin now; alone, he may delete himself.
+    assert!(s.set_admin(bob.id, false).await.is_err());
+    assert!(s.delete_user(bob.id).await.unwrap());
+    assert_eq!(s.user_count().await.unwrap(), 0);
+    assert!(!s.set_admin(UserId(999), true).await.unwrap(), "no such user");
+}
 
 async fn users_are_created_counted_and_found_without_regard_to_case(s: &dyn Store) {
     assert_eq!(s.user_count().await.unwrap(), 0);

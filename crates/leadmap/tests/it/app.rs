@@ -399,6 +399,34 @@ fn cli_round_trip_on_sqlite() {
     assert_eq!(after["creativity"], before["creativity"]);
 }
 
+/// Accounts from the command line: remove (with --yes), reset-password, promote, demote; the
+/// last admin is kept while other accounts exist, and the refusal says why and what to do.
+#[test]
+fn user_commands_keep_the_last_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("users.db").display());
+    add_user(&db, "ana", "correct horse battery staple 42");
+    add_user(&db, "bob", "correct horse battery staple 43");
+    let o = run(&db, &["user", "demote", "ana"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("this is the last admin: make another account an admin first"), "{}", err(&o));
+    let o = run(&db, &["user", "remove", "ana", "--yes"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("last admin"), "{}", err(&o));
+    let o = run(&db, &["user", "remove", "bob"]);
+    assert_eq!(o.status.code(), Some(2), "remove asks for --yes");
+    assert!(err(&o).contains("add --yes"), "{}", err(&o));
+    assert!(ok(run(&db, &["user", "promote", "bob"])).contains("bob is an admin."));
+    assert!(ok(run(&db, &["user", "demote", "ana"])).contains("ana is no longer an admin."));
+    let reset = ok(run(&db, &["user", "reset-password", "ana"]));
+    assert!(reset.contains("Password (shown once): "), "{reset}");
+    assert!(ok(run(&db, &["user", "remove", "ana", "--yes"])).contains("Deleted ana"));
+    let list = ok(run(&db, &["user", "list"]));
+    assert!(list.contains("bob") && !list.contains("ana"), "{list}");
+    let o = run(&db, &["user", "remove", "nobody", "--yes"]);
+    assert!(err(&o).contains("no account named nobody"), "{}", err(&o));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server process
 

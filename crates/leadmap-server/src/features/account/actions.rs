@@ -1,19 +1,19 @@
-//! The account page's forms. Each redirects to the account page with a message, or shows it
-//! again with the error.
+//! The account page's forms. Each redirects to the account page (post/redirect/get), with a
+//! message, an error or a new token for the page to show once (see `notice`).
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use super::page::{Notice, account_page};
+use super::notice;
+use super::page::Notice;
 use crate::access::{AppState, ClientAddr, Me, PasswordCheck};
 use crate::web::cookies;
 use crate::web::{AppError, PageResult};
 
-/// The account page again, saying why a change that needed the password did not happen.
-async fn refused(me: &Me, headers: &HeaderMap, e: PasswordCheck, wrong: &str) -> PageResult {
+/// Back to the account page, which says why a change that needed the password did not happen.
+fn refused(state: &AppState, e: PasswordCheck, wrong: &str) -> PageResult {
     let message = match e {
         PasswordCheck::Wrong => wrong.to_owned(),
         PasswordCheck::Throttled { .. } => {
@@ -24,9 +24,19 @@ async fn refused(me: &Me, headers: &HeaderMap, e: PasswordCheck, wrong: &str) ->
             format!("{m}.")
         }
         PasswordCheck::Weak(w) => w.to_string(),
+        PasswordCheck::App(AppError::Store(leadmap_store::StoreError::Invalid(m)))
+            if m == leadmap_store::LAST_ADMIN =>
+        {
+            "Your account is kept: you are the last admin, and the other accounts would be left \
+             without one. Make another account an admin first (leadmap user promote NAME)."
+                .to_owned()
+        }
         PasswordCheck::App(a) => return Err(a),
     };
-    account_page(me, headers, Notice::error(message)).await
+    Ok(notice::redirect(
+        &Notice::error(message),
+        state.config().secure_cookies,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -38,9 +48,9 @@ pub(super) struct PasswordForm {
 }
 
 pub(super) async fn change_password(
+    State(state): State<AppState>,
     me: Me,
     addr: ClientAddr,
-    headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
     let keep = f.keep_tokens.is_some();
@@ -50,7 +60,7 @@ pub(super) async fn change_password(
         .await
     {
         Ok(()) => Ok(Redirect::to("/account?done=password").into_response()),
-        Err(e) => refused(&me, &headers, e, "The current password is not right.").await,
+        Err(e) => refused(&state, e, "The current password is not right."),
     }
 }
 
@@ -79,17 +89,18 @@ pub(super) struct TokenForm {
 }
 
 pub(super) async fn create_token(
+    State(state): State<AppState>,
     me: Me,
-    headers: HeaderMap,
     Form(f): Form<TokenForm>,
 ) -> PageResult {
+    let secure = state.config().secure_cookies;
     let days = match f.expires.trim() {
         "" | "never" => None,
         d => match d.parse::<u32>() {
             Ok(d) => Some(d),
             Err(_) => {
                 let e = "The token's lifetime is a number of days, or never.";
-                return account_page(&me, &headers, Notice::error(e)).await;
+                return Ok(notice::redirect(&Notice::error(e), secure));
             }
         },
     };
@@ -104,7 +115,7 @@ pub(super) async fn create_token(
         ),
         Err(e) => return Err(e),
     };
-    account_page(&me, &headers, notice).await
+    Ok(notice::redirect(&notice, secure))
 }
 
 pub(super) async fn revoke_token(me: Me, Path(id): Path<i64>) -> PageResult {
@@ -123,23 +134,18 @@ pub(super) async fn delete_account(
     State(state): State<AppState>,
     me: Me,
     addr: ClientAddr,
-    headers: HeaderMap,
     Form(f): Form<DeleteForm>,
 ) -> PageResult {
     match me.account().delete(&f.password, addr).await {
         Ok(()) => {
-            let mut res = Redirect::to("/").into_response();
+            let mut res = Redirect::to("/login?deleted=1").into_response();
             cookies::clear_session(&mut res, state.config().secure_cookies);
             Ok(res)
         }
-        Err(e) => {
-            refused(
-                &me,
-                &headers,
-                e,
-                "The password is not right; the account is kept.",
-            )
-            .await
-        }
+        Err(e) => refused(
+            &state,
+            e,
+            "The password is not right; the account is kept.",
+        ),
     }
 }

@@ -2,6 +2,7 @@
 
 mod actions;
 mod export;
+mod notice;
 mod page;
 
 use crate::access::{Access, Routes};

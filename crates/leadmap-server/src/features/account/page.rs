@@ -2,19 +2,25 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse};
-use leadmap_app::time::display;
+use leadmap_app::time::{ago, display};
 use serde::Deserialize;
 
+use super::notice;
 use crate::access::Me;
 use crate::web::{Chrome, PageResult};
 
 struct SessionRow {
     id: i64,
+    /// "Chrome on Linux"; the header itself goes in a tooltip.
     agent: String,
+    full_agent: String,
     created: String,
+    created_full: String,
+    /// "5 minutes ago"; the time itself goes in a tooltip.
     last_seen: String,
+    last_seen_full: String,
     current: bool,
 }
 
@@ -56,7 +62,7 @@ impl Notice {
     }
 }
 
-pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResult {
+async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResult {
     let account = me.account();
     let now = leadmap_app::time::now_ms();
     let sessions = account
@@ -65,13 +71,12 @@ pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -
         .into_iter()
         .map(|s| SessionRow {
             id: s.id,
-            agent: if s.user_agent.is_empty() {
-                "unknown browser".into()
-            } else {
-                s.user_agent
-            },
-            created: display(s.created_at),
-            last_seen: display(s.last_seen),
+            agent: leadmap_app::agent::describe(&s.user_agent),
+            full_agent: s.user_agent,
+            created: ago(s.created_at, now),
+            created_full: display(s.created_at),
+            last_seen: ago(s.last_seen, now),
+            last_seen_full: display(s.last_seen),
             current: s.id == me.session.id,
         })
         .collect();
@@ -83,7 +88,10 @@ pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -
             id: t.id,
             name: t.name,
             created: display(t.created_at),
-            last_used: t.last_used.map(display).unwrap_or_else(|| "never".into()),
+            last_used: t
+                .last_used
+                .map(|at| ago(at, now))
+                .unwrap_or_else(|| "never".into()),
             expires: match t.expires_at {
                 None => "never".into(),
                 Some(at) if at <= now => format!("expired {}", display(at)),
@@ -91,11 +99,6 @@ pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -
             },
         })
         .collect();
-    let status = if notice.error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let page = AccountPage {
         chrome: Chrome::new(Some(me.frame()), headers, "/account"),
         name: me.user.name.clone(),
@@ -106,7 +109,7 @@ pub(super) async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -
         message: notice.message,
         error: notice.error,
     };
-    Ok((status, Html(page.render()?)).into_response())
+    Ok(Html(page.render()?).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -127,13 +130,16 @@ pub(super) async fn account(
         "token" => "The token is revoked.",
         _ => "",
     };
-    account_page(
-        &me,
-        &headers,
-        Notice {
-            message: message.into(),
-            ..Notice::default()
-        },
-    )
-    .await
+    // What a form's redirect carried (shown once: the cookie is cleared with this page).
+    let carried = notice::take(&headers);
+    let shown = carried.is_some();
+    let notice = carried.unwrap_or(Notice {
+        message: message.into(),
+        ..Notice::default()
+    });
+    let mut res = account_page(&me, &headers, notice).await?;
+    if shown {
+        notice::clear(&mut res);
+    }
+    Ok(res)
 }

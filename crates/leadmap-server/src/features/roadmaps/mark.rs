@@ -148,5 +148,11 @@ pub(super) async fn reset(
         ResetScope::Topics(&area_topics)
     };
     me.progress().reset(&e.id, scope).await?;
-    Ok(Redirect::to(&format!("/r/{}", e.id)).into_response())
+    // Back to the roadmap, which says what was reset.
+    let done = if f.area.is_empty() {
+        format!("/r/{}?reset=all", e.id)
+    } else {
+        format!("/r/{}?reset={}", e.id, f.area)
+    };
+    Ok(Redirect::to(&done).into_response())
 }

@@ -29,6 +29,9 @@ struct TopicRow<'a> {
     kind: &'static str,
     status: &'static str,
     hit: bool,
+    /// The group heading shown above this row, escaped already.
+    group_html: Option<&'a str>,
+    in_group: bool,
 }
 
 #[derive(Template)]
@@ -45,6 +48,8 @@ struct RoadmapPage<'a> {
     panel: Option<Panel>,
     q: String,
     hits: usize,
+    /// What a reset just cleared, said once at the top.
+    notice: String,
 }
 
 /// A person's diagram, written straight into the page as it renders (no copy of its own).
@@ -65,6 +70,9 @@ pub(super) struct RoadmapQuery {
     topic: String,
     #[serde(default)]
     q: String,
+    /// Set by the redirect after a reset: `all`, or the area's id.
+    #[serde(default)]
+    reset: String,
 }
 
 pub(super) async fn roadmap_page(
@@ -102,6 +110,8 @@ pub(super) async fn roadmap_page(
                         kind: t.kind,
                         status: status(&t.id).as_str(),
                         hit,
+                        group_html: t.group_html.as_deref(),
+                        in_group: t.in_group,
                     }
                 })
                 .collect(),
@@ -137,6 +147,14 @@ pub(super) async fn roadmap_page(
             panel,
             q: query.q,
             hits,
+            notice: match query.reset.as_str() {
+                "" => String::new(),
+                "all" => "Your progress on this roadmap is reset.".to_owned(),
+                area => e
+                    .area(area)
+                    .map(|a| format!("Your progress on {} is reset.", a.title))
+                    .unwrap_or_default(),
+            },
         },
         size,
     )

@@ -28,12 +28,17 @@ struct LoginPage {
     name: String,
     error: String,
     setup: bool,
+    /// The account was just deleted: say so.
+    deleted: bool,
 }
 
 #[derive(Deserialize)]
 struct NextQuery {
     #[serde(default)]
     next: String,
+    /// Set by the redirect after an account is deleted.
+    #[serde(default)]
+    deleted: String,
 }
 
 async fn login_form(
@@ -51,6 +56,7 @@ async fn login_form(
         name: String::new(),
         error: String::new(),
         setup: !state.has_accounts().await?,
+        deleted: !q.deleted.is_empty(),
     })
 }
 
@@ -99,6 +105,7 @@ async fn login(
             name: f.name.chars().take(ECHO_MAX).collect(),
             error: error.to_string(),
             setup: false,
+            deleted: false,
         },
     )?;
     if let SignInError::Throttled { retry_after } = error

@@ -88,13 +88,21 @@ async fn setup(
             },
         )
     };
-    let name = match UserName::parse(&f.name) {
-        Ok(n) => n,
-        Err(e) => return again(e.to_string()),
-    };
-    let password = match Password::parse(&f.password, &[name.as_str()]) {
-        Ok(p) => p,
-        Err(e) => return again(e.to_string()),
+    // Every problem at once: the name and the password are checked alike.
+    let name = UserName::parse(&f.name);
+    let password = Password::parse(&f.password, &[f.name.as_str()]);
+    let (name, password) = match (name, password) {
+        (Ok(n), Ok(p)) => (n, p),
+        (n, p) => {
+            let errors: Vec<String> = [
+                n.err().map(|e| sentence(&e.to_string())),
+                p.err().map(|e| sentence(&e.to_string())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            return again(errors.join(" "));
+        }
     };
     let agent = headers
         .get(header::USER_AGENT)
@@ -104,4 +112,14 @@ async fn setup(
     let mut res = Redirect::to("/").into_response();
     cookies::set_session(&mut res, &token, state.config().secure_cookies);
     Ok(res)
+}
+
+/// A message as a sentence: a capital first letter and a full stop.
+fn sentence(m: &str) -> String {
+    let mut s = m.trim_end_matches('.').to_owned();
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    s.push('.');
+    s
 }

@@ -31,11 +31,13 @@ pub fn routes() -> Routes {
 #[template(path = "site/about.html")]
 struct AboutPage {
     chrome: Chrome,
+    version: &'static str,
 }
 
 async fn about(Viewer(viewer): Viewer, headers: HeaderMap) -> PageResult {
     html(&AboutPage {
         chrome: Chrome::new(viewer.as_ref().map(|m| m.frame()), &headers, "/about"),
+        version: env!("CARGO_PKG_VERSION"),
     })
 }
 
