@@ -94,13 +94,18 @@ async fn text_with_nul_is_refused_with_422_on_both_backends(db: Arc<TestDb>) {
     let v: Value = r.json().await.unwrap();
     assert!(v["error"].as_str().unwrap().contains("NUL"), "{v}");
     let account = page(&c, format!("{}/account", app.base)).await;
+    // The account page's forms post/redirect/get: the refusal is said on the page.
     let r = c
         .post(format!("{}/account/tokens", app.base))
         .form(&[("csrf", csrf_of(&account).as_str()), ("name", "a\u{0}b")])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let shown = page(&c, format!("{}/account", app.base)).await;
+    assert!(shown.contains("Give the token a name"), "{shown}");
+    let tokens = app.store().tokens(leadmap_store::UserId(1)).await.unwrap();
+    assert_eq!(tokens.len(), 1, "only the token made before");
     let r = browser()
         .post(format!("{}/login", app.base))
         .form(&[("name", "an\u{0}a"), ("password", PASSWORD)])
@@ -131,8 +136,10 @@ async fn the_current_password_prompts_count_with_the_sign_in_failures(db: Arc<Te
     let c = owner(&app).await;
     let account = page(&c, format!("{}/account", app.base)).await;
     let csrf = csrf_of(&account);
+    let base = app.base.clone();
     let delete = |password: &'static str| {
         let c = c.clone();
+        let base = base.clone();
         let url = format!("{}/account/delete", app.base);
         let csrf = csrf.clone();
         async move {
@@ -143,17 +150,19 @@ async fn the_current_password_prompts_count_with_the_sign_in_failures(db: Arc<Te
                 .await
                 .unwrap();
             let s = r.status();
+            // Post/redirect/get: the answer is said on the account page.
+            let r = c.get(format!("{base}/account")).send().await.unwrap();
             (s, r.text().await.unwrap())
         }
     };
     for _ in 0..leadmap_server::access::throttle::PER_ACCOUNT_AND_ADDRESS {
         let (s, body) = delete("not my password at all").await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(s, StatusCode::SEE_OTHER);
         assert!(body.contains("the account is kept"), "{body}");
     }
     // Now even the right password is refused, and the account is kept.
     let (s, body) = delete(PASSWORD).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(s, StatusCode::SEE_OTHER);
     assert!(body.contains("Too many wrong passwords"), "{body}");
     assert_eq!(app.store().user_count().await.unwrap(), 1);
     let r = c
@@ -166,8 +175,11 @@ async fn the_current_password_prompts_count_with_the_sign_in_failures(db: Arc<Te
         .send()
         .await
         .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
-        r.text().await.unwrap().contains("Too many wrong passwords"),
+        page(&c, format!("{}/account", app.base))
+            .await
+            .contains("Too many wrong passwords"),
         "the password form shares the limit"
     );
 }
