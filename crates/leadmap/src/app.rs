@@ -11,7 +11,7 @@ use leadmap_app::catalog::{Catalog, Entry, Summary, by_topic, status_in};
 use leadmap_app::progress::{self, Note, ProgressFile, parse_status};
 use leadmap_app::secrets::{self, Password};
 use leadmap_app::time::now_ms;
-use leadmap_store::{Store, User, UserName};
+use leadmap_store::{Location, Store, User, UserName};
 use owo_colors::OwoColorize;
 
 /// Where the database is, for every command that uses one.
@@ -35,6 +35,10 @@ impl Db {
                 .join("leadmap"),
         };
         Ok(dir.join("leadmap.db").to_string_lossy().into_owned())
+    }
+
+    fn location(&self) -> Result<Location> {
+        Ok(Location::parse(&self.url()?)?)
     }
 
     async fn open(&self) -> Result<Box<dyn Store>> {
@@ -88,6 +92,15 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Back the SQLite database up this often ("6h", "30m", "1d"); off when absent.
+    #[arg(long, env = "LEADMAP_BACKUP_EVERY", value_parser = leadmap_app::backup::parse_interval)]
+    backup_every: Option<std::time::Duration>,
+    /// How many scheduled backups to keep (the oldest go first).
+    #[arg(long, env = "LEADMAP_BACKUP_KEEP", default_value_t = 14)]
+    backup_keep: usize,
+    /// Where scheduled backups go. Default: `backups/` beside the database file.
+    #[arg(long, env = "LEADMAP_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
     #[command(flatten)]
     db: Db,
 }
@@ -102,6 +115,24 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+    let schedule = match (&a.backup_every, a.db.location()?) {
+        (None, _) => None,
+        (Some(_), _) if a.backup_keep == 0 => bail!("--backup-keep must be at least 1"),
+        (Some(every), Location::Sqlite(path)) => Some(leadmap_app::backup::Schedule {
+            dir: a.backup_dir.clone().unwrap_or_else(|| {
+                path.parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("backups")
+            }),
+            database: path,
+            every: *every,
+            keep: a.backup_keep,
+        }),
+        (Some(_), Location::Postgres(_)) => bail!(
+            "--backup-every backs up a SQLite database; back PostgreSQL up with pg_dump \
+             (see `leadmap backup`)"
+        ),
+    };
     runtime()?.block_on(async {
         let url = a.db.url()?;
         let store = a.db.open().await?;
@@ -131,6 +162,23 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
         out.flush()?;
         drop(out);
         tracing::info!(%addr, backend, "listening");
+        if let Some(schedule) = schedule {
+            tracing::info!(
+                dir = %schedule.dir.display(),
+                every_secs = schedule.every.as_secs(),
+                keep = schedule.keep,
+                "scheduled backups"
+            );
+            tokio::spawn(schedule.run(|taken| match taken {
+                Ok(t) => tracing::info!(
+                    path = %t.path.display(),
+                    bytes = t.info.bytes,
+                    removed = t.removed.len(),
+                    "backup taken"
+                ),
+                Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+            }));
+        }
         leadmap_server::serve(listener, state, leadmap_server::shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
@@ -517,4 +565,113 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
         println!("Imported {n} records for {}.", u.name);
         Ok(ExitCode::SUCCESS)
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write (it must not exist).
+    file: PathBuf,
+    #[command(flatten)]
+    db: Db,
+}
+
+/// `leadmap backup FILE`: a consistent copy of the SQLite database, safe while `serve` runs;
+/// for PostgreSQL, what to run instead (after checking that the database answers).
+pub fn backup(a: BackupArgs) -> Result<ExitCode> {
+    match a.db.location()? {
+        Location::Sqlite(path) => {
+            let info = leadmap_store::sqlite::backup_file(&path, &a.file)
+                .with_context(|| format!("cannot back up {}", path.display()))?;
+            println!(
+                "Backed up {} to {} (schema version {}, {} accounts, {} progress records, {} bytes).",
+                path.display(),
+                a.file.display(),
+                info.schema_version,
+                info.users,
+                info.records,
+                info.bytes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Location::Postgres(url) => {
+            let info = runtime()?
+                .block_on(leadmap_store::postgres::probe(&url))
+                .with_context(|| format!("cannot reach {}", redact(&url)))?;
+            let shown = redact(&url);
+            println!(
+                "PostgreSQL {} at {} answers (database {}, schema version {}).",
+                info.server_version,
+                info.addr,
+                info.database,
+                info.schema_version
+                    .map_or_else(|| "none: Leadmap never ran on it".into(), |v| v.to_string())
+            );
+            println!(
+                "Leadmap does not copy a PostgreSQL database itself; nothing was written. Use \
+                 PostgreSQL's own tools (pg_dump of major version {} or newer):",
+                info.server_version
+                    .split(['.', ' '])
+                    .next()
+                    .unwrap_or_default()
+            );
+            println!(
+                "  pg_dump --format=custom --file={} '{shown}'",
+                a.file.display()
+            );
+            println!(
+                "  pg_restore --clean --if-exists --no-owner --dbname='{shown}' {}   # to restore",
+                a.file.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by `leadmap backup` (or `serve --backup-every`).
+    file: PathBuf,
+    /// Replace a database that holds data (stop the server first).
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    db: Db,
+}
+
+/// `leadmap restore FILE`: checks the backup, then copies it into an empty database path.
+pub fn restore(a: RestoreArgs) -> Result<ExitCode> {
+    match a.db.location()? {
+        Location::Sqlite(path) => {
+            let info = leadmap_store::sqlite::restore_file(&a.file, &path, a.force)
+                .with_context(|| format!("cannot restore {}", a.file.display()))?;
+            println!(
+                "Restored {} into {} (schema version {}, {} accounts, {} progress records; \
+                 integrity check passed).",
+                a.file.display(),
+                path.display(),
+                info.schema_version,
+                info.users,
+                info.records
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Location::Postgres(url) => {
+            let info = runtime()?
+                .block_on(leadmap_store::postgres::probe(&url))
+                .with_context(|| format!("cannot reach {}", redact(&url)))?;
+            println!(
+                "PostgreSQL {} at {} answers (database {}). Leadmap does not restore PostgreSQL \
+                 itself; nothing was written. Use:",
+                info.server_version, info.addr, info.database
+            );
+            println!(
+                "  pg_restore --clean --if-exists --no-owner --dbname='{}' {}",
+                redact(&url),
+                a.file.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
 }

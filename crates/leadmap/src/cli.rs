@@ -126,6 +126,11 @@ enum Command {
     ExportProgress(crate::app::ExportArgs),
     /// Read progress from a JSON or CSV export into the database.
     ImportProgress(crate::app::ImportArgs),
+    /// Back the database up to FILE while the server may run (SQLite); for PostgreSQL, print
+    /// the pg_dump command to use.
+    Backup(crate::app::BackupArgs),
+    /// Restore a backup into an empty database path (--force to replace one with data).
+    Restore(crate::app::RestoreArgs),
     /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
     Import {
         /// The file to import (`-` reads standard input).
@@ -221,6 +226,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Progress(a) => crate::app::progress(a),
         Command::ExportProgress(a) => crate::app::export(a),
         Command::ImportProgress(a) => crate::app::import(a),
+        Command::Backup(a) => crate::app::backup(a),
+        Command::Restore(a) => crate::app::restore(a),
     }
 }
 

@@ -1,0 +1,404 @@
+//! Operating Leadmap: backups taken while the server writes, restores, scheduled backups,
+//! upgrades from the previous release's database, request logs and metrics.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::leadmap;
+use crate::app::{
+    PgDatabase, ROADMAP, STATUSES, Server, add_user, client, err, ok, put_progress, run, topic_ids,
+};
+
+const PASSWORD: &str = "a long passphrase alice will remember 7";
+
+/// The write number a note "writer W write N" names.
+fn write_number(note: &str, w: usize) -> Option<u64> {
+    note.strip_prefix(&format!("writer {w} write "))?
+        .parse()
+        .ok()
+}
+
+/// 50 writers mark their own topic through the API for 20 seconds, each write numbered in its
+/// note, while `leadmap backup` runs once a second. Every backup restores into a new file with
+/// `leadmap restore`, passes the integrity check, and holds, for every writer, the last write
+/// acknowledged before that backup started (or a later one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backups_taken_while_50_writers_write_hold_every_acknowledged_write() {
+    const WRITERS: usize = 50;
+    const SECONDS: u64 = 20;
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("leadmap.db");
+    let db = db_path.to_str().unwrap();
+    add_user(db, "alice", PASSWORD);
+    let token = ok(run(db, &["token", "create", "backup test"]))
+        .trim()
+        .to_owned();
+    let topics = topic_ids();
+    assert!(topics.len() >= WRITERS);
+    let server = Server::start(db, &dir.path().join("server.log"));
+    let c = client();
+
+    // acked[w] = how many writes of writer w were acknowledged (writes 0..acked[w]).
+    let acked: Arc<Vec<AtomicU64>> = Arc::new((0..WRITERS).map(|_| AtomicU64::new(0)).collect());
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let (c, base, token, topic) = (
+            c.clone(),
+            server.base.clone(),
+            token.clone(),
+            topics[w].clone(),
+        );
+        let (acked, stop) = (acked.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while !stop.load(Ordering::SeqCst) {
+                let note = format!("writer {w} write {n}");
+                let status = STATUSES[(n % 3) as usize];
+                let r = put_progress(&c, &base, &token, &topic, status, &note)
+                    .await
+                    .map_err(|e| format!("writer {w} write {n}: {e}"))?;
+                if r.status() != 200 {
+                    return Err(format!("writer {w} write {n}: {}", r.status()));
+                }
+                acked[w].store(n + 1, Ordering::SeqCst);
+                n += 1;
+            }
+            Ok::<u64, String>(n)
+        }));
+    }
+
+    // A backup a second, each with what was acknowledged before it started.
+    let mut backups = Vec::new();
+    let end = Instant::now() + Duration::from_secs(SECONDS);
+    let mut i = 0;
+    while Instant::now() < end {
+        let next = Instant::now() + Duration::from_secs(1);
+        let before: Vec<u64> = acked.iter().map(|a| a.load(Ordering::SeqCst)).collect();
+        let file = dir.path().join(format!("backup-{i}.db"));
+        let (db, f) = (db.to_owned(), file.to_str().unwrap().to_owned());
+        let o = tokio::task::spawn_blocking(move || run(&db, &["backup", &f]))
+            .await
+            .unwrap();
+        let said = ok(o);
+        assert!(said.starts_with("Backed up "), "{said}");
+        backups.push((file, before));
+        i += 1;
+        tokio::time::sleep_until(next.into()).await;
+    }
+    stop.store(true, Ordering::SeqCst);
+    let mut total = 0;
+    for w in writers {
+        total += w
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    }
+    drop(server);
+    assert!(backups.len() >= 3, "only {} backups", backups.len());
+
+    for (i, (file, before)) in backups.iter().enumerate() {
+        let restored = dir.path().join(format!("restored-{i}.db"));
+        let r = restored.to_str().unwrap();
+        let said = ok(run(r, &["restore", file.to_str().unwrap()]));
+        assert!(said.contains("integrity check passed"), "{said}");
+        let store = leadmap_store::open(r).await.unwrap();
+        assert_eq!(store.integrity_check().await.unwrap(), Vec::<String>::new());
+        let alice = store.users().await.unwrap().remove(0);
+        let records = store.progress(alice.id, ROADMAP).await.unwrap();
+        for (w, &n) in before.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let rec = records
+                .iter()
+                .find(|p| p.topic == topics[w])
+                .unwrap_or_else(|| panic!("backup {i}: writer {w}'s topic is missing"));
+            let stored = write_number(&rec.note, w)
+                .unwrap_or_else(|| panic!("backup {i}: a note no write sent: {:?}", rec.note));
+            assert!(
+                stored + 1 >= n,
+                "backup {i}: writer {w} had {n} writes acknowledged before it began, it holds write {stored}"
+            );
+        }
+    }
+    eprintln!(
+        "{total} writes acknowledged, {} backups, each restored and complete",
+        backups.len()
+    );
+}
+
+/// `restore` refuses a target that holds data (without --force), a backup that is not a
+/// Leadmap database or fails SQLite's integrity check, and a backup from a newer schema; it
+/// restores into an empty file; `backup` never writes over a file.
+#[test]
+fn restore_checks_the_backup_and_the_target_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leadmap.db");
+    let db = db.to_str().unwrap();
+    add_user(db, "alice", PASSWORD);
+    ok(run(
+        db,
+        &[
+            "mark",
+            ROADMAP,
+            "define-core-values",
+            "done",
+            "--note",
+            "kept",
+        ],
+    ));
+    let backup = dir.path().join("b.db");
+    let b = backup.to_str().unwrap();
+    ok(run(db, &["backup", b]));
+
+    let again = run(db, &["backup", b]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(err(&again).contains("exists already"), "{}", err(&again));
+
+    // Into the live database: refused without --force.
+    let o = run(db, &["restore", b]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("is not empty"), "{}", err(&o));
+    // Into an empty file, or a path in a new directory: fine.
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    ok(run(empty.to_str().unwrap(), &["restore", b]));
+    let fresh = dir.path().join("new/dir/leadmap.db");
+    ok(run(fresh.to_str().unwrap(), &["restore", b]));
+    let progress = ok(run(fresh.to_str().unwrap(), &["export-progress", ROADMAP]));
+    assert!(progress.contains("kept"), "{progress}");
+    // With --force over data.
+    ok(run(
+        db,
+        &[
+            "mark",
+            ROADMAP,
+            "define-core-values",
+            "learning",
+            "--note",
+            "later",
+        ],
+    ));
+    ok(run(db, &["restore", b, "--force"]));
+    let progress = ok(run(db, &["export-progress", ROADMAP]));
+    assert!(
+        progress.contains("kept") && !progress.contains("later"),
+        "{progress}"
+    );
+
+    // Not a database; a database that is not Leadmap's; a newer schema; a corrupt file.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database at all, just some bytes").unwrap();
+    let target = dir.path().join("t.db");
+    let t = target.to_str().unwrap();
+    let o = run(t, &["restore", junk.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&backup, &newer).unwrap();
+    set_user_version(&newer, 99);
+    let o = run(t, &["restore", newer.to_str().unwrap()]);
+    assert!(
+        err(&o).contains("newer than this leadmap knows"),
+        "{}",
+        err(&o)
+    );
+    let corrupt = dir.path().join("corrupt.db");
+    let mut bytes = std::fs::read(&backup).unwrap();
+    let page = 4096;
+    assert!(bytes.len() >= 3 * page);
+    for b in &mut bytes[page + 8..2 * page] {
+        *b = 0x5a;
+    }
+    std::fs::write(&corrupt, &bytes).unwrap();
+    let o = run(t, &["restore", corrupt.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", super::app::out(&o));
+    assert!(!target.exists() || std::fs::metadata(&target).unwrap().len() == 0);
+}
+
+/// Sets a database file's `PRAGMA user_version` (the header's 4 bytes at offset 60,
+/// big-endian), as a newer leadmap would have left it.
+fn set_user_version(path: &Path, v: u32) {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[60..64].copy_from_slice(&v.to_be_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// `serve --backup-every 1s --backup-keep 2` writes backups into `backups/` beside the
+/// database and keeps two; each restores.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_takes_scheduled_backups_and_keeps_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("leadmap.db");
+    let db = db_path.to_str().unwrap();
+    add_user(db, "alice", PASSWORD);
+    let server = Server::start_with(
+        db,
+        &dir.path().join("server.log"),
+        &["--backup-every", "1s", "--backup-keep", "2"],
+        &[("LEADMAP_LOG", "info")],
+    );
+    let backups = dir.path().join("backups");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let log = server.log();
+        if log.matches("backup taken").count() >= 4 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no 4 backups in 60 s:\n{log}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(server);
+    let files: Vec<_> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for (i, f) in files.iter().enumerate() {
+        let target = dir.path().join(format!("r{i}.db"));
+        ok(run(
+            target.to_str().unwrap(),
+            &["restore", f.to_str().unwrap()],
+        ));
+        assert!(ok(run(target.to_str().unwrap(), &["user", "list"])).contains("alice"));
+    }
+    // PostgreSQL: refused at start, pointing at pg_dump.
+    let o = leadmap()
+        .args(["serve", "--backup-every", "6h", "--database-url"])
+        .arg("postgres://postgres@127.0.0.1:1/x")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("pg_dump"), "{}", err(&o));
+}
+
+/// On PostgreSQL, `backup` checks the database answers, names its server version and prints
+/// the pg_dump command; it writes nothing and exits 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_on_postgres_names_the_server_and_pg_dump() {
+    let pg = PgDatabase::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pg.dump");
+    let o = run(&pg.url, &["backup", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let said = super::app::out(&o);
+    assert!(
+        said.contains("PostgreSQL ") && said.contains(" answers"),
+        "{said}"
+    );
+    assert!(said.contains("pg_dump --format=custom"), "{said}");
+    assert!(!file.exists());
+    // Unreachable: an error, not advice.
+    let o = run("postgres://postgres@127.0.0.1:1/x", &["backup", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("cannot reach"), "{}", err(&o));
+}
+
+/// Every row of a table, as text, in key order.
+fn rows(c: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut st = c.prepare(sql).unwrap();
+    let n = st.column_count();
+    st.query_map([], |r| {
+        let mut cols = Vec::new();
+        for i in 0..n {
+            let v: rusqlite::types::Value = r.get(i)?;
+            cols.push(format!("{v:?}"));
+        }
+        Ok(cols.join(" | "))
+    })
+    .unwrap()
+    .map(|r| r.unwrap())
+    .collect()
+}
+
+const KEPT_TABLES: [&str; 3] = [
+    "SELECT id, name, name_key, password_hash, is_admin, created_at FROM users ORDER BY id",
+    "SELECT id, token_hash, user_id, name, created_at, last_used FROM tokens ORDER BY id",
+    "SELECT user_id, roadmap, topic, status, note, updated_at FROM progress ORDER BY 1, 2, 3",
+];
+
+/// A database written by the previous release (the code at commit 315ec81, schema version 1,
+/// made by `tests/fixtures/upgrade/generate.sh`) opens with this binary: the schema is brought
+/// up to date and every account, token and progress record is kept, byte for byte; the
+/// accounts still sign in with their passwords.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_of_the_previous_release_opens_with_every_row_kept() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upgrade/v0.1.0.db");
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("leadmap.db");
+    std::fs::copy(&fixture, &db_path).unwrap();
+    let db = db_path.to_str().unwrap();
+    let before: Vec<Vec<String>> = {
+        let c = rusqlite::Connection::open(&db_path).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1, "the fixture is the previous release's schema");
+        KEPT_TABLES.iter().map(|q| rows(&c, q)).collect()
+    };
+    assert_eq!(
+        before.iter().map(Vec::len).collect::<Vec<_>>(),
+        [2, 2, 8],
+        "the fixture holds what generate.sh wrote"
+    );
+
+    // The new binary opens it (and migrates it).
+    let users = ok(run(db, &["user", "list"]));
+    assert!(users.contains("ana") && users.contains("Bob"), "{users}");
+    let after: Vec<Vec<String>> = {
+        let c = rusqlite::Connection::open(&db_path).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, leadmap_store::SCHEMA_VERSION);
+        KEPT_TABLES.iter().map(|q| rows(&c, q)).collect()
+    };
+    assert_eq!(before, after, "rows changed in the upgrade");
+
+    let ana = ok(run(db, &["export-progress", ROADMAP, "--user", "ana"]));
+    for want in [
+        "values workshop held",
+        "reading Team Topologies — ch. 3 ✓",
+        "oversee-recruitment",
+    ] {
+        assert!(ana.contains(want), "{want} missing from {ana}");
+    }
+    let bob = ok(run(
+        db,
+        &[
+            "export-progress",
+            ROADMAP,
+            "--user",
+            "bob",
+            "--format",
+            "csv",
+        ],
+    ));
+    assert!(bob.contains("\"imported, with a comma\""), "{bob}");
+    assert!(bob.contains("next quarter"), "{bob}");
+
+    // The old password hashes still sign in.
+    let server = Server::start(db, &dir.path().join("server.log"));
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .post(server.url("/login"))
+        .header("origin", &server.base)
+        .form(&[
+            ("name", "ana"),
+            ("password", "correct horse battery staple for ana 1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let store = leadmap_store::open(db).await.unwrap();
+    assert!(store.integrity_check().await.unwrap().is_empty());
+}
