@@ -25,6 +25,21 @@ pub struct Cli {
     command: Command,
 }
 
+/// The version `--version` prints: the program's and the database schema's it knows.
+pub fn version() -> String {
+    format!(
+        "{} (database schema version {})",
+        env!("CARGO_PKG_VERSION"),
+        leadmap_store::SCHEMA_VERSION
+    )
+}
+
+/// The command line's definition, with [`version`].
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().version(version())
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List the roadmaps bundled in the binary.

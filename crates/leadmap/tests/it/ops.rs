@@ -402,3 +402,16 @@ async fn a_database_of_the_previous_release_opens_with_every_row_kept() {
     let store = leadmap_store::open(db).await.unwrap();
     assert!(store.integrity_check().await.unwrap().is_empty());
 }
+
+#[test]
+fn version_names_the_database_schema_version() {
+    let o = ok(leadmap().arg("--version").output().unwrap());
+    assert_eq!(
+        o.trim(),
+        format!(
+            "leadmap {} (database schema version {})",
+            env!("CARGO_PKG_VERSION"),
+            leadmap_store::SCHEMA_VERSION
+        )
+    );
+}
