@@ -92,6 +92,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Log format: text (one readable line per event) or json (one JSON object per line).
+    #[arg(long, env = "LEADMAP_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
+    /// Serve Prometheus metrics at http://HOST:PORT/metrics, a listener of its own (off when
+    /// absent; keep it off the public network).
+    #[arg(long, env = "LEADMAP_METRICS_ADDR")]
+    metrics_addr: Option<String>,
     /// Back the SQLite database up this often ("6h", "30m", "1d"); off when absent.
     #[arg(long, env = "LEADMAP_BACKUP_EVERY", value_parser = leadmap_app::backup::parse_interval)]
     backup_every: Option<std::time::Duration>,
@@ -105,16 +112,36 @@ pub struct ServeArgs {
     db: Db,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Logs to standard error, filtered by `LEADMAP_LOG` (default `info`).
+fn init_logs(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
+    };
+}
+
 pub fn serve(a: ServeArgs) -> Result<ExitCode> {
     // A long-lived, many-threaded process: mimalloc's ground (see `alloc.rs`).
     crate::alloc::use_mimalloc();
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+    init_logs(a.log_format);
     let schedule = match (&a.backup_every, a.db.location()?) {
         (None, _) => None,
         (Some(_), _) if a.backup_keep == 0 => bail!("--backup-keep must be at least 1"),
@@ -147,9 +174,29 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", a.addr))?;
         let addr = listener.local_addr()?;
+        let metrics = match &a.metrics_addr {
+            Some(m) => {
+                let l = tokio::net::TcpListener::bind(m)
+                    .await
+                    .with_context(|| format!("cannot listen on {m} for metrics"))?;
+                leadmap_server::observe::install_recorder()
+                    .context("cannot start the metrics recorder")?;
+                let at = l.local_addr()?;
+                tokio::spawn(leadmap_server::serve_metrics(
+                    l,
+                    state.clone(),
+                    leadmap_server::shutdown_signal(),
+                ));
+                Some(at)
+            }
+            None => None,
+        };
         let base = format!("http://{addr}");
         let mut out = std::io::stdout().lock();
         writeln!(out, "Leadmap is running at {base}/")?;
+        if let Some(at) = metrics {
+            writeln!(out, "Metrics: http://{at}/metrics")?;
+        }
         writeln!(out, "Database: {} ({backend})", redact(&url))?;
         match state.setup_path() {
             Some(p) => writeln!(

@@ -408,7 +408,7 @@ pub(crate) struct Server {
     /// `http://127.0.0.1:PORT` (no trailing slash).
     pub(crate) base: String,
     /// Everything it printed on standard output before "Stop with Ctrl-C.".
-    banner: String,
+    pub(crate) banner: String,
     log: PathBuf,
 }
 

@@ -415,3 +415,195 @@ fn version_names_the_database_schema_version() {
         )
     );
 }
+
+/// A server with `--log-format json` (at level debug) that handled the first-run page, a
+/// failed and a good sign-in, a page, a mark with a note by form, token calls with notes and a
+/// sign-out: every log line is JSON, each request has one line with its method, route
+/// pattern, status, time and id, and no line holds a password, cookie, CSRF token, access
+/// token, first-run token or note. `/metrics` (its own listener) counts the requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_logs_hold_no_secret_and_metrics_count_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("leadmap.db");
+    let db = db_path.to_str().unwrap();
+    let log = dir.path().join("server.log");
+    // First start: the first-run link's token is a secret too.
+    let first = Server::start_with(
+        db,
+        &log,
+        &["--log-format", "json"],
+        &[("LEADMAP_LOG", "debug")],
+    );
+    let setup_token = first
+        .banner
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .get(first.url(&format!("/setup?token={setup_token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    drop(first);
+
+    add_user(db, "alice", PASSWORD);
+    let token = ok(run(db, &["token", "create", "log test"]))
+        .trim()
+        .to_owned();
+    let server = Server::start_with(
+        db,
+        &log,
+        &["--log-format", "json", "--metrics-addr", "127.0.0.1:0"],
+        &[("LEADMAP_LOG", "debug")],
+    );
+    let metrics_url = server
+        .banner
+        .lines()
+        .find_map(|l| l.strip_prefix("Metrics: "))
+        .unwrap_or_else(|| panic!("{}", server.banner))
+        .to_owned();
+    let wrong = "WRONG-horse-battery-staple-secret";
+    let r = c
+        .post(server.url("/login"))
+        .header("origin", &server.base)
+        .form(&[("name", "alice"), ("password", wrong)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = c
+        .post(server.url("/login"))
+        .header("origin", &server.base)
+        .form(&[("name", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';')
+                .next()?
+                .split_once('=')
+                .map(|(_, v)| v.to_owned())
+        })
+        .unwrap();
+    let topic = topic_ids().remove(0);
+    let page = c
+        .get(server.url(&format!("/r/{ROADMAP}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let i = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = page[i..i + page[i..].find('"').unwrap()].to_owned();
+    let form_note = "FORM-NOTE-private-thoughts-8c1";
+    let r = c
+        .post(server.url(&format!("/r/{ROADMAP}/t/{topic}")))
+        .header("origin", &server.base)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("status", "learning"),
+            ("note", form_note),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_redirection() || r.status() == 200,
+        "{}",
+        r.status()
+    );
+    let api_note = "API-NOTE-private-thoughts-5d2";
+    let api = client();
+    let r = put_progress(&api, &server.base, &token, &topic, "done", api_note)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = api
+        .get(server.url(&format!("/api/v1/me/progress/{ROADMAP}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = api
+        .get(server.url(&format!("/api/v1/me/progress/{ROADMAP}")))
+        .bearer_auth("lm_not-a-real-token-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = c
+        .post(server.url("/logout"))
+        .header("origin", &server.base)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+
+    let metrics = api.get(&metrics_url).send().await.unwrap();
+    assert_eq!(metrics.status(), 200);
+    let metrics = metrics.text().await.unwrap();
+    for want in [
+        "leadmap_http_requests_total{method=\"PUT\",route=\"/api/v1/me/progress/{roadmap}/{topic}\",status=\"200\"} 1",
+        "leadmap_http_requests_total{method=\"GET\",route=\"/api/v1/me/progress/{roadmap}\",status=\"401\"} 1",
+        "leadmap_http_requests_total{method=\"POST\",route=\"/login\",status=\"303\"} 1",
+        "leadmap_http_request_duration_seconds_bucket{method=\"POST\",route=\"/login\",le=\"+Inf\"} 2",
+        "# TYPE leadmap_http_request_duration_seconds histogram",
+    ] {
+        assert!(metrics.contains(want), "{want} missing from\n{metrics}");
+    }
+    let r = api.get(server.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), 404, "the app's own listener serves no metrics");
+    drop(server);
+
+    let log = std::fs::read_to_string(&log).unwrap();
+    let secrets = [
+        PASSWORD,
+        wrong,
+        &cookie,
+        &csrf,
+        &token,
+        "lm_not-a-real-token-secret",
+        &setup_token,
+        form_note,
+        api_note,
+    ];
+    let mut requests = 0;
+    for line in log.lines().filter(|l| !l.trim().is_empty()) {
+        for s in secrets {
+            assert!(!line.contains(s), "a secret ({s}) in the log: {line}");
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if v["target"] == "leadmap::request" {
+            requests += 1;
+            for field in ["method", "route", "status", "ms", "request_id"] {
+                assert!(!v[field].is_null(), "{field} missing: {line}");
+            }
+            let route = v["route"].as_str().unwrap();
+            assert!(!route.contains('?') && !route.contains(&topic), "{line}");
+        }
+    }
+    // setup, two sign-ins, the page, the mark, three API calls, sign-out (and whatever the
+    // redirects led to, which this client did not follow).
+    assert!(requests >= 9, "{requests} request lines in\n{log}");
+}
