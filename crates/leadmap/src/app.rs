@@ -20,24 +20,35 @@ pub struct Db {
     /// A SQLite file (path or sqlite://PATH) or postgres://… URL. Default: leadmap.db in the
     /// data directory ($LEADMAP_DATA_DIR, else the platform's, e.g. ~/.local/share/leadmap).
     #[arg(long, env = "LEADMAP_DATABASE_URL", global = true)]
-    database_url: Option<String>,
+    pub(crate) database_url: Option<String>,
+}
+
+/// The data directory: `$LEADMAP_DATA_DIR`, else the platform's (`~/.local/share/leadmap`).
+pub(crate) fn data_dir() -> Result<PathBuf> {
+    Ok(match std::env::var_os("LEADMAP_DATA_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => dirs::data_dir()
+            .context("no data directory on this system: pass --database-url")?
+            .join("leadmap"),
+    })
 }
 
 impl Db {
-    fn url(&self) -> Result<String> {
+    pub(crate) fn with_url(database_url: Option<String>) -> Db {
+        Db { database_url }
+    }
+
+    pub(crate) fn url(&self) -> Result<String> {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
         }
-        let dir = match std::env::var_os("LEADMAP_DATA_DIR") {
-            Some(d) => PathBuf::from(d),
-            None => dirs::data_dir()
-                .context("no data directory on this system: pass --database-url")?
-                .join("leadmap"),
-        };
-        Ok(dir.join("leadmap.db").to_string_lossy().into_owned())
+        Ok(data_dir()?
+            .join("leadmap.db")
+            .to_string_lossy()
+            .into_owned())
     }
 
-    fn location(&self) -> Result<Location> {
+    pub(crate) fn location(&self) -> Result<Location> {
         Ok(Location::parse(&self.url()?)?)
     }
 
@@ -50,7 +61,7 @@ impl Db {
 }
 
 /// A URL with its password hidden, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
@@ -72,54 +83,9 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, env = "LEADMAP_ADDR", default_value = "127.0.0.1:8080")]
-    addr: String,
-    /// Mark cookies Secure and send HSTS (set when a TLS proxy is in front).
-    #[arg(long, env = "LEADMAP_SECURE_COOKIES")]
-    secure_cookies: bool,
-    /// The URL people reach Leadmap at (https://leadmap.example.com), when a proxy in front
-    /// rewrites the Host header: form posts must then come from this origin.
-    #[arg(long, env = "LEADMAP_PUBLIC_URL")]
-    public_url: Option<String>,
-    /// A reverse proxy whose X-Forwarded-For header names the client (repeat for several);
-    /// the sign-in throttle counts that address instead of the proxy's.
-    #[arg(
-        long = "trusted-proxy",
-        env = "LEADMAP_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
-    trusted_proxies: Vec<std::net::IpAddr>,
-    /// Log format: text (one readable line per event) or json (one JSON object per line).
-    #[arg(long, env = "LEADMAP_LOG_FORMAT", value_enum, default_value = "text")]
-    log_format: LogFormat,
-    /// Serve Prometheus metrics at http://HOST:PORT/metrics, a listener of its own (off when
-    /// absent; keep it off the public network).
-    #[arg(long, env = "LEADMAP_METRICS_ADDR")]
-    metrics_addr: Option<String>,
-    /// Back the SQLite database up this often ("6h", "30m", "1d"); off when absent.
-    #[arg(long, env = "LEADMAP_BACKUP_EVERY", value_parser = leadmap_app::backup::parse_interval)]
-    backup_every: Option<std::time::Duration>,
-    /// How many scheduled backups to keep (the oldest go first).
-    #[arg(long, env = "LEADMAP_BACKUP_KEEP", default_value_t = 14)]
-    backup_keep: usize,
-    /// Where scheduled backups go. Default: `backups/` beside the database file.
-    #[arg(long, env = "LEADMAP_BACKUP_DIR")]
-    backup_dir: Option<PathBuf>,
-    #[command(flatten)]
-    db: Db,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
 /// Logs to standard error, filtered by `LEADMAP_LOG` (default `info`).
-fn init_logs(format: LogFormat) {
+fn init_logs(format: crate::config::LogFormat) {
+    use crate::config::LogFormat;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
@@ -138,22 +104,27 @@ fn init_logs(format: LogFormat) {
     };
 }
 
-pub fn serve(a: ServeArgs) -> Result<ExitCode> {
+pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
+    let resolved = a.resolve()?;
+    let c = resolved.config;
     // A long-lived, many-threaded process: mimalloc's ground (see `alloc.rs`).
     crate::alloc::use_mimalloc();
-    init_logs(a.log_format);
-    let schedule = match (&a.backup_every, a.db.location()?) {
+    init_logs(c.log_format);
+    if let Some(f) = &resolved.file {
+        tracing::info!(file = %f.display(), "configuration file read");
+    }
+    let db = Db::with_url(c.database_url.clone());
+    let schedule = match (resolved.backup_every, db.location()?) {
         (None, _) => None,
-        (Some(_), _) if a.backup_keep == 0 => bail!("--backup-keep must be at least 1"),
         (Some(every), Location::Sqlite(path)) => Some(leadmap_app::backup::Schedule {
-            dir: a.backup_dir.clone().unwrap_or_else(|| {
+            dir: c.backup_dir.clone().unwrap_or_else(|| {
                 path.parent()
                     .unwrap_or(std::path::Path::new("."))
                     .join("backups")
             }),
             database: path,
-            every: *every,
-            keep: a.backup_keep,
+            every,
+            keep: c.backup_keep,
         }),
         (Some(_), Location::Postgres(_)) => bail!(
             "--backup-every backs up a SQLite database; back PostgreSQL up with pg_dump \
@@ -161,20 +132,20 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
         ),
     };
     runtime()?.block_on(async {
-        let url = a.db.url()?;
-        let store = a.db.open().await?;
+        let url = db.url()?;
+        let store = db.open().await?;
         let backend = store.backend();
         let config = leadmap_server::Config {
-            secure_cookies: a.secure_cookies,
-            public_url: a.public_url.clone(),
-            trusted_proxies: a.trusted_proxies.clone(),
+            secure_cookies: c.secure_cookies,
+            public_url: c.public_url.clone(),
+            trusted_proxies: c.trusted_proxies.clone(),
         };
         let state = leadmap_server::AppState::new(store, config).await?;
-        let listener = tokio::net::TcpListener::bind(&a.addr)
+        let listener = tokio::net::TcpListener::bind(&c.addr)
             .await
-            .with_context(|| format!("cannot listen on {}", a.addr))?;
+            .with_context(|| format!("cannot listen on {}", c.addr))?;
         let addr = listener.local_addr()?;
-        let metrics = match &a.metrics_addr {
+        let metrics = match &c.metrics_addr {
             Some(m) => {
                 let l = tokio::net::TcpListener::bind(m)
                     .await
@@ -721,4 +692,19 @@ pub fn restore(a: RestoreArgs) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print the configuration `serve` would run with (the same flags as `serve`), the
+    /// database password hidden.
+    Show(crate::config::ServeArgs),
+}
+
+pub fn config(c: ConfigCmd) -> Result<ExitCode> {
+    let ConfigCmd::Show(a) = c;
+    print!("{}", a.resolve()?.show()?);
+    Ok(ExitCode::SUCCESS)
 }

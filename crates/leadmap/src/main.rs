@@ -3,6 +3,7 @@
 mod alloc;
 mod app;
 mod cli;
+mod config;
 mod input;
 
 use std::process::ExitCode;

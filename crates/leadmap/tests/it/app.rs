@@ -431,6 +431,12 @@ impl Server {
             .env_remove("LEADMAP_DATABASE_URL")
             .env("NO_COLOR", "1")
             .env("LEADMAP_LOG", "warn")
+            // No leadmap.toml of the machine's own data directory.
+            .env(
+                "LEADMAP_DATA_DIR",
+                log.parent().expect("the log's directory"),
+            )
+            .env_remove("LEADMAP_CONFIG")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

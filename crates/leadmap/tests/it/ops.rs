@@ -607,3 +607,164 @@ async fn request_logs_hold_no_secret_and_metrics_count_requests() {
     // redirects led to, which this client did not follow).
     assert!(requests >= 9, "{requests} request lines in\n{log}");
 }
+
+/// `leadmap config show` with `LEADMAP_DATA_DIR` set and the rest of the environment cleared
+/// of Leadmap's variables.
+fn config_show(data: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = leadmap();
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LEADMAP_") {
+            c.env_remove(k);
+        }
+    }
+    c.args(["config", "show"])
+        .args(args)
+        .env("LEADMAP_DATA_DIR", data)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// Flags > environment > file > defaults; the file is leadmap.toml in the data directory or
+/// --config; the database password is never printed; a key the program does not know, or a
+/// --config file that is not there, is an error.
+#[test]
+fn config_show_merges_flags_environment_file_and_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let o = ok(config_show(&data, &[], &[]));
+    assert!(o.contains("addr = \"127.0.0.1:8080\""), "{o}");
+    assert!(o.contains("backup-keep = 14"), "{o}");
+    assert!(o.contains("does not exist"), "{o}");
+    assert!(
+        o.contains(&format!(
+            "database-url = \"{}\"",
+            data.join("leadmap.db").display()
+        )),
+        "{o}"
+    );
+
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("leadmap.toml"),
+        "addr = \"0.0.0.0:9000\"\nbackup-keep = 3\nlog-format = \"json\"\n\
+         database-url = \"postgres://leadmap:s3cret-pw@db.internal/leadmap\"\n\
+         trusted-proxies = [\"10.0.0.5\"]\n",
+    )
+    .unwrap();
+    let o = ok(config_show(&data, &[], &[]));
+    for want in [
+        "addr = \"0.0.0.0:9000\"",
+        "backup-keep = 3",
+        "log-format = \"json\"",
+        "trusted-proxies = [\"10.0.0.5\"]",
+        "database-url = \"postgres://leadmap:***@db.internal/leadmap\"",
+    ] {
+        assert!(o.contains(want), "{want} missing from\n{o}");
+    }
+    assert!(!o.contains("s3cret-pw"), "{o}");
+    // The environment over the file, a flag over the environment.
+    let env = [("LEADMAP_ADDR", "10.1.1.1:1"), ("LEADMAP_BACKUP_KEEP", "5")];
+    let o = ok(config_show(&data, &[], &env));
+    assert!(
+        o.contains("addr = \"10.1.1.1:1\"") && o.contains("backup-keep = 5"),
+        "{o}"
+    );
+    let o = ok(config_show(&data, &["--addr", "10.2.2.2:2"], &env));
+    assert!(
+        o.contains("addr = \"10.2.2.2:2\"") && o.contains("backup-keep = 5"),
+        "{o}"
+    );
+    assert!(
+        o.contains("log-format = \"json\""),
+        "the file still counts: {o}"
+    );
+    let o = ok(config_show(&data, &["--secure-cookies"], &[]));
+    assert!(o.contains("secure-cookies = true"), "{o}");
+    let o = ok(config_show(&data, &[], &[("LEADMAP_SECURE_COOKIES", "1")]));
+    assert!(o.contains("secure-cookies = true"), "{o}");
+
+    // --config names another file.
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "addr = \"127.0.0.1:7000\"\n").unwrap();
+    let o = ok(config_show(
+        &data,
+        &["--config", other.to_str().unwrap()],
+        &[],
+    ));
+    assert!(
+        o.contains("addr = \"127.0.0.1:7000\"") && o.contains("backup-keep = 14"),
+        "{o}"
+    );
+    // Mistakes.
+    std::fs::write(&other, "adr = \"127.0.0.1:7000\"\n").unwrap();
+    let o = config_show(&data, &["--config", other.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("adr"), "{}", err(&o));
+    let o = config_show(&data, &["--config", "/no/such/leadmap.toml"], &[]);
+    assert!(err(&o).contains("no configuration file"), "{}", err(&o));
+    std::fs::write(&other, "backup-every = \"often\"\n").unwrap();
+    let o = config_show(&data, &["--config", other.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("not an interval"), "{}", err(&o));
+}
+
+/// `serve` runs with what the file says (JSON logs, a metrics listener) when no flag says
+/// otherwise.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_reads_its_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leadmap.db");
+    let file = dir.path().join("leadmap.toml");
+    std::fs::write(
+        &file,
+        "log-format = \"json\"\nmetrics-addr = \"127.0.0.1:0\"\naddr = \"127.0.0.1:1\"\n",
+    )
+    .unwrap();
+    let log = dir.path().join("server.log");
+    let server = Server::start_with(
+        db.to_str().unwrap(),
+        &log,
+        &["--config", file.to_str().unwrap()],
+        &[("LEADMAP_LOG", "info")],
+    );
+    assert!(
+        server.banner.contains("Metrics: http://127.0.0.1:"),
+        "{}",
+        server.banner
+    );
+    let r = client().get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    drop(server);
+    let log = std::fs::read_to_string(&log).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("/healthz"))
+        .unwrap_or_else(|| panic!("{log}"));
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(v["route"], "/healthz");
+}
+
+#[test]
+fn completions_and_man_pages_are_generated() {
+    let bash = ok(leadmap().args(["completions", "bash"]).output().unwrap());
+    assert!(
+        bash.contains("_leadmap()") && bash.contains("backup"),
+        "{bash}"
+    );
+    let zsh = ok(leadmap().args(["completions", "zsh"]).output().unwrap());
+    assert!(zsh.starts_with("#compdef leadmap"), "{zsh}");
+    let fish = ok(leadmap().args(["completions", "fish"]).output().unwrap());
+    assert!(fish.contains("complete -c leadmap"), "{fish}");
+    let man = ok(leadmap().arg("man").output().unwrap());
+    assert!(man.contains(".TH leadmap 1"), "{man}");
+    assert!(man.contains("restore"), "{man}");
+    let dir = tempfile::tempdir().unwrap();
+    ok(leadmap()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap());
+    let serve = std::fs::read_to_string(dir.path().join("leadmap-serve.1")).unwrap();
+    assert!(serve.contains("backup\\-every"), "{serve}");
+}
