@@ -768,3 +768,51 @@ fn completions_and_man_pages_are_generated() {
     let serve = std::fs::read_to_string(dir.path().join("leadmap-serve.1")).unwrap();
     assert!(serve.contains("backup\\-every"), "{serve}");
 }
+
+/// `packaging/leadmap.service` passes `systemd-analyze verify` (with this binary in
+/// ExecStart and its man page on MANPATH) when systemd-analyze is installed; skipped, saying
+/// so, where it is not.
+#[test]
+fn the_systemd_unit_verifies() {
+    let Ok(found) = std::process::Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("systemd-analyze is not installed: the unit was not verified");
+        return;
+    };
+    assert!(found.status.success());
+    let unit = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging/leadmap.service"),
+    )
+    .unwrap();
+    for want in [
+        "DynamicUser=yes",
+        "StateDirectory=leadmap",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+    ] {
+        assert!(unit.contains(want), "{want} missing");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leadmap.service");
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/leadmap", env!("CARGO_BIN_EXE_leadmap")),
+    )
+    .unwrap();
+    let man = dir.path().join("man/man1");
+    ok(leadmap().args(["man", "--dir"]).arg(&man).output().unwrap());
+    let o = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .env("MANPATH", dir.path().join("man"))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success() && o.stderr.is_empty(),
+        "systemd-analyze verify: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
