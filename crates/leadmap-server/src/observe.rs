@@ -63,7 +63,10 @@ pub async fn requests(req: Request, next: Next) -> Response {
         ms = (took.as_micros() as f64) / 1000.0,
         "request"
     );
-    let labels = [("method", method.as_str().to_owned()), ("route", route)];
+    let labels = [
+        ("method", method_label(&method).to_owned()),
+        ("route", route),
+    ];
     metrics::histogram!(DURATION, &labels).record(took.as_secs_f64());
     let [m, r] = labels;
     metrics::counter!(REQUESTS, &[m, r, ("status", status.to_string())]).increment(1);
@@ -71,6 +74,22 @@ pub async fn requests(req: Request, next: Next) -> Response {
         res.headers_mut().insert("x-request-id", v);
     }
     res
+}
+
+/// The method as a metric label: the standard ones by name, any other as `other` (a client
+/// can send any token as a method; each must not become a series of its own).
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();

@@ -91,7 +91,7 @@ pub(super) fn vacuum_into(conn: &Connection, dest: &Path) -> Result<()> {
                 .and_then(|f| f.sync_all())
                 .map_err(io(&partial))
         })
-        .and_then(|()| std::fs::rename(&partial, dest).map_err(io(dest)));
+        .and_then(|()| publish(&partial, dest));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&partial);
         return Err(e);
@@ -101,6 +101,23 @@ pub(super) fn vacuum_into(conn: &Connection, dest: &Path) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Gives the finished `partial` file the name `dest`, unless a file took that name meanwhile:
+/// a hard link fails when `dest` exists (a rename would replace it). Where the file system
+/// has no hard links, a rename.
+fn publish(partial: &Path, dest: &Path) -> Result<()> {
+    match std::fs::hard_link(partial, dest) {
+        Ok(()) => std::fs::remove_file(partial).map_err(io(partial)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(partial);
+            Err(StoreError::Refused(format!(
+                "{} exists already; a backup never writes over a file",
+                dest.display()
+            )))
+        }
+        Err(_) => std::fs::rename(partial, dest).map_err(io(dest)),
+    }
 }
 
 /// Checks a backup file: SQLite's integrity check and foreign-key check pass, and its
