@@ -6,6 +6,7 @@
 //! - [`progress`]: statuses and notes as accepted, marking a topic, the progress files
 //!   (JSON, CSV) written and read back, and the typed JSON shapes of the API.
 //! - [`secrets`]: the password policy, password hashing, tokens and their hashes.
+//! - [`backup`]: scheduled backups of a SQLite database, and how many are kept.
 //! - [`time`]: time on the wire and on the page.
 //!
 //! Invariants (see `ARCHITECTURE.md`): no HTTP, no terminal, no SQL here; the store is passed
@@ -13,6 +14,7 @@
 
 pub mod account;
 pub mod agent;
+pub mod backup;
 pub mod catalog;
 pub mod progress;
 pub mod secrets;

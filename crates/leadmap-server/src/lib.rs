@@ -10,6 +10,7 @@
 //!   Only this module holds the store.
 //! - [`web`]: the page chrome, cookies, redirects, negotiation, errors.
 //! - [`assets`]: the embedded static files.
+//! - [`observe`]: the request log line, Prometheus metrics and their own listener.
 //!
 //! [`serve`] runs the app on a listener until a shutdown future completes; tests call it on
 //! port 0 with a fresh database.
@@ -29,6 +30,7 @@ use tower_http::compression::CompressionLayer;
 pub mod access;
 pub mod assets;
 pub mod features;
+pub mod observe;
 pub mod web;
 
 pub use access::{AppState, Config};
@@ -50,7 +52,26 @@ pub fn router(state: AppState) -> Router {
             security_headers,
         ))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(observe::requests))
         .with_state(state)
+}
+
+/// The whole metrics listener's route table (`serve --metrics-addr`).
+pub fn metrics_route_table() -> Vec<access::Route> {
+    observe::metrics_routes().table().to_vec()
+}
+
+/// Serves `/metrics` (see [`observe`]) on its own listener until `shutdown` completes.
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = observe::metrics_routes()
+        .into_router(&state)
+        .fallback(not_found)
+        .with_state(state);
+    serve_router(listener, app, shutdown).await
 }
 
 /// An unknown path: the 404 page, with the site's navigation for a signed-in person.
@@ -116,7 +137,16 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).layer(tower_http::timeout::TimeoutLayer::with_status_code(
+    serve_router(listener, router(state), shutdown).await
+}
+
+/// [`serve`] for any router: the timeouts and the graceful shutdown.
+async fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app.layer(tower_http::timeout::TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         REQUEST_TIMEOUT,
     ));

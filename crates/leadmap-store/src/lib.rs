@@ -69,7 +69,18 @@ pub enum StoreError {
     /// A stored value this version cannot read (a status word it does not know, say).
     #[error("corrupt record: {0}")]
     Corrupt(String),
+    /// An operation refused before it changed anything (a backup over an existing file, a
+    /// restore into a database that holds data, a database newer than this build).
+    #[error("{0}")]
+    Refused(String),
+    /// What this backend does not do itself (a file backup of PostgreSQL: use `pg_dump`).
+    #[error("{0}")]
+    Unsupported(String),
 }
+
+/// The schema version this build knows: the number of migrations, the same on both backends.
+/// A database with a larger version is refused untouched.
+pub const SCHEMA_VERSION: i64 = 3;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -342,6 +353,16 @@ pub trait Store:
     /// Runs the backend's own consistency check (SQLite `PRAGMA integrity_check`); returns the
     /// problems found, none when the database is sound.
     async fn integrity_check(&self) -> Result<Vec<String>>;
+
+    /// The schema version the database records (at most [`SCHEMA_VERSION`] once open).
+    async fn schema_version(&self) -> Result<i64>;
+
+    /// The database software and its version ("SQLite 3.51.0", "PostgreSQL 17.2").
+    async fn server_version(&self) -> Result<String>;
+
+    /// Writes a consistent copy of the database, safe while it is being written, to the new
+    /// file `dest` (SQLite); PostgreSQL answers [`StoreError::Unsupported`] (use `pg_dump`).
+    async fn backup(&self, dest: &std::path::Path) -> Result<()>;
 }
 
 /// The storage traits, for `use leadmap_store::prelude::*;`.
@@ -349,20 +370,37 @@ pub mod prelude {
     pub use crate::{ProgressStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore};
 }
 
-/// Opens the store a URL names: `postgres://…` or `postgresql://…` for PostgreSQL; `sqlite://PATH`,
-/// `sqlite:PATH` or a plain path for SQLite (the file and its directory are made when missing).
+/// Where a database is, as a URL names it: `postgres://…` or `postgresql://…` for PostgreSQL;
+/// `sqlite://PATH`, `sqlite:PATH` or a plain path for SQLite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    pub fn parse(url: &str) -> Result<Location> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Location::Postgres(url.to_owned()))
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            Ok(Location::Sqlite(path.into()))
+        } else if url.contains("://") || url.is_empty() {
+            Err(StoreError::BadUrl(url.to_owned()))
+        } else {
+            Ok(Location::Sqlite(url.into()))
+        }
+    }
+}
+
+/// Opens the store a URL names (see [`Location`]; a SQLite file and its directory are made
+/// when missing) and brings its schema up to date.
 pub async fn open(url: &str) -> Result<Box<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Box::new(postgres::PgStore::open(url).await?))
-    } else if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        Ok(Box::new(sqlite::SqliteStore::open(path.as_ref()).await?))
-    } else if url.contains("://") || url.is_empty() {
-        Err(StoreError::BadUrl(url.to_owned()))
-    } else {
-        Ok(Box::new(sqlite::SqliteStore::open(url.as_ref()).await?))
+    match Location::parse(url)? {
+        Location::Postgres(url) => Ok(Box::new(postgres::PgStore::open(&url).await?)),
+        Location::Sqlite(path) => Ok(Box::new(sqlite::SqliteStore::open(&path).await?)),
     }
 }
 

@@ -11,7 +11,7 @@ use leadmap_app::catalog::{Catalog, Entry, Summary, by_topic, status_in};
 use leadmap_app::progress::{self, Note, ProgressFile, parse_status};
 use leadmap_app::secrets::{self, Password};
 use leadmap_app::time::now_ms;
-use leadmap_store::{Store, User, UserName};
+use leadmap_store::{Location, Store, User, UserName};
 use owo_colors::OwoColorize;
 
 /// Where the database is, for every command that uses one.
@@ -20,21 +20,36 @@ pub struct Db {
     /// A SQLite file (path or sqlite://PATH) or postgres://… URL. Default: leadmap.db in the
     /// data directory ($LEADMAP_DATA_DIR, else the platform's, e.g. ~/.local/share/leadmap).
     #[arg(long, env = "LEADMAP_DATABASE_URL", global = true)]
-    database_url: Option<String>,
+    pub(crate) database_url: Option<String>,
+}
+
+/// The data directory: `$LEADMAP_DATA_DIR`, else the platform's (`~/.local/share/leadmap`).
+pub(crate) fn data_dir() -> Result<PathBuf> {
+    Ok(match std::env::var_os("LEADMAP_DATA_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => dirs::data_dir()
+            .context("no data directory on this system: pass --database-url")?
+            .join("leadmap"),
+    })
 }
 
 impl Db {
-    fn url(&self) -> Result<String> {
+    pub(crate) fn with_url(database_url: Option<String>) -> Db {
+        Db { database_url }
+    }
+
+    pub(crate) fn url(&self) -> Result<String> {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
         }
-        let dir = match std::env::var_os("LEADMAP_DATA_DIR") {
-            Some(d) => PathBuf::from(d),
-            None => dirs::data_dir()
-                .context("no data directory on this system: pass --database-url")?
-                .join("leadmap"),
-        };
-        Ok(dir.join("leadmap.db").to_string_lossy().into_owned())
+        Ok(data_dir()?
+            .join("leadmap.db")
+            .to_string_lossy()
+            .into_owned())
+    }
+
+    pub(crate) fn location(&self) -> Result<Location> {
+        Ok(Location::parse(&self.url()?)?)
     }
 
     async fn open(&self) -> Result<Box<dyn Store>> {
@@ -46,7 +61,7 @@ impl Db {
 }
 
 /// A URL with its password hidden, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
@@ -68,57 +83,91 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, env = "LEADMAP_ADDR", default_value = "127.0.0.1:8080")]
-    addr: String,
-    /// Mark cookies Secure and send HSTS (set when a TLS proxy is in front).
-    #[arg(long, env = "LEADMAP_SECURE_COOKIES")]
-    secure_cookies: bool,
-    /// The URL people reach Leadmap at (https://leadmap.example.com), when a proxy in front
-    /// rewrites the Host header: form posts must then come from this origin.
-    #[arg(long, env = "LEADMAP_PUBLIC_URL")]
-    public_url: Option<String>,
-    /// A reverse proxy whose X-Forwarded-For header names the client (repeat for several);
-    /// the sign-in throttle counts that address instead of the proxy's.
-    #[arg(
-        long = "trusted-proxy",
-        env = "LEADMAP_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
-    trusted_proxies: Vec<std::net::IpAddr>,
-    #[command(flatten)]
-    db: Db,
-}
-
-pub fn serve(a: ServeArgs) -> Result<ExitCode> {
-    // A long-lived, many-threaded process: mimalloc's ground (see `alloc.rs`).
-    crate::alloc::use_mimalloc();
+/// Logs to standard error, filtered by `LEADMAP_LOG` (default `info`).
+fn init_logs(format: crate::config::LogFormat) {
+    use crate::config::LogFormat;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
+    };
+}
+
+pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
+    let resolved = a.resolve()?;
+    let c = resolved.config;
+    // A long-lived, many-threaded process: mimalloc's ground (see `alloc.rs`).
+    crate::alloc::use_mimalloc();
+    init_logs(c.log_format);
+    if let Some(f) = &resolved.file {
+        tracing::info!(file = %f.display(), "configuration file read");
+    }
+    let db = Db::with_url(c.database_url.clone());
+    let schedule = match (resolved.backup_every, db.location()?) {
+        (None, _) => None,
+        (Some(every), Location::Sqlite(path)) => Some(leadmap_app::backup::Schedule {
+            dir: c.backup_dir.clone().unwrap_or_else(|| {
+                path.parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("backups")
+            }),
+            database: path,
+            every,
+            keep: c.backup_keep,
+        }),
+        (Some(_), Location::Postgres(_)) => bail!(
+            "--backup-every backs up a SQLite database; back PostgreSQL up with pg_dump \
+             (see `leadmap backup`)"
+        ),
+    };
     runtime()?.block_on(async {
-        let url = a.db.url()?;
-        let store = a.db.open().await?;
+        let url = db.url()?;
+        let store = db.open().await?;
         let backend = store.backend();
         let config = leadmap_server::Config {
-            secure_cookies: a.secure_cookies,
-            public_url: a.public_url.clone(),
-            trusted_proxies: a.trusted_proxies.clone(),
+            secure_cookies: c.secure_cookies,
+            public_url: c.public_url.clone(),
+            trusted_proxies: c.trusted_proxies.clone(),
         };
         let state = leadmap_server::AppState::new(store, config).await?;
-        let listener = tokio::net::TcpListener::bind(&a.addr)
+        let listener = tokio::net::TcpListener::bind(&c.addr)
             .await
-            .with_context(|| format!("cannot listen on {}", a.addr))?;
+            .with_context(|| format!("cannot listen on {}", c.addr))?;
         let addr = listener.local_addr()?;
+        let metrics = match &c.metrics_addr {
+            Some(m) => {
+                let l = tokio::net::TcpListener::bind(m)
+                    .await
+                    .with_context(|| format!("cannot listen on {m} for metrics"))?;
+                leadmap_server::observe::install_recorder()
+                    .context("cannot start the metrics recorder")?;
+                let at = l.local_addr()?;
+                tokio::spawn(leadmap_server::serve_metrics(
+                    l,
+                    state.clone(),
+                    leadmap_server::shutdown_signal(),
+                ));
+                Some(at)
+            }
+            None => None,
+        };
         let base = format!("http://{addr}");
         let mut out = std::io::stdout().lock();
         writeln!(out, "Leadmap is running at {base}/")?;
+        if let Some(at) = metrics {
+            writeln!(out, "Metrics: http://{at}/metrics")?;
+        }
         writeln!(out, "Database: {} ({backend})", redact(&url))?;
         match state.setup_path() {
             Some(p) => writeln!(
@@ -131,6 +180,23 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
         out.flush()?;
         drop(out);
         tracing::info!(%addr, backend, "listening");
+        if let Some(schedule) = schedule {
+            tracing::info!(
+                dir = %schedule.dir.display(),
+                every_secs = schedule.every.as_secs(),
+                keep = schedule.keep,
+                "scheduled backups"
+            );
+            tokio::spawn(schedule.run(|taken| match taken {
+                Ok(t) => tracing::info!(
+                    path = %t.path.display(),
+                    bytes = t.info.bytes,
+                    removed = t.removed.len(),
+                    "backup taken"
+                ),
+                Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+            }));
+        }
         leadmap_server::serve(listener, state, leadmap_server::shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
@@ -634,4 +700,128 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
         println!("Imported {n} records for {}.", u.name);
         Ok(ExitCode::SUCCESS)
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write (it must not exist).
+    file: PathBuf,
+    #[command(flatten)]
+    db: Db,
+}
+
+/// `leadmap backup FILE`: a consistent copy of the SQLite database, safe while `serve` runs;
+/// for PostgreSQL, what to run instead (after checking that the database answers).
+pub fn backup(a: BackupArgs) -> Result<ExitCode> {
+    match a.db.location()? {
+        Location::Sqlite(path) => {
+            let info = leadmap_store::sqlite::backup_file(&path, &a.file)
+                .with_context(|| format!("cannot back up {}", path.display()))?;
+            println!(
+                "Backed up {} to {} (schema version {}, {} accounts, {} progress records, {} bytes).",
+                path.display(),
+                a.file.display(),
+                info.schema_version,
+                info.users,
+                info.records,
+                info.bytes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Location::Postgres(url) => {
+            let info = runtime()?
+                .block_on(leadmap_store::postgres::probe(&url))
+                .with_context(|| format!("cannot reach {}", redact(&url)))?;
+            let shown = redact(&url);
+            println!(
+                "PostgreSQL {} at {} answers (database {}, schema version {}).",
+                info.server_version,
+                info.addr,
+                info.database,
+                info.schema_version
+                    .map_or_else(|| "none: Leadmap never ran on it".into(), |v| v.to_string())
+            );
+            println!(
+                "Leadmap does not copy a PostgreSQL database itself; nothing was written. Use \
+                 PostgreSQL's own tools (pg_dump of major version {} or newer):",
+                info.server_version
+                    .split(['.', ' '])
+                    .next()
+                    .unwrap_or_default()
+            );
+            println!(
+                "  pg_dump --format=custom --file={} '{shown}'",
+                a.file.display()
+            );
+            println!(
+                "  pg_restore --clean --if-exists --no-owner --dbname='{shown}' {}   # to restore",
+                a.file.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by `leadmap backup` (or `serve --backup-every`).
+    file: PathBuf,
+    /// Replace a database that holds data (stop the server first).
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    db: Db,
+}
+
+/// `leadmap restore FILE`: checks the backup, then copies it into an empty database path.
+pub fn restore(a: RestoreArgs) -> Result<ExitCode> {
+    match a.db.location()? {
+        Location::Sqlite(path) => {
+            let info = leadmap_store::sqlite::restore_file(&a.file, &path, a.force)
+                .with_context(|| format!("cannot restore {}", a.file.display()))?;
+            println!(
+                "Restored {} into {} (schema version {}, {} accounts, {} progress records; \
+                 integrity check passed).",
+                a.file.display(),
+                path.display(),
+                info.schema_version,
+                info.users,
+                info.records
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Location::Postgres(url) => {
+            let info = runtime()?
+                .block_on(leadmap_store::postgres::probe(&url))
+                .with_context(|| format!("cannot reach {}", redact(&url)))?;
+            println!(
+                "PostgreSQL {} at {} answers (database {}). Leadmap does not restore PostgreSQL \
+                 itself; nothing was written. Use:",
+                info.server_version, info.addr, info.database
+            );
+            println!(
+                "  pg_restore --clean --if-exists --no-owner --dbname='{}' {}",
+                redact(&url),
+                a.file.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print the configuration `serve` would run with (the same flags as `serve`), the
+    /// database password hidden.
+    Show(crate::config::ServeArgs),
+}
+
+pub fn config(c: ConfigCmd) -> Result<ExitCode> {
+    let ConfigCmd::Show(a) = c;
+    print!("{}", a.resolve()?.show()?);
+    Ok(ExitCode::SUCCESS)
 }

@@ -25,6 +25,40 @@ pub struct Cli {
     command: Command,
 }
 
+/// The version `--version` prints: the program's and the database schema's it knows.
+pub fn version() -> String {
+    format!(
+        "{} (database schema version {})",
+        env!("CARGO_PKG_VERSION"),
+        leadmap_store::SCHEMA_VERSION
+    )
+}
+
+/// The command line's definition, with [`version`].
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().version(version())
+}
+
+/// `leadmap man`: the man page on standard output, or every command's page into a directory.
+fn man(dir: Option<&Path>) -> Result<ExitCode> {
+    let cmd = command();
+    match dir {
+        None => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(cmd).render(&mut out)?;
+            out.flush()?;
+        }
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot make {}", d.display()))?;
+            clap_mangen::generate_to(cmd, d)
+                .with_context(|| format!("cannot write the man pages into {}", d.display()))?;
+            eprintln!("Wrote the man pages into {}", d.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List the roadmaps bundled in the binary.
@@ -116,7 +150,21 @@ enum Command {
         format: SynthFormat,
     },
     /// Run the web app (SQLite in the data directory unless --database-url says otherwise).
-    Serve(crate::app::ServeArgs),
+    Serve(crate::config::ServeArgs),
+    /// The configuration: `config show` prints what `serve` would run with.
+    #[command(subcommand)]
+    Config(crate::app::ConfigCmd),
+    /// Print a shell completion script: `leadmap completions bash > /etc/bash_completion.d/leadmap`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into --dir.
+    Man {
+        /// Write leadmap.1 and leadmap-COMMAND.1 into this directory.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Manage accounts: add, list, remove, reset-password, promote, demote.
     #[command(subcommand)]
     User(crate::app::UserCmd),
@@ -131,6 +179,11 @@ enum Command {
     ExportProgress(crate::app::ExportArgs),
     /// Read progress from a JSON or CSV export into the database.
     ImportProgress(crate::app::ImportArgs),
+    /// Back the database up to FILE while the server may run (SQLite); for PostgreSQL, print
+    /// the pg_dump command to use.
+    Backup(crate::app::BackupArgs),
+    /// Restore a backup into an empty database path (--force to replace one with data).
+    Restore(crate::app::RestoreArgs),
     /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
     Import {
         /// The file to import (`-` reads standard input).
@@ -232,6 +285,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Progress(a) => crate::app::progress(a),
         Command::ExportProgress(a) => crate::app::export(a),
         Command::ImportProgress(a) => crate::app::import(a),
+        Command::Backup(a) => crate::app::backup(a),
+        Command::Config(c) => crate::app::config(c),
+        Command::Completions { shell } => {
+            // Into memory first: the generator panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command(), "leadmap", &mut script);
+            std::io::stdout().lock().write_all(&script)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { dir } => man(dir.as_deref()),
+        Command::Restore(a) => crate::app::restore(a),
     }
 }
 

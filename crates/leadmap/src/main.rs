@@ -3,17 +3,21 @@
 mod alloc;
 mod app;
 mod cli;
+mod config;
 mod input;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 #[global_allocator]
 static GLOBAL: alloc::Hybrid = alloc::Hybrid;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::from_arg_matches(&cli::command().get_matches()) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
     match cli::run(args) {
         Ok(code) => code,
         Err(e) => {

@@ -117,7 +117,7 @@ impl AppState {
         Ok(self.store().user_count().await? > 0)
     }
 
-    /// Whether the database answers (`/healthz`).
+    /// Whether the database answers (`/readyz`).
     pub async fn health(&self) -> Result<(), StoreError> {
         self.store().user_count().await.map(|_| ())
     }

@@ -145,6 +145,7 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("POST", "/theme", "PublicForm"),
     ("GET", "/templates/{file}", "Public"),
     ("GET", "/healthz", "Public"),
+    ("GET", "/readyz", "Public"),
     ("GET", "/static/{*path}", "Public"),
     ("GET", "/api/openapi.json", "Public"),
     ("GET", "/setup", "Public"),
@@ -171,6 +172,35 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("GET", "/account/export", "Session"),
     ("POST", "/account/delete", "Session"),
 ];
+
+/// The metrics listener's routes (`serve --metrics-addr`), a table of their own: the app's
+/// listener never serves them.
+const METRICS_ACCESS: &[(&str, &str, &str)] = &[("GET", "/metrics", "Public")];
+
+#[test]
+fn the_metrics_listener_serves_only_public_metrics() {
+    let actual: Vec<(String, String, String)> = leadmap_server::metrics_route_table()
+        .into_iter()
+        .map(|r| {
+            (
+                r.method.to_string(),
+                r.path.to_owned(),
+                format!("{:?}", r.access),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = METRICS_ACCESS
+        .iter()
+        .map(|(m, p, a)| ((*m).to_owned(), (*p).to_owned(), (*a).to_owned()))
+        .collect();
+    assert_eq!(actual, expected);
+    assert!(
+        leadmap_server::route_table()
+            .iter()
+            .all(|r| r.path != "/metrics"),
+        "the app's own listener serves no metrics"
+    );
+}
 
 /// A path of the route with each parameter filled with a real value.
 fn concrete(app: &App, path: &str) -> String {

@@ -8,6 +8,10 @@ async fn health_and_static_assets() {
     let app = start(db).await;
     let r = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    let r = reqwest::get(format!("{}/readyz", app.base)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().contains_key("x-request-id"));
+    assert_eq!(r.text().await.unwrap(), "ready\n");
     let home = reqwest::get(format!("{}/", app.base))
         .await
         .unwrap()

@@ -63,12 +63,88 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone())
             .await?;
+        // A database that a newer leadmap migrated is left as it is: nothing runs on it.
+        let found = stored_version(&mut *pool.acquire().await?).await?;
+        if let Some(version) = found
+            && version > crate::SCHEMA_VERSION
+        {
+            pool.close().await;
+            return Err(StoreError::Refused(format!(
+                "the database's schema is version {version}, newer than this leadmap knows \
+                 ({}); use a newer leadmap",
+                crate::SCHEMA_VERSION
+            )));
+        }
         MIGRATOR.run(&pool).await?;
         Ok(PgStore {
             read: pool.clone(),
             write: pool,
         })
     }
+}
+
+/// The last migration the database records, `None` for a database Leadmap never migrated.
+async fn stored_version(db: &mut PgConnection) -> Result<Option<i64>> {
+    let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(&mut *db)
+        .await?;
+    if !has_table {
+        return Ok(None);
+    }
+    Ok(
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// What a look at a PostgreSQL database found, without migrating it.
+#[derive(Debug, Clone)]
+pub struct PgInfo {
+    /// `host:port`.
+    pub addr: String,
+    pub database: String,
+    /// `server_version` as the server reports it ("17.2 (Debian 17.2-1)").
+    pub server_version: String,
+    /// The last migration applied; `None` when Leadmap never ran on it.
+    pub schema_version: Option<i64>,
+}
+
+/// Connects to the database `url` names and reports its server version and schema version;
+/// changes nothing (no migration runs).
+pub async fn probe(url: &str) -> Result<PgInfo> {
+    let options: PgConnectOptions = url.parse()?;
+    let addr = format!("{}:{}", options.get_host(), options.get_port());
+    let mut conn =
+        match tokio::time::timeout(FIRST_CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+            .await
+        {
+            Ok(Ok(c)) => c,
+            Ok(Err(source)) => return Err(StoreError::Connect { addr, source }),
+            Err(_) => {
+                return Err(StoreError::Connect {
+                    addr,
+                    source: sqlx::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "no answer in time",
+                    )),
+                });
+            }
+        };
+    let server_version: String = sqlx::query_scalar("SHOW server_version")
+        .fetch_one(&mut conn)
+        .await?;
+    let database: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&mut conn)
+        .await?;
+    let schema_version = stored_version(&mut conn).await?;
+    let _ = conn.close().await;
+    Ok(PgInfo {
+        addr,
+        database,
+        server_version,
+        schema_version,
+    })
 }
 
 #[async_trait]
@@ -91,5 +167,32 @@ impl Store for PgStore {
         } else {
             Vec::new()
         })
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        Ok(stored_version(&mut *self.read.acquire().await?)
+            .await?
+            .unwrap_or(0))
+    }
+
+    async fn server_version(&self) -> Result<String> {
+        let v: String = sqlx::query_scalar("SHOW server_version")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(format!("PostgreSQL {v}"))
+    }
+
+    async fn backup(&self, _dest: &std::path::Path) -> Result<()> {
+        Err(StoreError::Unsupported(
+            "leadmap does not copy a PostgreSQL database itself: use pg_dump".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_schema_version_counts_the_migrations() {
+        assert_eq!(super::MIGRATOR.iter().count() as i64, crate::SCHEMA_VERSION);
     }
 }

@@ -27,6 +27,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::{Result, Store, StoreError};
 
+pub use backup::{BackupInfo, backup_file, check_backup, restore_file};
+
+mod backup;
 mod progress;
 mod sessions;
 mod throttle;
@@ -132,21 +135,28 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// Copies the live database into `dest` (`VACUUM INTO`): safe while the server writes.
-    pub async fn backup(&self, dest: &Path) -> Result<()> {
-        let dest = dest.to_string_lossy().into_owned();
-        self.read(|c| c.execute("VACUUM INTO ?1", [dest]).map(drop))
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
     }
 
     /// Runs `f` on an idle read connection (opening one when none is idle).
     fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        let conn = self.reader()?;
+        let r = f(&conn);
+        self.give_back(conn);
+        Ok(r?)
+    }
+
+    /// An idle read connection, or a new one.
+    fn reader(&self) -> Result<Connection> {
         let idle = self
             .inner
             .readers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
-        let conn = match idle {
+        Ok(match idle {
             Some(c) => c,
             None => {
                 let c = Connection::open_with_flags(
@@ -156,8 +166,11 @@ impl SqliteStore {
                 c.busy_timeout(BUSY_TIMEOUT)?;
                 c
             }
-        };
-        let r = f(&conn);
+        })
+    }
+
+    /// Keeps a read connection for the next read (up to [`MAX_IDLE_READERS`]).
+    fn give_back(&self, conn: Connection) {
         let mut idle = self
             .inner
             .readers
@@ -166,7 +179,6 @@ impl SqliteStore {
         if idle.len() < MAX_IDLE_READERS {
             idle.push(conn);
         }
-        Ok(r?)
     }
 
     /// Runs `f` in the writer thread's next transaction; answers once it is committed.
@@ -252,24 +264,31 @@ fn checkpointer(conn: Connection, pokes: std::sync::mpsc::Receiver<()>) {
     let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
 }
 
+/// The schema version a database file records: `PRAGMA user_version`, or for a database made
+/// by an earlier build (which used sqlx's migrator), the last step in sqlx's table.
+pub(super) fn stored_version(conn: &Connection) -> Result<i64> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version != 0 {
+        return Ok(version);
+    }
+    let sqlx_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = '_sqlx_migrations')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !sqlx_table {
+        return Ok(0);
+    }
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Brings the schema up to date, each step in its own transaction.
 fn migrate(conn: &mut Connection) -> Result<()> {
-    let mut version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version == 0 {
-        // Databases made by earlier builds recorded their steps in sqlx's table.
-        let sqlx_table: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = '_sqlx_migrations')",
-            [],
-            |r| r.get(0),
-        )?;
-        if sqlx_table {
-            version = conn.query_row(
-                "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
-                [],
-                |r| r.get(0),
-            )?;
-        }
-    }
+    let version = stored_version(conn)?;
     let known = MIGRATIONS.len() as i64;
     if version > known {
         return Err(StoreError::Corrupt(format!(
@@ -308,24 +327,29 @@ impl Store for SqliteStore {
     }
 
     async fn integrity_check(&self) -> Result<Vec<String>> {
-        self.read(|c| {
-            let mut problems: Vec<String> = collect(
-                c.prepare("PRAGMA integrity_check")?
-                    .query_map([], |r| r.get::<_, String>(0))?,
-            )?
-            .into_iter()
-            .filter(|r| r != "ok")
-            .collect();
-            let broken = collect(
-                c.prepare("PRAGMA foreign_key_check")?
-                    .query_map([], |_| Ok(()))?,
-            )?
-            .len();
-            if broken > 0 {
-                problems.push(format!("{broken} rows break a foreign key"));
-            }
-            Ok(problems)
-        })
+        let conn = self.reader()?;
+        let r = backup::problems(&conn);
+        self.give_back(conn);
+        r
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        self.read(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+    }
+
+    async fn server_version(&self) -> Result<String> {
+        self.read(|c| c.query_row("SELECT sqlite_version()", [], |r| r.get(0)))
+            .map(|v: String| format!("SQLite {v}"))
+    }
+
+    async fn backup(&self, dest: &Path) -> Result<()> {
+        let (src, dest) = (self.inner.path.clone(), dest.to_owned());
+        tokio::task::spawn_blocking(move || backup_file(&src, &dest).map(drop))
+            .await
+            .map_err(|e| StoreError::Io {
+                path: self.inner.path.clone(),
+                source: std::io::Error::other(e),
+            })?
     }
 }
 
@@ -337,6 +361,11 @@ mod tests {
     use crate::{Millis, Status, UserName};
 
     const T0: Millis = 1_700_000_000_000;
+
+    #[test]
+    fn the_schema_version_counts_the_migrations() {
+        assert_eq!(MIGRATIONS.len() as i64, crate::SCHEMA_VERSION);
+    }
 
     #[tokio::test]
     async fn a_database_made_by_an_earlier_build_opens_without_rerunning_its_migrations() {

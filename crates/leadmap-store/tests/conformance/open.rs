@@ -27,3 +27,56 @@ async fn a_refused_postgres_connection_fails_at_once_and_says_so() {
         "the cause was lost"
     );
 }
+
+/// A PostgreSQL database that a newer leadmap migrated (a migration this build does not know
+/// is recorded) is refused, and nothing in it changes: no migration runs, no bookkeeping row
+/// is added or edited.
+#[tokio::test]
+async fn a_postgres_database_of_a_newer_leadmap_is_refused_untouched() {
+    use sqlx::Connection;
+    let (url, name) = leadmap_store::testing::postgres_database().await;
+    drop(leadmap_store::open(&url).await.unwrap());
+    let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+           VALUES (99, 'from the future', TRUE, '\\x00', 1);
+         CREATE TABLE future (x int);",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    let snapshot = "SELECT string_agg(version || ':' || description || ':' || encode(checksum, 'hex') \
+                    || ':' || installed_on::text, ',' ORDER BY version) FROM _sqlx_migrations";
+    let before: String = sqlx::query_scalar(snapshot)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    let err = leadmap_store::open(&url).await.unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("version 99, newer than this leadmap knows"),
+        "{err}"
+    );
+    let after: String = sqlx::query_scalar(snapshot)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    // users, sessions, tokens, progress, sign_in_failures, _sqlx_migrations, future.
+    assert_eq!(tables, 7);
+    drop(c);
+    let mut admin = sqlx::PgConnection::connect(&leadmap_store::testing::postgres_server_url())
+        .await
+        .unwrap();
+    let q = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(q))
+        .execute(&mut admin)
+        .await;
+}

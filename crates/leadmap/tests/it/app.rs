@@ -16,10 +16,10 @@ use serde_json::{Value, json};
 
 use super::leadmap;
 
-const ROADMAP: &str = "engineering-leadership";
+pub(crate) const ROADMAP: &str = "engineering-leadership";
 
 /// Runs `leadmap ARGS --database-url DB` and returns what it did.
-fn run(db: &str, args: &[&str]) -> Output {
+pub(crate) fn run(db: &str, args: &[&str]) -> Output {
     leadmap()
         .args(args)
         .arg("--database-url")
@@ -38,17 +38,17 @@ fn run_env(db: &str, args: &[&str]) -> Output {
         .expect("leadmap runs")
 }
 
-fn out(o: &Output) -> String {
+pub(crate) fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn err(o: &Output) -> String {
+pub(crate) fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The command succeeded; its standard output.
 #[track_caller]
-fn ok(o: Output) -> String {
+pub(crate) fn ok(o: Output) -> String {
     assert!(
         o.status.success(),
         "exit {:?}\nstdout: {}\nstderr: {}",
@@ -60,7 +60,7 @@ fn ok(o: Output) -> String {
 }
 
 /// Creates a user whose password is read from standard input.
-fn add_user(db: &str, name: &str, password: &str) {
+pub(crate) fn add_user(db: &str, name: &str, password: &str) {
     ok(leadmap()
         .args([
             "user",
@@ -76,7 +76,7 @@ fn add_user(db: &str, name: &str, password: &str) {
 }
 
 /// The ids of the learnable topics of the roadmap, in the order `show --json` gives them.
-fn topic_ids() -> Vec<String> {
+pub(crate) fn topic_ids() -> Vec<String> {
     let v: Value = serde_json::from_str(&ok(leadmap()
         .args(["show", ROADMAP, "--json"])
         .output()
@@ -435,18 +435,23 @@ fn user_commands_keep_the_last_admin() {
 // The server process
 
 /// A `leadmap serve` process, killed (SIGKILL) and reaped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT` (no trailing slash).
-    base: String,
+    pub(crate) base: String,
     /// Everything it printed on standard output before "Stop with Ctrl-C.".
-    banner: String,
+    pub(crate) banner: String,
     log: PathBuf,
 }
 
 impl Server {
     /// Starts `leadmap serve --addr 127.0.0.1:0` on the database and waits for its banner.
-    fn start(db: &str, log: &Path) -> Server {
+    pub(crate) fn start(db: &str, log: &Path) -> Server {
+        Server::start_with(db, log, &[], &[])
+    }
+
+    /// [`Server::start`] with more arguments and environment variables.
+    pub(crate) fn start_with(db: &str, log: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -454,9 +459,17 @@ impl Server {
             .expect("the server log");
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_leadmap"))
             .args(["serve", "--addr", "127.0.0.1:0", "--database-url", db])
+            .args(args)
             .env_remove("LEADMAP_DATABASE_URL")
             .env("NO_COLOR", "1")
             .env("LEADMAP_LOG", "warn")
+            // No leadmap.toml of the machine's own data directory.
+            .env(
+                "LEADMAP_DATA_DIR",
+                log.parent().expect("the log's directory"),
+            )
+            .env_remove("LEADMAP_CONFIG")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log_file)
@@ -508,11 +521,11 @@ impl Server {
         server
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
@@ -531,13 +544,13 @@ impl Drop for Server {
 
 /// A PostgreSQL database made for one test, dropped when the test ends (with `psql`, when
 /// there is one; the name starts with `leadmap_test_` otherwise).
-struct PgDatabase {
-    url: String,
+pub(crate) struct PgDatabase {
+    pub(crate) url: String,
     name: String,
 }
 
 impl PgDatabase {
-    async fn new() -> PgDatabase {
+    pub(crate) async fn new() -> PgDatabase {
         let (url, name) = leadmap_store::testing::postgres_database().await;
         PgDatabase { url, name }
     }
@@ -559,7 +572,7 @@ impl Drop for PgDatabase {
     }
 }
 
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
@@ -568,7 +581,7 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-async fn put_progress(
+pub(crate) async fn put_progress(
     c: &reqwest::Client,
     server: &str,
     token: &str,
@@ -642,7 +655,7 @@ async fn serve_prints_the_first_run_link_then_the_sign_in_page() {
 
 const TASKS: usize = 8;
 const TOPICS_PER_TASK: usize = 4;
-const STATUSES: [&str; 3] = ["done", "learning", "skipped"];
+pub(crate) const STATUSES: [&str; 3] = ["done", "learning", "skipped"];
 
 /// What one writer did: writes are numbered 0, 1, 2 …; write `n` puts topic `n % 4` of the
 /// task's own topics to status `STATUSES[n % 3]` with the note "task T write n". So the stored

@@ -6,6 +6,7 @@ use assert_cmd::Command;
 mod app;
 mod content;
 mod limits;
+mod ops;
 
 fn leadmap() -> Command {
     let mut c = Command::cargo_bin("leadmap").expect("the binary");

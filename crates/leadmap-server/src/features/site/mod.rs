@@ -1,5 +1,5 @@
 //! The site around the roadmaps: the about page, the theme, template downloads, the health
-//! check, the static assets and the API's description.
+//! and readiness checks, the static assets and the API's description.
 
 use askama::Template;
 use axum::Form;
@@ -23,6 +23,7 @@ pub fn routes() -> Routes {
         .post("/theme", PublicForm, theme)
         .get("/templates/{file}", Public, template_download)
         .get("/healthz", Public, healthz)
+        .get("/readyz", Public, readyz)
         .get("/static/{*path}", Public, crate::assets::serve)
         .get("/api/openapi.json", Public, openapi)
 }
@@ -77,12 +78,27 @@ async fn template_download(Path(file): Path<String>) -> PageResult {
         .into_response())
 }
 
-async fn healthz(State(state): State<AppState>) -> Response {
-    match state.health().await {
-        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
-        Err(e) => (
+/// Liveness: the process answers requests. It does not ask the database, so a database
+/// outage does not get a healthy process restarted (that is `/readyz`'s question).
+async fn healthz() -> Response {
+    (StatusCode::OK, "ok\n").into_response()
+}
+
+/// How long `/readyz` waits for the database.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Readiness: the database answers (within [`READY_WAIT`]); 503 otherwise, so that a load
+/// balancer sends requests elsewhere.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match tokio::time::timeout(READY_WAIT, state.health()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready\n").into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check: the database did not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+        Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unavailable: {e}\n"),
+            "database unavailable: no answer in time\n",
         )
             .into_response(),
     }
