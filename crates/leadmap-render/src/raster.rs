@@ -393,7 +393,10 @@ fn split_emoji(svg: &str, advance: f32) -> Option<(String, String)> {
             Some((_, em, close, x, y)) => {
                 let size = crate::layout::font_size(kind);
                 let bold = crate::layout::is_bold(kind);
-                let centred = matches!(kind, Some(leadmap_core::Kind::Part | leadmap_core::Kind::Area));
+                let centred = matches!(
+                    kind,
+                    Some(leadmap_core::Kind::Part | leadmap_core::Kind::Area)
+                );
                 let after = &text[close + END.len()..];
                 let line_end = after.find("<tspan").unwrap_or(after.len());
                 let words = after[..line_end].trim_start();

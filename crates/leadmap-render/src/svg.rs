@@ -698,7 +698,11 @@ mod contrast_tests {
                 _learning,
                 _skipped,
             ] = palette(t);
-            let part_ink = if t == Theme::Light { "#ffffff" } else { "#0b1220" };
+            let part_ink = if t == Theme::Light {
+                "#ffffff"
+            } else {
+                "#0b1220"
+            };
             let [done_bg, learning_bg, skipped_bg, skipped_ink] = status_fills(t);
             let pairs = [
                 ("title", ink, bg, 4.5),
@@ -714,7 +718,10 @@ mod contrast_tests {
             ];
             for (what, fg, back, min) in pairs {
                 let c = contrast(fg, back);
-                assert!(c >= min, "{t:?} {what}: {fg} on {back} is {c:.2}:1, under {min}:1");
+                assert!(
+                    c >= min,
+                    "{t:?} {what}: {fg} on {back} is {c:.2}:1, under {min}:1"
+                );
             }
             for fill in [done_bg, learning_bg, skipped_bg] {
                 assert_ne!(fill, topic, "{t:?}: a status fills its box differently");

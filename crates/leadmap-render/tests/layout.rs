@@ -283,7 +283,10 @@ fn wrapped_titles_keep_the_spaces_between_their_words() {
                 .expect("every node is drawn");
             let start = at + svg[at..].find("<text").unwrap();
             let end = start + svg[start..].find("</text>").unwrap();
-            let want = layout::label(n).split_whitespace().collect::<Vec<_>>().join(" ");
+            let want = layout::label(n)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             assert_eq!(plain(&svg[start..end]), want, "the text of {}", n.id);
             wrapped += usize::from(b.lines.len() > 1);
         }
@@ -296,5 +299,7 @@ fn wrapped_titles_keep_the_spaces_between_their_words() {
     )
     .roadmap;
     let svg = leadmap_render::render_svg(&r, &leadmap_render::SvgOptions::default());
-    assert!(svg.contains(&"x".repeat(20)) && !svg.contains("x <tspan") && !svg.contains("x\u{20}<"));
+    assert!(
+        svg.contains(&"x".repeat(20)) && !svg.contains("x <tspan") && !svg.contains("x\u{20}<")
+    );
 }

@@ -549,7 +549,11 @@ async fn choose_theme(c: &Client, theme: &str) {
             vec![],
         )
         .await;
-        if t == json!(theme) { Ok(()) } else { Err(t.to_string()) }
+        if t == json!(theme) {
+            Ok(())
+        } else {
+            Err(t.to_string())
+        }
     })
     .await;
 }
@@ -761,7 +765,11 @@ async fn keyboard_marks_a_topic_and_searches() {
             vec![json!(node_css(&id))],
         )
         .await;
-        assert_eq!(label, json!(format!("{title}, learning")), "the node's name says so");
+        assert_eq!(
+            label,
+            json!(format!("{title}, learning")),
+            "the node's name says so"
+        );
 
         press(&c, 'd').await;
         eventually("d to mark the topic done", async || {

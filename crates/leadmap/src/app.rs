@@ -312,7 +312,11 @@ async fn set_admin(name: &str, db: Db, admin: bool) -> Result<ExitCode> {
     println!(
         "{} is {}.",
         user.name,
-        if admin { "an admin" } else { "no longer an admin" }
+        if admin {
+            "an admin"
+        } else {
+            "no longer an admin"
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

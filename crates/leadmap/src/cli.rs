@@ -952,7 +952,11 @@ fn import_file(
                 .with_context(|| format!("cannot write {}", path.display()))?;
             anstream::eprintln!(
                 "{}",
-                format!("Imported {} into {}", counts(&roadmap, ", "), path.display())
+                format!(
+                    "Imported {} into {}",
+                    counts(&roadmap, ", "),
+                    path.display()
+                )
                 .dimmed()
             );
         }

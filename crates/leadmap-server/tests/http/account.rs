@@ -85,7 +85,10 @@ async fn account_page_changes_password_revokes_sessions_exports_and_deletes(db: 
     // Post/redirect/get: the account page says why, once; a reload shows the page alone.
     assert_eq!(location(&r), "/account");
     let said = page(&c, format!("{}/account", app.base)).await;
-    assert!(said.contains("The current password is not right."), "{said}");
+    assert!(
+        said.contains("The current password is not right."),
+        "{said}"
+    );
     let again = page(&c, format!("{}/account", app.base)).await;
     assert!(!again.contains("The current password is not right."));
     let r = c

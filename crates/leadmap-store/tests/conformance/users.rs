@@ -34,7 +34,10 @@ async fn the_last_admin_is_kept(s: &dyn Store) {
     assert!(s.set_admin(bob.id, false).await.is_err());
     assert!(s.delete_user(bob.id).await.unwrap());
     assert_eq!(s.user_count().await.unwrap(), 0);
-    assert!(!s.set_admin(UserId(999), true).await.unwrap(), "no such user");
+    assert!(
+        !s.set_admin(UserId(999), true).await.unwrap(),
+        "no such user"
+    );
 }
 
 async fn users_are_created_counted_and_found_without_regard_to_case(s: &dyn Store) {

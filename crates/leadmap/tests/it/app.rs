@@ -409,7 +409,11 @@ fn user_commands_keep_the_last_admin() {
     add_user(&db, "bob", "correct horse battery staple 43");
     let o = run(&db, &["user", "demote", "ana"]);
     assert!(!o.status.success());
-    assert!(err(&o).contains("this is the last admin: make another account an admin first"), "{}", err(&o));
+    assert!(
+        err(&o).contains("this is the last admin: make another account an admin first"),
+        "{}",
+        err(&o)
+    );
     let o = run(&db, &["user", "remove", "ana", "--yes"]);
     assert!(!o.status.success());
     assert!(err(&o).contains("last admin"), "{}", err(&o));

@@ -125,15 +125,15 @@ fn import_the_seed_outline_then_check_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        err.contains("Imported 24 areas, 112 topics into"),
-        "{err}"
-    );
+    assert!(err.contains("Imported 24 areas, 112 topics into"), "{err}");
     assert!(err.contains("warning: repaired mis-decoded text"), "{err}");
     // Many warnings are summed up: the first few, then a count of each kind.
     assert!(err.lines().count() < 40, "{err}");
     assert!(err.contains("--verbose prints each one"), "{err}");
-    assert!(err.contains("× repaired mis-decoded text `…` to `…`"), "{err}");
+    assert!(
+        err.contains("× repaired mis-decoded text `…` to `…`"),
+        "{err}"
+    );
     let md = std::fs::read_to_string(&out_md).unwrap();
     assert!(
         md.starts_with("---\nid: leadership\n---\n\n# The Engineering Leadership Roadmap\n"),
@@ -198,10 +198,7 @@ fn a_large_import_draws_no_progress_bar_when_piped() {
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!err.contains("importing"), "{err}");
-    assert!(
-        err.contains("Imported 4000 areas, 32000 topics"),
-        "{err}"
-    );
+    assert!(err.contains("Imported 4000 areas, 32000 topics"), "{err}");
 }
 
 /// An input past `LARGE_INPUT` switches the binary's allocator to mimalloc halfway through
@@ -326,7 +323,9 @@ fn render_to_every_format_with_a_persons_progress() {
         .and_then(|w| w.parse::<f64>().ok())
         .unwrap();
     assert_eq!(
-        f64::from(u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]])),
+        f64::from(u32::from_be_bytes([
+            bytes[16], bytes[17], bytes[18], bytes[19]
+        ])),
         (width * 2.0).ceil(),
         "the default PNG is twice the diagram's width"
     );

@@ -127,10 +127,6 @@ pub(super) async fn delete_account(
             cookies::clear_session(&mut res);
             Ok(res)
         }
-        Err(e) => refused(
-            &state,
-            e,
-            "The password is not right; the account is kept.",
-        ),
+        Err(e) => refused(&state, e, "The password is not right; the account is kept."),
     }
 }
