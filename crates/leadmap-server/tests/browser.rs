@@ -603,7 +603,12 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
     with_browser(|c: Client, site: Site| async move {
         create_owner(&c, &site).await;
 
-        // The home page lists both roadmaps.
+        // The home page lists both roadmaps, each with its own description and its counts,
+        // the cards sharing the page's width.
+        let card = text_of(&c, ".cards li:last-child").await;
+        assert!(card.contains("The job of an engineering manager"), "{card}");
+        assert!(card.contains("9 areas · 133 topics"), "{card}");
+        save_screenshot(&c, "home.png").await;
         for id in ["engineering-leadership", "engineering-manager"] {
             let link = wait_for(&c, &format!(".cards a[href=\"/r/{id}\"]")).await;
             let title = link.text().await.unwrap();
