@@ -5,6 +5,10 @@
   var view = document.getElementById("view"), svg = view.querySelector("svg");
   var panel = document.getElementById("panel"), list = document.getElementById("list");
   var data = JSON.parse(document.getElementById("data").textContent);
+  // Search and the tools work with this script only: they show once it runs.
+  document.documentElement.classList.add("js");
+  document.getElementById("q").hidden = false;
+  document.querySelector("header .tools").hidden = false;
 
   // A large map comes with its boxes as bands of SVG text (data.bands): each is drawn when it
   // first comes within a screen of the view, so the page is ready before all of them are.

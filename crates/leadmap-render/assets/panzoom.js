@@ -28,7 +28,7 @@ function leadmapPanZoom(view, svg, onMove) {
     pz.x = (r.width - W * pz.k) / 2; pz.y = 0;
     if (pz.k < 0.86) {
       pz.k = 1; pz.x = (r.width - W) / 2;
-      var g = svg.querySelector('g[data-kind="topic"]');
+      var g = svg.querySelector('[data-kind="topic"]');
       if (g) {
         var m = g.transform.baseVal.consolidate().matrix, b = g.getBBox();
         pz.x = Math.min(0, Math.max(r.width - W, r.width / 2 - m.e - b.width / 2));

@@ -201,9 +201,9 @@ pub fn page(
 <meta name=\"description\" content=\"{title}: {areas} areas, {topics} topics\">\
 <title>{title}</title><style>{CSS}{dark}</style></head><body>\
 <header><h1>{title}</h1>\
-<input id=\"q\" type=\"search\" placeholder=\"Search topics (/)\" aria-label=\"Search topics\">\
+<input id=\"q\" type=\"search\" placeholder=\"Search topics (/)\" aria-label=\"Search topics\" hidden>\
 <span id=\"count\" aria-live=\"polite\"></span>\
-<span class=\"tools\"><button id=\"zout\" aria-label=\"Zoom out\">−</button><button id=\"zin\" aria-label=\"Zoom in\">+</button>\
+<span class=\"tools\" hidden><button id=\"zout\" aria-label=\"Zoom out\">−</button><button id=\"zin\" aria-label=\"Zoom in\">+</button>\
 <button id=\"fit\">Fit</button><button id=\"toggle\" aria-pressed=\"false\">List view</button></span></header>"
     );
     if lazy.is_some() {

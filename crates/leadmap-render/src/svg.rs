@@ -35,6 +35,9 @@ pub struct SvgOptions {
     /// Leave the `<style>` out: the page that embeds the SVG serves [`stylesheet`] itself
     /// (the web app does, so that its Content-Security-Policy needs no inline style).
     pub no_style: bool,
+    /// Draw each topic as a link to its panel page (`?topic=ID#panel`, relative to the page
+    /// that embeds the SVG): the web app's map works without JavaScript.
+    pub topic_links: bool,
 }
 
 /// The SVG's styles for a theme, every rule scoped under `scope` (say `.map`), so that a page
@@ -52,7 +55,8 @@ pub fn stylesheet(theme: Theme, scope: &str) -> String {
 }
 
 /// An SVG with a hole wherever a topic's status shows, rendered once and filled per person:
-/// the web app's personalised roadmap page costs a copy, not a layout.
+/// the web app's personalised roadmap page costs a copy, not a layout. Its topics are links
+/// to their panel pages ([`SvgOptions::topic_links`]).
 #[derive(Debug, Clone)]
 pub struct SvgTemplate {
     pieces: Vec<String>,
@@ -69,6 +73,7 @@ impl SvgTemplate {
             theme,
             progress: ProgressMap::new(),
             no_style: true,
+            topic_links: true,
         };
         let mut out = String::new();
         let mut ids = Vec::new();
@@ -220,7 +225,7 @@ fn style(t: Theme) -> String {
 #s-learning .f{{fill:{learning};stroke:none}}#s-learning .o{{stroke:{learning}}}\
 #s-skipped .o{{stroke:{skipped}}}#s-skipped .k{{stroke:{skipped};stroke-width:2}}\
 .lg text{{fill:{muted};font-size:13px}}\
-[tabindex]:focus rect{{stroke:#6d28d9;stroke-width:3}}"
+[tabindex]:focus rect,a:focus rect{{stroke:#6d28d9;stroke-width:3}}"
     )
 }
 
@@ -505,7 +510,8 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
     let kind_word = kind.as_str();
     // The kind is said once, in data-kind (the style sheet selects on it); the class is the
     // status, and only a topic or a subtopic has one.
-    out.push_str("<g");
+    let link = opts.topic_links && kind.is_learnable();
+    out.push_str(if link { "<a" } else { "<g" });
     match status {
         Some(_) if hole => {
             out.push_str(" class=\"");
@@ -526,7 +532,14 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
     // A topic is a control (a click or Enter opens it, keys mark it); a part, an area and a
     // group are headings that organise the topics: no Tab stop that does nothing. The name is
     // the <title> (the label and the status), which holds the same words as the visible text.
+    if link {
+        // A link is a Tab stop of its own, and its role says what it does.
+        out.push_str("\" href=\"?topic=");
+        escape_into(out, n.id.as_str());
+        out.push_str("#panel");
+    }
     out.push_str(match kind {
+        Kind::Topic | Kind::Subtopic if link => "",
         Kind::Topic | Kind::Subtopic => "\" role=\"button\" tabindex=\"0",
         Kind::Group => "\" role=\"heading\" aria-level=\"4",
         Kind::Area => "\" role=\"heading\" aria-level=\"3",
@@ -563,7 +576,7 @@ fn node(out: &mut String, b: &Placed<'_>, opts: &SvgOptions, holes: &mut Holes<'
         );
     }
     text(out, b, Some(kind), n.emoji.as_deref());
-    out.push_str("</g>");
+    out.push_str(if link { "</a>" } else { "</g>" });
 }
 
 fn text(out: &mut String, b: &Placed<'_>, kind: Option<Kind>, emoji: Option<&str>) {

@@ -222,6 +222,7 @@ fn a_filled_template_is_the_svg_rendered_with_that_progress() {
         theme: leadmap_render::Theme::Dark,
         progress: progress.clone(),
         no_style: true,
+        topic_links: true,
     };
     let direct = leadmap_render::svg::render(&r, &l, &opts);
     let filled = t.fill(|id| progress.get(id).copied().unwrap_or_default());

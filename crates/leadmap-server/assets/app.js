@@ -46,8 +46,8 @@
   var before = null;
 
   // ---- Topics: the SVG nodes and list items ---------------------------------------------
-  var topics = Array.prototype.slice.call(svg.querySelectorAll('g[data-kind="topic"],g[data-kind="subtopic"]'));
-  function node(id) { return svg.querySelector('g[data-id="' + CSS.escape(id) + '"]'); }
+  var topics = Array.prototype.slice.call(svg.querySelectorAll('[data-kind="topic"],[data-kind="subtopic"]'));
+  function node(id) { return svg.querySelector('[data-id="' + CSS.escape(id) + '"]'); }
   function item(id) { return list.querySelector('li[data-id="' + CSS.escape(id) + '"]'); }
 
   function paint(id, status) {
@@ -185,10 +185,15 @@
     if (a) { e.preventDefault(); open(a.dataset.open); }
   });
 
+  // A topic is a link to its panel page (for a browser without this script); here the panel
+  // opens in place, unless the reader asks for a new tab.
   svg.addEventListener("click", function (e) {
+    var g = e.target.closest("[data-id]");
+    if (!g || (g.dataset.kind !== "topic" && g.dataset.kind !== "subtopic")) return;
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button === 1) return;
+    e.preventDefault();
     if (pz.moved > 4) return;
-    var g = e.target.closest("g[data-id]");
-    if (g && (g.dataset.kind === "topic" || g.dataset.kind === "subtopic")) { g.focus({ preventScroll: true }); open(g.dataset.id, false); }
+    g.focus({ preventScroll: true }); open(g.dataset.id, false);
   });
   list.addEventListener("click", function (e) {
     var a = e.target.closest("a[data-open]");
@@ -202,7 +207,7 @@
   function focusedTopic() {
     var el = document.activeElement;
     if (!el) return null;
-    var g = el.closest && el.closest("g[data-id]");
+    var g = el.closest && el.closest("[data-id]");
     if (g && (g.dataset.kind === "topic" || g.dataset.kind === "subtopic")) return g.dataset.id;
     var li = el.closest && el.closest("li[data-id]");
     return li ? li.dataset.id : null;
@@ -239,7 +244,7 @@
 
   // ---- Search and the list view ---------------------------------------------------------
   var q = document.getElementById("q"), count = document.getElementById("count"), hits = [], at = -1;
-  var nodes = Array.prototype.slice.call(svg.querySelectorAll("g[data-id]"));
+  var nodes = Array.prototype.slice.call(svg.querySelectorAll("[data-id]"));
   var titles = nodes.map(function (g) { return (g.querySelector("text") || {}).textContent.toLowerCase(); });
   function search() {
     var s = q.value.trim().toLowerCase(); hits = []; at = -1;

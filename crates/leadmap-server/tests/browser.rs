@@ -272,7 +272,7 @@ async fn js(c: &Client, script: &str, args: Vec<Value>) -> Value {
 }
 
 fn node_css(id: &str) -> String {
-    format!("#view g[data-id=\"{id}\"]")
+    format!("#view [data-id=\"{id}\"]")
 }
 
 /// A diagram node's `class` attribute.
@@ -304,14 +304,14 @@ async fn text_of(c: &Client, css: &str) -> String {
 
 /// Waits until the roadmap page's script has run (it marks the root element when ready).
 async fn roadmap_ready(c: &Client) {
-    wait_for(c, "html[data-ready-ms] #view svg g[data-kind=\"topic\"]").await;
+    wait_for(c, "html[data-ready-ms] #view svg [data-kind=\"topic\"]").await;
 }
 
 /// The first topic on the diagram: its id and its title.
 async fn first_topic(c: &Client) -> (String, String) {
     let v = js(
         c,
-        "var g = document.querySelector('#view g[data-kind=\"topic\"]');\
+        "var g = document.querySelector('#view [data-kind=\"topic\"]');\
          return [g.dataset.id, g.querySelector('text').textContent];",
         vec![],
     )
@@ -338,7 +338,7 @@ async fn overall_progress(c: &Client) -> f64 {
 async fn focus_node(c: &Client, id: &str) {
     let focused = js(
         c,
-        "var g = document.querySelector('#view g[data-id=\"' + arguments[0] + '\"]');\
+        "var g = document.querySelector('#view [data-id=\"' + arguments[0] + '\"]');\
          g.focus(); return document.activeElement === g;",
         vec![json!(id)],
     )
@@ -603,7 +603,12 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
     with_browser(|c: Client, site: Site| async move {
         create_owner(&c, &site).await;
 
-        // The home page lists both roadmaps.
+        // The home page lists both roadmaps, each with its own description and its counts,
+        // the cards sharing the page's width.
+        let card = text_of(&c, ".cards li:last-child").await;
+        assert!(card.contains("The job of an engineering manager"), "{card}");
+        assert!(card.contains("9 areas · 133 topics"), "{card}");
+        save_screenshot(&c, "home.png").await;
         for id in ["engineering-leadership", "engineering-manager"] {
             let link = wait_for(&c, &format!(".cards a[href=\"/r/{id}\"]")).await;
             let title = link.text().await.unwrap();
@@ -830,7 +835,7 @@ async fn keyboard_marks_a_topic_and_searches() {
                 .and_then(|n| n.parse().ok())
                 .ok_or_else(|| count.clone())?;
             let hits = c
-                .find_all(Locator::Css("#view g[data-id].hit"))
+                .find_all(Locator::Css("#view [data-id].hit"))
                 .await
                 .unwrap()
                 .len();
@@ -1037,7 +1042,7 @@ async fn on_a_phone_the_page_fits_the_screen_and_a_topic_can_be_marked() {
         let id = js(
             &c,
             "var v = document.getElementById('view').getBoundingClientRect(), found = null, low = 1e9;\
-             document.querySelectorAll('#view g[data-kind=topic],#view g[data-kind=subtopic]').forEach(function (g) {\
+             document.querySelectorAll('#view [data-kind=topic],#view [data-kind=subtopic]').forEach(function (g) {\
                var r = g.getBoundingClientRect();\
                if (r.bottom > v.top && r.top < v.bottom && r.right > 0 && r.left < innerWidth) low = Math.min(low, r.height);\
                var x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;\
@@ -1129,7 +1134,7 @@ async fn a_large_offline_map_draws_its_boxes_as_they_come_into_view() {
         wait_for(&c, "html[data-ready-ms]").await;
         let drawn = js(
             &c,
-            "return document.querySelectorAll('#view g[data-id]').length",
+            "return document.querySelectorAll('#view [data-id]').length",
             vec![],
         )
         .await;
@@ -1330,7 +1335,7 @@ async fn every_page_passes_axe_core_in_both_themes() {
             wait_for(&c, "#view svg").await;
             let what = if dark { "offline, system dark" } else { "offline, system light" };
             found.extend(axe_violations(&c, what).await);
-            click(&c, "#view g[data-id=\"define-core-values\"]").await;
+            click(&c, "#view [data-id=\"define-core-values\"]").await;
             wait_for(&c, "#panel h2").await;
             found.extend(axe_violations(&c, &format!("{what}, panel open")).await);
         }
@@ -1354,7 +1359,7 @@ async fn the_panel_brings_the_clicked_topic_beside_it_and_closing_gives_the_view
         let id = js(
             &c,
             "var best = null, right = 0;\
-             document.querySelectorAll('#view g[data-kind=topic]').forEach(function (g) {\
+             document.querySelectorAll('#view [data-kind=topic]').forEach(function (g) {\
                var r = g.getBoundingClientRect();\
                if (r.top > 150 && r.bottom < innerHeight && r.right <= innerWidth && r.right > right) { right = r.right; best = g.dataset.id; }\
              });\
@@ -1363,8 +1368,16 @@ async fn the_panel_brings_the_clicked_topic_beside_it_and_closing_gives_the_view
         )
         .await;
         let id = id.as_str().expect("a topic on the right").to_owned();
+        js(&c, "window.leadmapStayed = true;", vec![]).await;
         click(&c, &node_css(&id)).await;
         wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        // The topic is a link (for a browser without the script), but the script opens the
+        // panel in place: the page is the same one.
+        assert_eq!(
+            js(&c, "return window.leadmapStayed === true;", vec![]).await,
+            json!(true),
+            "clicking a topic opened its panel without leaving the page"
+        );
         let beside = js(
             &c,
             "var g = document.querySelector(arguments[0]).getBoundingClientRect(),\

@@ -15,6 +15,15 @@ async fn a_topic_is_marked_with_a_plain_form_and_shown_on_the_page(db: Arc<TestD
     let html = page(&c, format!("{}/r/{EL}?topic={t}", app.base)).await;
     assert!(html.contains("class=\"panel\""), "the panel is on the page");
     assert!(html.contains("<svg"), "the diagram is on the page");
+    // Without JavaScript each topic of the diagram is a link to its panel page, and the
+    // controls that need the script are marked so (hidden until it runs).
+    assert!(
+        html.contains(&format!(
+            "<a class=\"pending\" data-id=\"{t}\" data-kind=\"topic\" href=\"?topic={t}#panel\""
+        )),
+        "topics are links"
+    );
+    assert!(html.contains("<div class=\"tools js-only\">"));
     let csrf = csrf_of(&html);
     let r = c
         .post(format!("{}/r/{EL}/t/{t}", app.base))

@@ -408,7 +408,11 @@ fn render_to_every_format_with_a_persons_progress() {
     assert!(page.contains("<section id=\"list\" hidden"));
     // A light map follows a system in dark mode; the zoom buttons stay together on a phone.
     assert!(page.contains("@media (prefers-color-scheme:dark){#view text{"));
-    assert!(page.contains("<span class=\"tools\"><button id=\"zout\""));
+    assert!(page.contains("<span class=\"tools\" hidden><button id=\"zout\""));
+    // Without JavaScript the search and the tools, which need it, stay hidden (the script
+    // shows them), and the map scrolls like a page.
+    assert!(page.contains("aria-label=\"Search topics\" hidden>"));
+    assert!(page.contains("html:not(.js) #view{position:static;overflow:auto"));
     assert!(page.contains("data-open=\"one-on-one-meetings\""));
     // The templates the topics name travel inside the page, to download offline.
     assert!(

@@ -19,6 +19,7 @@ struct RoadmapCard {
     id: String,
     title: String,
     description: String,
+    areas: usize,
     topics: usize,
     summary: Summary,
 }
@@ -64,10 +65,11 @@ async fn home(
             RoadmapCard {
                 id: e.id.clone(),
                 title: e.title(),
-                description: format!(
-                    "{} areas",
-                    e.areas.iter().filter(|a| !a.id.is_empty()).count()
+                // The roadmap's own first paragraph, then what it holds.
+                description: leadmap_core::inline::plain_text(
+                    e.roadmap.description.split("\n\n").next().unwrap_or(""),
                 ),
+                areas: e.roadmap.count(leadmap_core::Kind::Area),
                 topics: e.topics.len(),
                 summary: Summary::of(e.topics.iter(), |t| status_in(m, t)),
             }
