@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for FUZZ_SECONDS each (default 600: ten minutes), one after the other,
 # each from its committed seeds (seeds/<target>/, when there are any) into its working corpus
-# (corpus/<target>/, not committed), and prints per target: runs (libFuzzer's total
-# executions, `stat::number_of_executed_units`), executions per second, corpus size and whether
-# it crashed. A crash leaves its input in artifacts/<target>/ and makes the script exit 1 at
+# (corpus/<target>/, not committed), and prints per target: executions (what libFuzzer calls
+# runs: `stat::number_of_executed_units`), executions per second, corpus size and whether it
+# crashed. A crash leaves its input in artifacts/<target>/ and makes the script exit 1 at
 # the end, after the other targets have run.
 #
 #   fuzz/run-all.sh                    # every target, 10 minutes each
@@ -50,11 +50,12 @@ for t in "${targets[@]}"; do
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     corpus=$(find "corpus/$t" -type f | wc -l)
-    summary+=("$(printf '%-16s %12s runs %8s exec/s %7s corpus  %s' "$t" "${runs:-?}" "${rate:-?}" "$corpus" "$status")")
+    summary+=("$(printf '%-16s %12s %10s %8s %s' "$t" "${runs:-?}" "${rate:-?}" "$corpus" "$status")")
     [ "$status" = CRASH ] && grep -m3 -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" || true
 done
 
 echo
-echo "== $seconds s per target ($toolchain, sanitizer $sanitizer)"
+echo "== one run of $seconds s per target ($toolchain, sanitizer $sanitizer)"
+printf '%-16s %12s %10s %8s %s\n' target executions exec/s corpus result
 printf '%s\n' "${summary[@]}"
 exit "$failed"
