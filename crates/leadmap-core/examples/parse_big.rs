@@ -4,8 +4,6 @@
 // print, which the core itself never does.
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-// A program around the crate, not the crate: it may read files, the clock and print.
-#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 fn main() {
     let n = std::env::args()
