@@ -38,9 +38,19 @@ const BUCKETS: &[f64] = &[
 const UNMATCHED: &str = "(unmatched)";
 
 /// Logs and counts every request (see the module's comment).
+/// A request id: a random prefix chosen once per process and a counter (no system call per
+/// request).
+fn request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| leadmap_app::secrets::random_hex(4));
+    format!("{prefix}{:08x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 pub async fn requests(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let id = leadmap_app::secrets::random_hex(8);
+    let id = request_id();
     let method = req.method().clone();
     let route = req
         .extensions()
@@ -48,9 +58,15 @@ pub async fn requests(req: Request, next: Next) -> Response {
         .map_or(UNMATCHED, |m| m.as_str())
         .to_owned();
     let span = tracing::info_span!("request", request_id = %id);
-    metrics::gauge!(IN_FLIGHT).increment(1.0);
+    // Metrics cost their labels' allocations only when a recorder listens (--metrics-addr).
+    let metrics_on = HANDLE.get().is_some();
+    if metrics_on {
+        metrics::gauge!(IN_FLIGHT).increment(1.0);
+    }
     let mut res = next.run(req).instrument(span).await;
-    metrics::gauge!(IN_FLIGHT).decrement(1.0);
+    if metrics_on {
+        metrics::gauge!(IN_FLIGHT).decrement(1.0);
+    }
     let took = started.elapsed();
     let status = res.status().as_u16();
     tracing::info!(
@@ -63,13 +79,15 @@ pub async fn requests(req: Request, next: Next) -> Response {
         ms = (took.as_micros() as f64) / 1000.0,
         "request"
     );
-    let labels = [
-        ("method", method_label(&method).to_owned()),
-        ("route", route),
-    ];
-    metrics::histogram!(DURATION, &labels).record(took.as_secs_f64());
-    let [m, r] = labels;
-    metrics::counter!(REQUESTS, &[m, r, ("status", status.to_string())]).increment(1);
+    if metrics_on {
+        let labels = [
+            ("method", method_label(&method).to_owned()),
+            ("route", route),
+        ];
+        metrics::histogram!(DURATION, &labels).record(took.as_secs_f64());
+        let [m, r] = labels;
+        metrics::counter!(REQUESTS, &[m, r, ("status", status.to_string())]).increment(1);
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", v);
     }
