@@ -179,7 +179,23 @@ const METRICS_ACCESS: &[(&str, &str, &str)] = &[("GET", "/metrics", "Public")];
 
 #[test]
 fn the_metrics_listener_serves_only_public_metrics() {
-    let actual: Vec<(String, String, String)> = leadmap_server::metrics_route_table()
+    assert_eq!(
+        rows(leadmap_server::metrics_route_table()),
+        entries(METRICS_ACCESS)
+    );
+    assert!(
+        leadmap_server::route_table()
+            .iter()
+            .all(|r| r.path != "/metrics"),
+        "the app's own listener serves no metrics"
+    );
+}
+
+type Row = (String, String, String);
+
+/// A route table as (method, path, access) rows.
+fn rows(table: Vec<leadmap_server::access::Route>) -> std::collections::BTreeSet<Row> {
+    table
         .into_iter()
         .map(|r| {
             (
@@ -188,18 +204,15 @@ fn the_metrics_listener_serves_only_public_metrics() {
                 format!("{:?}", r.access),
             )
         })
-        .collect();
-    let expected: Vec<(String, String, String)> = METRICS_ACCESS
+        .collect()
+}
+
+/// A table of this file as the same rows.
+fn entries(table: &[(&str, &str, &str)]) -> std::collections::BTreeSet<Row> {
+    table
         .iter()
         .map(|(m, p, a)| ((*m).to_owned(), (*p).to_owned(), (*a).to_owned()))
-        .collect();
-    assert_eq!(actual, expected);
-    assert!(
-        leadmap_server::route_table()
-            .iter()
-            .all(|r| r.path != "/metrics"),
-        "the app's own listener serves no metrics"
-    );
+        .collect()
 }
 
 /// A path of the route with each parameter filled with a real value.
@@ -213,21 +226,8 @@ fn concrete(app: &App, path: &str) -> String {
 
 #[tokio::test]
 async fn every_route_has_an_access_entry_and_the_guard_enforces_it() {
-    use std::collections::BTreeSet;
-    let actual: BTreeSet<(String, String, String)> = leadmap_server::route_table()
-        .into_iter()
-        .map(|r| {
-            (
-                r.method.to_string(),
-                r.path.to_owned(),
-                format!("{:?}", r.access),
-            )
-        })
-        .collect();
-    let expected: BTreeSet<(String, String, String)> = ACCESS
-        .iter()
-        .map(|(m, p, a)| ((*m).to_owned(), (*p).to_owned(), (*a).to_owned()))
-        .collect();
+    let actual = rows(leadmap_server::route_table());
+    let expected = entries(ACCESS);
     let unlisted: Vec<_> = actual.difference(&expected).collect();
     let gone: Vec<_> = expected.difference(&actual).collect();
     assert!(
