@@ -80,7 +80,7 @@ pub enum StoreError {
 
 /// The schema version this build knows: the number of migrations, the same on both backends.
 /// A database with a larger version is refused untouched.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -152,8 +152,17 @@ impl fmt::Display for UserName {
 pub struct User {
     pub id: UserId,
     pub name: String,
+    /// The name the person is shown by ("Maria Manager"); `None`: their user name.
+    pub display_name: Option<String>,
     pub is_admin: bool,
     pub created_at: Millis,
+}
+
+impl User {
+    /// The name to show: the display name when there is one, else the user name.
+    pub fn shown_name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// A user with the stored password hash, for signing in.
@@ -243,6 +252,8 @@ pub trait UserStore {
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>>;
     async fn users(&self) -> Result<Vec<User>>;
     async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()>;
+    /// Sets (or, with `None`, clears) the name a person is shown by; false when no such user.
+    async fn set_display_name(&self, id: UserId, display_name: Option<&str>) -> Result<bool>;
     /// Makes the user an admin or not; `false` when no such user. Refuses
     /// ([`StoreError::Invalid`], [`LAST_ADMIN`]) to demote the last admin.
     async fn set_admin(&self, id: UserId, admin: bool) -> Result<bool>;

@@ -49,7 +49,7 @@ impl SessionStore for PgStore {
     async fn session(&self, token_hash: &[u8], now: Millis) -> Result<Option<(Session, User)>> {
         let row = sqlx::query(
             "SELECT s.id, s.user_id, s.csrf, s.user_agent, s.created_at, s.last_seen,
-                    u.name, u.is_admin, u.created_at AS user_created_at
+                    u.name, u.display_name, u.is_admin, u.created_at AS user_created_at
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(token_hash)
@@ -60,6 +60,7 @@ impl SessionStore for PgStore {
         let u = User {
             id: s.user_id,
             name: row.try_get("name")?,
+            display_name: row.try_get("display_name")?,
             is_admin: row.try_get("is_admin")?,
             created_at: row.try_get("user_created_at")?,
         };

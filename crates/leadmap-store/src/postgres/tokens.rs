@@ -48,7 +48,7 @@ impl TokenStore for PgStore {
 
     async fn token_user(&self, token_hash: &[u8], now: Millis) -> Result<Option<User>> {
         let row = sqlx::query(
-            "SELECT t.id AS token_id, t.last_used, u.id, u.name, u.is_admin, u.created_at
+            "SELECT t.id AS token_id, t.last_used, u.id, u.name, u.display_name, u.is_admin, u.created_at
              FROM tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )

@@ -14,6 +14,7 @@ pub(super) fn user(row: &PgRow) -> Result<User> {
     Ok(User {
         id: UserId(row.try_get("id")?),
         name: row.try_get("name")?,
+        display_name: row.try_get("display_name")?,
         is_admin: row.try_get("is_admin")?,
         created_at: row.try_get("created_at")?,
     })
@@ -37,7 +38,7 @@ impl UserStore for PgStore {
         check_texts([name.as_str(), password_hash])?;
         let row = sqlx::query(
             "INSERT INTO users (name, name_key, password_hash, is_admin, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id, name, is_admin, created_at",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id, name, display_name, is_admin, created_at",
         )
         .bind(name.as_str())
         .bind(name.key())
@@ -57,17 +58,19 @@ impl UserStore for PgStore {
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT id, name, is_admin, created_at FROM users WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, name, display_name, is_admin, created_at FROM users WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?;
         row.as_ref().map(user).transpose()
     }
 
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
         check_texts([name])?;
         let row = sqlx::query(
-            "SELECT id, name, is_admin, created_at, password_hash FROM users WHERE name_key = $1",
+            "SELECT id, name, display_name, is_admin, created_at, password_hash FROM users WHERE name_key = $1",
         )
         .bind(name.trim().to_lowercase())
         .fetch_optional(&self.read)
@@ -82,9 +85,11 @@ impl UserStore for PgStore {
     }
 
     async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT id, name, is_admin, created_at FROM users ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, display_name, is_admin, created_at FROM users ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?;
         rows.iter().map(user).collect()
     }
 
@@ -96,6 +101,16 @@ impl UserStore for PgStore {
             .execute(&self.write)
             .await?;
         Ok(())
+    }
+
+    async fn set_display_name(&self, id: UserId, display_name: Option<&str>) -> Result<bool> {
+        check_texts(display_name)?;
+        let r = sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+            .bind(display_name)
+            .bind(id.0)
+            .execute(&self.write)
+            .await?;
+        Ok(r.rows_affected() == 1)
     }
 
     async fn set_admin(&self, id: UserId, admin: bool) -> Result<bool> {

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_initial.sql"),
     include_str!("../../migrations/sqlite/0002_attempts.sql"),
     include_str!("../../migrations/sqlite/0003_token_expiry.sql"),
+    include_str!("../../migrations/sqlite/0004_display_name.sql"),
 ];
 
 /// How long a statement waits for another process's lock before failing.

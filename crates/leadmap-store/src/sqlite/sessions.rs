@@ -46,7 +46,7 @@ impl SessionStore for SqliteStore {
         let found = self.read(|c| {
             c.prepare_cached(
                 "SELECT s.id, s.user_id, s.csrf, s.user_agent, s.created_at, s.last_seen,
-                        u.name, u.is_admin, u.created_at AS user_created_at
+                        u.name, u.display_name, u.is_admin, u.created_at AS user_created_at
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
             )?
             .query_row([token_hash], |r| {
@@ -54,6 +54,7 @@ impl SessionStore for SqliteStore {
                 let u = User {
                     id: s.user_id,
                     name: r.get("name")?,
+                    display_name: r.get("display_name")?,
                     is_admin: r.get("is_admin")?,
                     created_at: r.get("user_created_at")?,
                 };

@@ -11,6 +11,7 @@ pub(super) fn user(row: &Row) -> rusqlite::Result<User> {
     Ok(User {
         id: UserId(row.get("id")?),
         name: row.get("name")?,
+        display_name: row.get("display_name")?,
         is_admin: row.get("is_admin")?,
         created_at: row.get("created_at")?,
     })
@@ -39,7 +40,7 @@ impl UserStore for SqliteStore {
         self.write(move |c| {
             c.prepare_cached(
                 "INSERT INTO users (name, name_key, password_hash, is_admin, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id, name, is_admin, created_at",
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id, name, display_name, is_admin, created_at",
             )?
             .query_row(params![n, key, hash, is_admin, now], user)
             .map_err(|e| {
@@ -55,9 +56,11 @@ impl UserStore for SqliteStore {
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
         self.read(|c| {
-            c.prepare_cached("SELECT id, name, is_admin, created_at FROM users WHERE id = ?1")?
-                .query_row([id.0], user)
-                .optional()
+            c.prepare_cached(
+                "SELECT id, name, display_name, is_admin, created_at FROM users WHERE id = ?1",
+            )?
+            .query_row([id.0], user)
+            .optional()
         })
     }
 
@@ -66,7 +69,7 @@ impl UserStore for SqliteStore {
         let key = name.trim().to_lowercase();
         self.read(|c| {
             c.prepare_cached(
-                "SELECT id, name, is_admin, created_at, password_hash FROM users
+                "SELECT id, name, display_name, is_admin, created_at, password_hash FROM users
                  WHERE name_key = ?1",
             )?
             .query_row([key], |r| {
@@ -82,8 +85,10 @@ impl UserStore for SqliteStore {
     async fn users(&self) -> Result<Vec<User>> {
         self.read(|c| {
             collect(
-                c.prepare_cached("SELECT id, name, is_admin, created_at FROM users ORDER BY id")?
-                    .query_map([], user)?,
+                c.prepare_cached(
+                    "SELECT id, name, display_name, is_admin, created_at FROM users ORDER BY id",
+                )?
+                .query_map([], user)?,
             )
         })
     }
@@ -97,6 +102,18 @@ impl UserStore for SqliteStore {
                 params![hash, id.0],
             )?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn set_display_name(&self, id: UserId, display_name: Option<&str>) -> Result<bool> {
+        check_texts(display_name)?;
+        let shown = display_name.map(str::to_owned);
+        self.write(move |c| {
+            Ok(c.execute(
+                "UPDATE users SET display_name = ?1 WHERE id = ?2",
+                params![shown, id.0],
+            )? == 1)
         })
         .await
     }

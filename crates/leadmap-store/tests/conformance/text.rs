@@ -26,6 +26,8 @@ async fn text_with_a_nul_is_refused_alike_and_nothing_is_stored(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     invalid(s.credentials("ana\0").await);
     invalid(s.set_password(ana.id, NUL).await);
+    invalid(s.set_display_name(ana.id, Some(NUL)).await);
+    assert_eq!(s.user(ana.id).await.unwrap().unwrap().display_name, None);
     assert_eq!(
         s.credentials("ana").await.unwrap().unwrap().password_hash,
         "h"

@@ -10,7 +10,33 @@ conformance!(
     a_taken_name_is_a_conflict,
     deleting_a_user_deletes_their_records_only,
     the_last_admin_is_kept,
+    a_display_name_is_kept_shown_everywhere_and_cleared,
 );
+
+async fn a_display_name_is_kept_shown_everywhere_and_cleared(s: &dyn Store) {
+    let ana = s.create_user(&name("maria"), "h", true, T0).await.unwrap();
+    assert_eq!(ana.display_name, None);
+    assert_eq!(ana.shown_name(), "maria");
+    assert!(
+        s.set_display_name(ana.id, Some("Maria Manager"))
+            .await
+            .unwrap()
+    );
+    let found = s.user(ana.id).await.unwrap().unwrap();
+    assert_eq!(found.display_name.as_deref(), Some("Maria Manager"));
+    assert_eq!(found.shown_name(), "Maria Manager");
+    // The session and token lookups carry it too: pages show it without another query.
+    s.create_session(ana.id, b"t1", "c", "", T0).await.unwrap();
+    let (_, u) = s.session(b"t1", T0).await.unwrap().unwrap();
+    assert_eq!(u.shown_name(), "Maria Manager");
+    s.create_token(ana.id, "ci", b"k1", T0, None).await.unwrap();
+    let u = s.token_user(b"k1", T0).await.unwrap().unwrap();
+    assert_eq!(u.shown_name(), "Maria Manager");
+    assert_eq!(s.credentials("MARIA").await.unwrap().unwrap().user, found);
+    assert!(s.set_display_name(ana.id, None).await.unwrap());
+    assert_eq!(s.user(ana.id).await.unwrap().unwrap().shown_name(), "maria");
+    assert!(!s.set_display_name(UserId(999), Some("x")).await.unwrap());
+}
 
 async fn the_last_admin_is_kept(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", true, T0).await.unwrap();
