@@ -1,5 +1,5 @@
 //! Leadmap's storage: a trait per aggregate ([`UserStore`], [`SessionStore`], [`TokenStore`],
-//! [`ProgressStore`], [`ThrottleStore`]) under one [`Store`], with a SQLite backend ([`sqlite::SqliteStore`], the
+//! [`ProgressStore`], [`HistoryStore`], [`ThrottleStore`]) under one [`Store`], with a SQLite backend ([`sqlite::SqliteStore`], the
 //! default: one file, WAL, a busy timeout, foreign keys on, `synchronous=FULL`) and a PostgreSQL
 //! backend ([`postgres::PgStore`]). Each backend has its own SQL and its own append-only
 //! migrations (`migrations/sqlite`, `migrations/postgres`), run when the store opens.
@@ -80,7 +80,7 @@ pub enum StoreError {
 
 /// The schema version this build knows: the number of migrations, the same on both backends.
 /// A database with a larger version is refused untouched.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -323,12 +323,68 @@ pub trait ProgressStore {
     async fn progress(&self, user: UserId, roadmap: &str) -> Result<Vec<Progress>>;
     /// Every record of the user, every roadmap, ordered by roadmap and topic.
     async fn all_progress(&self, user: UserId) -> Result<Vec<Progress>>;
+    /// Deletes the records of the scope; each one that was not pending leaves a change to
+    /// pending at `now` in the history.
     async fn reset_progress(
         &self,
         user: UserId,
         roadmap: &str,
         scope: ResetScope<'_>,
+        now: Millis,
     ) -> Result<u64>;
+}
+
+/// One status change of a person's topic, as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub id: i64,
+    pub roadmap: String,
+    pub topic: String,
+    /// The status left; `None`: the topic had no record (pending).
+    pub from: Option<Status>,
+    pub to: Status,
+    pub at: Millis,
+}
+
+/// Which changes [`HistoryStore::history`] lists: all filters are optional; the newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryFilter {
+    pub roadmap: Option<String>,
+    /// Changes to this status.
+    pub to: Option<Status>,
+    /// Changes at or after this moment.
+    pub since: Option<Millis>,
+    /// Changes before this moment.
+    pub until: Option<Millis>,
+    /// Keyset paging: changes older than this one (`(at, id)` of the last change of the
+    /// previous page).
+    pub before: Option<(Millis, i64)>,
+    /// At most this many (capped at [`policy::HISTORY_PAGE_MAX`]).
+    pub limit: u32,
+}
+
+/// A day of one roadmap's history: how many changes it holds and how the number of finished
+/// (done or skipped) topics moved that day. `day` counts UTC days since 1970-01-01.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryDay {
+    pub roadmap: String,
+    pub day: i64,
+    pub changes: i64,
+    pub done_delta: i64,
+}
+
+/// The history of status changes: appended to by [`ProgressStore`]'s writes in their own
+/// transaction (see `policy::HISTORY_COALESCE_MS` for the one way a recent row changes), read
+/// here. Deleted only with the account.
+#[async_trait]
+pub trait HistoryStore {
+    /// The person's changes that pass `filter`, newest first.
+    async fn history(&self, user: UserId, filter: &HistoryFilter) -> Result<Vec<Change>>;
+    /// Per roadmap and day (ordered by roadmap, then day), every day with a change or a move
+    /// of the finished count, from day `since_day` on (`None`: all of them).
+    async fn history_days(&self, user: UserId, since_day: Option<i64>) -> Result<Vec<HistoryDay>>;
+    /// How many changes the person's history holds.
+    async fn history_len(&self, user: UserId) -> Result<i64>;
 }
 
 /// Sign-in throttling, kept in the database so that several servers share it.
@@ -356,7 +412,15 @@ pub trait ThrottleStore {
 /// `use leadmap_store::prelude::*;` to call any of them on a `&dyn Store`.
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + TokenStore + ProgressStore + ThrottleStore + Send + Sync + fmt::Debug
+    UserStore
+    + SessionStore
+    + TokenStore
+    + ProgressStore
+    + HistoryStore
+    + ThrottleStore
+    + Send
+    + Sync
+    + fmt::Debug
 {
     /// Which backend this is ("sqlite" or "postgres").
     fn backend(&self) -> &'static str;
@@ -378,7 +442,9 @@ pub trait Store:
 
 /// The storage traits, for `use leadmap_store::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ProgressStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore};
+    pub use crate::{
+        HistoryStore, ProgressStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+    };
 }
 
 /// Where a database is, as a URL names it: `postgres://…` or `postgresql://…` for PostgreSQL;

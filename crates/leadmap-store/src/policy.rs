@@ -11,6 +11,23 @@ pub const LAST_SEEN_RESOLUTION_MS: Millis = 60_000;
 /// server uses is shorter).
 pub const SIGN_IN_FAILURE_RETENTION_MS: Millis = 24 * 3_600_000;
 
+/// A status change that follows the same person's change of the same topic within this time
+/// folds into that change's history row (a click on the wrong status and its correction are
+/// one change; a change back to where the row started, an undo, removes the row). Rows older
+/// than this are never changed. It bounds the history to one row per topic per five minutes.
+pub const HISTORY_COALESCE_MS: Millis = 5 * 60_000;
+
+/// The most changes one [`crate::HistoryStore::history`] call returns.
+pub const HISTORY_PAGE_MAX: u32 = 1_000;
+
+/// A UTC day, the unit of the history's day table.
+pub const DAY_MS: Millis = 86_400_000;
+
+/// Whether a status counts as finished (done or skipped) in percent done.
+pub fn finished(s: Option<crate::Status>) -> bool {
+    matches!(s, Some(crate::Status::Done | crate::Status::Skipped))
+}
+
 /// Whether a use at `now` moves the stored `last` (a session's `last_seen`, a token's
 /// `last_used`, unset when the token was never used).
 pub fn bumps_last_seen(last: Option<Millis>, now: Millis) -> bool {

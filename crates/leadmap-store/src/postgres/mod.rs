@@ -10,6 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use crate::{Result, Store, StoreError};
 
+mod history;
 mod progress;
 mod sessions;
 mod throttle;

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, Row, Transaction};
 
-use super::PgStore;
+use super::{PgStore, history};
 use crate::policy::{check_text, check_texts};
 use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
 
@@ -64,6 +64,7 @@ impl ProgressStore for PgStore {
             updated_at: now,
         };
         let mut tx = self.write.begin().await?;
+        history::record(&mut tx, user, roadmap, topic, status, now).await?;
         let row = upsert(&mut tx, user, &p, note).await?;
         tx.commit().await?;
         progress(&row)
@@ -76,6 +77,7 @@ impl ProgressStore for PgStore {
                 .flat_map(|p| [p.roadmap.as_str(), p.topic.as_str(), p.note.as_str()]),
         )?;
         let mut tx = self.write.begin().await?;
+        history::import(&mut tx, user, records).await?;
         for p in records {
             upsert(&mut tx, user, p, Some(&p.note)).await?;
         }
@@ -112,12 +114,18 @@ impl ProgressStore for PgStore {
         user: UserId,
         roadmap: &str,
         scope: ResetScope<'_>,
+        now: Millis,
     ) -> Result<u64> {
         check_text(roadmap)?;
         if let ResetScope::Topics(topics) = scope {
             check_texts(topics.iter().map(String::as_str))?;
         }
         let mut tx = self.write.begin().await?;
+        let topics = match scope {
+            ResetScope::Roadmap => None,
+            ResetScope::Topics(t) => Some(t),
+        };
+        history::reset(&mut tx, user, roadmap, topics, now).await?;
         let mut n = 0;
         match scope {
             ResetScope::Roadmap => {

@@ -30,6 +30,7 @@ use crate::{Result, Store, StoreError};
 pub use backup::{BackupInfo, backup_file, check_backup, restore_file};
 
 mod backup;
+mod history;
 mod progress;
 mod sessions;
 mod throttle;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_attempts.sql"),
     include_str!("../../migrations/sqlite/0003_token_expiry.sql"),
     include_str!("../../migrations/sqlite/0004_display_name.sql"),
+    include_str!("../../migrations/sqlite/0005_history_shares.sql"),
 ];
 
 /// How long a statement waits for another process's lock before failing.

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use rusqlite::{Row, params};
 
-use super::{SqliteStore, collect};
+use super::{SqliteStore, collect, history};
 use crate::policy::{check_text, check_texts};
 use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
 
@@ -57,6 +57,7 @@ impl ProgressStore for SqliteStore {
             note.map(str::to_owned),
         );
         self.write(move |c| {
+            history::record(c, user, &roadmap, &topic, status, now)?;
             let raw = c.prepare_cached(UPSERT)?.query_row(
                 params![user.0, roadmap, topic, status.as_str(), note, now],
                 progress,
@@ -76,6 +77,7 @@ impl ProgressStore for SqliteStore {
         self.write(move |c| {
             let mut stmt = c.prepare_cached(UPSERT)?;
             for p in &records {
+                history::record(c, user, &p.roadmap, &p.topic, p.status, p.updated_at)?;
                 stmt.query_row(
                     params![
                         user.0,
@@ -123,6 +125,7 @@ impl ProgressStore for SqliteStore {
         user: UserId,
         roadmap: &str,
         scope: ResetScope<'_>,
+        now: Millis,
     ) -> Result<u64> {
         check_text(roadmap)?;
         if let ResetScope::Topics(topics) = scope {
@@ -134,6 +137,7 @@ impl ProgressStore for SqliteStore {
             ResetScope::Topics(t) => Some(t.to_vec()),
         };
         self.write(move |c| {
+            history::reset(c, user, &roadmap, topics.as_deref(), now)?;
             let n = match topics {
                 None => c.execute(
                     "DELETE FROM progress WHERE user_id = ?1 AND roadmap = ?2",

@@ -37,6 +37,7 @@ macro_rules! conformance {
     };
 }
 
+mod history;
 mod open;
 mod progress;
 mod sessions;

@@ -69,8 +69,9 @@ async fn a_postgres_database_of_a_newer_leadmap_is_refused_untouched() {
     .fetch_one(&mut c)
     .await
     .unwrap();
-    // users, sessions, tokens, progress, sign_in_failures, _sqlx_migrations, future.
-    assert_eq!(tables, 7);
+    // users, sessions, tokens, progress, sign_in_failures, progress_history, history_days,
+    // _sqlx_migrations, future.
+    assert_eq!(tables, 9);
     drop(c);
     let mut admin = sqlx::PgConnection::connect(&leadmap_store::testing::postgres_server_url())
         .await

@@ -155,7 +155,12 @@ async fn reset_clears_a_roadmap_or_some_topics_only(s: &dyn Store) {
             .unwrap();
     }
     let n = s
-        .reset_progress(ana.id, "el", ResetScope::Topics(&["a".into(), "b".into()]))
+        .reset_progress(
+            ana.id,
+            "el",
+            ResetScope::Topics(&["a".into(), "b".into()]),
+            T0,
+        )
         .await
         .unwrap();
     assert_eq!(n, 2);
@@ -168,7 +173,7 @@ async fn reset_clears_a_roadmap_or_some_topics_only(s: &dyn Store) {
         .collect();
     assert_eq!(left, ["c"]);
     assert_eq!(
-        s.reset_progress(ana.id, "em", ResetScope::Roadmap)
+        s.reset_progress(ana.id, "em", ResetScope::Roadmap, T0)
             .await
             .unwrap(),
         3

@@ -64,9 +64,9 @@ async fn text_with_a_nul_is_refused_alike_and_nothing_is_stored(s: &dyn Store) {
     invalid(s.import_progress(ana.id, &records).await);
     assert!(s.all_progress(ana.id).await.unwrap().is_empty());
     invalid(s.progress(ana.id, NUL).await);
-    invalid(s.reset_progress(ana.id, NUL, ResetScope::Roadmap).await);
+    invalid(s.reset_progress(ana.id, NUL, ResetScope::Roadmap, T0).await);
     invalid(
-        s.reset_progress(ana.id, "el", ResetScope::Topics(&["x\0".into()]))
+        s.reset_progress(ana.id, "el", ResetScope::Topics(&["x\0".into()]), T0)
             .await,
     );
     // Everything else still works, and the database is sound.
