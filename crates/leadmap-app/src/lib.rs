@@ -7,12 +7,15 @@
 //!   (JSON, CSV) written and read back, and the typed JSON shapes of the API.
 //! - [`secrets`]: the password policy, password hashing, tokens and their hashes.
 //! - [`backup`]: scheduled backups of a SQLite database, and how many are kept.
+//! - [`activity`]: the history over time: the calendar heatmap, percent done over time, the
+//!   filters of the list of changes.
 //! - [`time`]: time on the wire and on the page.
 //!
 //! Invariants (see `ARCHITECTURE.md`): no HTTP, no terminal, no SQL here; the store is passed
 //! in, the clock is read by the caller (`now` arguments) except in [`time::now_ms`].
 
 pub mod account;
+pub mod activity;
 pub mod agent;
 pub mod backup;
 pub mod catalog;

@@ -7,11 +7,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
+use leadmap_app::activity;
 use leadmap_app::catalog::{Catalog, Entry, Summary, by_topic, status_in};
 use leadmap_app::progress::{self, Note, ProgressFile, parse_status};
 use leadmap_app::secrets::{self, Password};
 use leadmap_app::time::now_ms;
-use leadmap_store::{Location, Store, User, UserName};
+use leadmap_store::policy::DAY_MS;
+use leadmap_store::{HistoryFilter, Location, Store, User, UserName};
 use owo_colors::OwoColorize;
 
 /// Where the database is, for every command that uses one.
@@ -539,6 +541,10 @@ pub fn mark(a: MarkArgs) -> Result<ExitCode> {
 #[derive(Debug, Args)]
 pub struct ProgressArgs {
     roadmap: String,
+    /// Also show what moved since this day (YYYY-MM-DD, UTC): finished topics per area then
+    /// and now, from the history.
+    #[arg(long)]
+    since: Option<String>,
     #[arg(long)]
     user: Option<String>,
     #[command(flatten)]
@@ -552,28 +558,62 @@ fn bar(percent: u32, width: usize) -> String {
 
 pub fn progress(a: ProgressArgs) -> Result<ExitCode> {
     let e = roadmap(&a.roadmap)?;
+    let since = a.since.as_deref().map(activity::parse_day).transpose()?;
     runtime()?.block_on(async {
         let store = a.db.open().await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
         let records = by_topic(store.progress(u.id, &e.id).await?);
         let st = |t: &str| status_in(&records, t);
+        // Per topic, how its finished count moved since the day (from the history).
+        let mut moved = std::collections::HashMap::new();
+        let mut changes = 0usize;
+        if let Some(day) = since {
+            let filter = HistoryFilter {
+                roadmap: Some(e.id.clone()),
+                since: Some(day * DAY_MS),
+                ..HistoryFilter::default()
+            };
+            let all = all_changes(&*store, u.id, filter).await?;
+            changes = all.len();
+            moved = activity::finished_moves(&all);
+        }
+        let then = |topics: &mut dyn Iterator<Item = &String>, now: &Summary| -> (i64, u32) {
+            let delta: i64 = topics.map(|t| moved.get(t).copied().unwrap_or(0)).sum();
+            let total = now.total() as i64;
+            let before = (now.done as i64 + now.skipped as i64 - delta).clamp(0, total);
+            (
+                delta,
+                ((before * 100).checked_div(total).unwrap_or(0) as u32)
+                    .max(u32::from(before > 0)),
+            )
+        };
         let mut t = comfy_table::Table::new();
+        let mut header = vec!["Area", "Done", "Learning", "Skipped", "Topics", "Progress"];
+        let since_head = a.since.as_deref().map(|d| format!("Since {d}"));
+        if let Some(h) = &since_head {
+            header.push(h);
+        }
         t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY)
-            .set_header(["Area", "Done", "Learning", "Skipped", "Topics", "Progress"]);
+            .set_header(header);
         for area in &e.areas {
             let s = Summary::of(area.topic_ids(), st);
-            t.add_row([
+            let mut row = vec![
                 area.title.clone(),
                 s.done.to_string(),
                 s.learning.to_string(),
                 s.skipped.to_string(),
                 s.total().to_string(),
                 format!("{} {:>3} %", bar(s.percent, 20), s.percent),
-            ]);
+            ];
+            if since.is_some() {
+                let (delta, before) = then(&mut area.topic_ids(), &s);
+                row.push(format!("{delta:+} ({before} % → {} %)", s.percent));
+            }
+            t.add_row(row);
         }
         let all = Summary::of(e.topics.iter(), st);
         let mut out = anstream::stdout();
-        writeln!(out, "{} — {}", e.title().bold(), u.name)?;
+        writeln!(out, "{} — {}", e.title().bold(), u.shown_name())?;
         writeln!(out, "{t}")?;
         writeln!(
             out,
@@ -585,6 +625,130 @@ pub fn progress(a: ProgressArgs) -> Result<ExitCode> {
             all.skipped,
             all.pending
         )?;
+        if let (Some(d), Some(_)) = (&a.since, since) {
+            let (delta, before) = then(&mut e.topics.iter(), &all);
+            writeln!(
+                out,
+                "Since {d}: {before} % → {} % ({delta:+} finished topics, {changes} status changes)",
+                all.percent
+            )?;
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Every change that passes `filter`, newest first, a page at a time.
+async fn all_changes(
+    store: &dyn Store,
+    user: leadmap_store::UserId,
+    mut filter: HistoryFilter,
+) -> Result<Vec<leadmap_store::Change>> {
+    filter.limit = leadmap_store::policy::HISTORY_PAGE_MAX;
+    let mut all = Vec::new();
+    loop {
+        let page = store.history(user, &filter).await?;
+        let full = page.len() as u32 == filter.limit;
+        let Some(last) = page.last() else { break };
+        filter.before = Some((last.at, last.id));
+        all.extend(page);
+        if !full {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only the changes of this roadmap.
+    #[arg(long)]
+    roadmap: Option<String>,
+    /// Only changes on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    since: Option<String>,
+    /// How many of the latest changes a terminal shows under the heatmap.
+    #[arg(long, default_value_t = 20)]
+    latest: u32,
+    #[arg(long)]
+    user: Option<String>,
+    #[command(flatten)]
+    db: Db,
+}
+
+pub fn history(a: HistoryArgs) -> Result<ExitCode> {
+    let catalog = Catalog::bundled();
+    let query = activity::FilterQuery {
+        roadmap: a.roadmap.clone().unwrap_or_default(),
+        from: a.since.clone().unwrap_or_default(),
+        ..activity::FilterQuery::default()
+    };
+    let filter = query.filter(&catalog)?;
+    let terminal = std::io::stdout().is_terminal();
+    runtime()?.block_on(async {
+        let store = a.db.open().await?;
+        let u = pick_user(&*store, a.user.as_deref()).await?;
+        let mut out = anstream::stdout();
+        if !terminal {
+            // One row per change, the newest first: time, roadmap, topic, from, to.
+            for c in all_changes(&*store, u.id, filter).await? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}",
+                    leadmap_app::time::rfc3339(c.at),
+                    c.roadmap,
+                    c.topic,
+                    activity::word(c.from),
+                    c.to
+                )?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        let today = activity::day_of(now_ms());
+        let days = store
+            .history_days(u.id, Some(activity::Calendar::first_day(today)))
+            .await?;
+        let days: Vec<_> = days
+            .into_iter()
+            .filter(|d| filter.roadmap.as_ref().is_none_or(|r| *r == d.roadmap))
+            .collect();
+        let cal = activity::Calendar::new(&days, today);
+        writeln!(
+            out,
+            "{} — {} status changes on {} days in the last twelve months",
+            u.shown_name().bold(),
+            cal.total(),
+            cal.active_days()
+        )?;
+        write!(out, "{}", cal.blocks())?;
+        let latest = store
+            .history(
+                u.id,
+                &HistoryFilter {
+                    limit: a.latest,
+                    ..filter
+                },
+            )
+            .await?;
+        if !latest.is_empty() {
+            writeln!(out)?;
+        }
+        for c in &latest {
+            let topic = catalog
+                .get(&c.roadmap)
+                .and_then(|e| e.roadmap.find(&c.topic))
+                .map_or_else(|| c.topic.clone(), |n| n.title.plain());
+            writeln!(
+                out,
+                "{}  {}  {} → {}  ({})",
+                date(c.at),
+                topic,
+                activity::word(c.from),
+                c.to,
+                c.roadmap
+            )?;
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -173,8 +173,11 @@ enum Command {
     Token(crate::app::TokenCmd),
     /// Mark a topic: leadmap mark ROADMAP TOPIC done|learning|skipped|pending.
     Mark(crate::app::MarkArgs),
-    /// A person's progress on a roadmap: per area, with bars.
+    /// A person's progress on a roadmap: per area, with bars (--since DATE: what moved since).
     Progress(crate::app::ProgressArgs),
+    /// A person's status changes: a heatmap of the last twelve months and the latest changes
+    /// on a terminal, one tab-separated row per change when piped.
+    History(crate::app::HistoryArgs),
     /// Write a person's progress on a roadmap as JSON (what `render --progress` reads) or CSV.
     ExportProgress(crate::app::ExportArgs),
     /// Read progress from a JSON or CSV export into the database.
@@ -283,6 +286,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(c) => crate::app::token(c),
         Command::Mark(a) => crate::app::mark(a),
         Command::Progress(a) => crate::app::progress(a),
+        Command::History(a) => crate::app::history(a),
         Command::ExportProgress(a) => crate::app::export(a),
         Command::ImportProgress(a) => crate::app::import(a),
         Command::Backup(a) => crate::app::backup(a),

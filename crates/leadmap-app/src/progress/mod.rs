@@ -27,6 +27,12 @@ pub enum Invalid {
     Nul(&'static str),
     #[error("{what} has at most {max} characters")]
     TooLong { what: &'static str, max: usize },
+    #[error("not a date: {0:?}: use YYYY-MM-DD, a year from 2000 to 2999")]
+    Date(String),
+    #[error("no roadmap {0:?}")]
+    Roadmap(String),
+    #[error("not a page cursor: use the `next` value of the page before")]
+    Cursor,
 }
 
 /// A status word as the API documents it: `pending`, `learning`, `done` or `skipped`, exactly.

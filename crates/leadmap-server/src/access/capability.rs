@@ -10,7 +10,9 @@ use leadmap_app::progress::{self, Note};
 use leadmap_app::secrets::{self, Password, PasswordError};
 use leadmap_app::time::now_ms;
 use leadmap_core::progress::Status;
-use leadmap_store::{Progress, ResetScope, Session, Token, User, UserId};
+use leadmap_store::{
+    Change, HistoryDay, HistoryFilter, Progress, ResetScope, Session, Token, User, UserId,
+};
 
 use super::caller::{Caller, Role};
 use super::client::ClientAddr;
@@ -123,6 +125,13 @@ impl Me {
         }
     }
 
+    pub fn history(&self) -> MyHistory<'_> {
+        MyHistory {
+            state: &self.state,
+            user: self.user.id,
+        }
+    }
+
     pub fn account(&self) -> MyAccount<'_> {
         MyAccount {
             state: &self.state,
@@ -138,6 +147,58 @@ impl ApiMe {
             state: &self.state,
             user: self.user.id,
         }
+    }
+
+    pub fn history(&self) -> MyHistory<'_> {
+        MyHistory {
+            state: &self.state,
+            user: self.user.id,
+        }
+    }
+}
+
+/// The caller's own history of status changes.
+#[derive(Debug)]
+pub struct MyHistory<'a> {
+    state: &'a AppState,
+    user: UserId,
+}
+
+impl MyHistory<'_> {
+    /// The changes that pass `filter`, newest first.
+    pub async fn changes(&self, filter: &HistoryFilter) -> Result<Vec<Change>, AppError> {
+        Ok(self.state.store().history(self.user, filter).await?)
+    }
+
+    /// Every change, newest first, read a page at a time (the export).
+    pub async fn all(&self) -> Result<Vec<Change>, AppError> {
+        let mut all = Vec::new();
+        let mut before = None;
+        loop {
+            let f = HistoryFilter {
+                before,
+                limit: leadmap_store::policy::HISTORY_PAGE_MAX,
+                ..HistoryFilter::default()
+            };
+            let page = self.state.store().history(self.user, &f).await?;
+            let Some(last) = page.last() else { break };
+            before = Some((last.at, last.id));
+            let full = page.len() as u32 == f.limit;
+            all.extend(page);
+            if !full {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// The days of the history (see [`leadmap_store::HistoryStore::history_days`]).
+    pub async fn days(&self, since_day: Option<i64>) -> Result<Vec<HistoryDay>, AppError> {
+        Ok(self
+            .state
+            .store()
+            .history_days(self.user, since_day)
+            .await?)
     }
 }
 
@@ -183,7 +244,7 @@ impl MyProgress<'_> {
         Ok(self
             .state
             .store()
-            .reset_progress(self.user, roadmap, scope)
+            .reset_progress(self.user, roadmap, scope, now_ms())
             .await?)
     }
 }

@@ -3,6 +3,7 @@
 //! names who may call it.
 
 pub mod account;
+pub mod activity;
 pub mod home;
 pub mod roadmaps;
 pub mod session;
@@ -20,4 +21,5 @@ pub fn routes() -> Routes {
         .merge(session::routes())
         .merge(roadmaps::routes())
         .merge(account::routes())
+        .merge(activity::routes())
 }

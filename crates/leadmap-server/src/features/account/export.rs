@@ -3,6 +3,7 @@
 
 use axum::http::header;
 use axum::response::IntoResponse;
+use leadmap_app::activity::ChangeItem;
 use leadmap_app::progress::ProgressFile;
 use leadmap_app::time::{now_ms, rfc3339};
 use serde::Serialize;
@@ -16,6 +17,8 @@ struct AccountExport {
     exported_at: String,
     user: UserExport,
     progress: Vec<ProgressFile>,
+    /// Every status change, the newest first.
+    history: Vec<ChangeItem>,
     sessions: Vec<SessionExport>,
     tokens: Vec<TokenExport>,
 }
@@ -43,6 +46,13 @@ struct TokenExport {
 pub(super) async fn export(me: Me) -> PageResult {
     let account = me.account();
     let progress = ProgressFile::per_roadmap(&me.progress().all().await?);
+    let history = me
+        .history()
+        .all()
+        .await?
+        .iter()
+        .map(ChangeItem::from)
+        .collect();
     let sessions = account
         .sessions()
         .await?
@@ -71,6 +81,7 @@ pub(super) async fn export(me: Me) -> PageResult {
             created_at: rfc3339(me.user.created_at),
         },
         progress,
+        history,
         sessions,
         tokens,
     };
