@@ -171,6 +171,8 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("POST", "/account/tokens/{id}/revoke", "Session"),
     ("GET", "/account/export", "Session"),
     ("POST", "/account/delete", "Session"),
+    ("GET", "/activity", "Session"),
+    ("GET", "/api/v1/me/history", "Token"),
 ];
 
 /// The metrics listener's routes (`serve --metrics-addr`), a table of their own: the app's

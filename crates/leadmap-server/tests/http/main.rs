@@ -198,6 +198,7 @@ macro_rules! both_backends {
 
 mod access;
 mod account;
+mod activity;
 mod probe;
 mod roadmaps;
 mod session;

@@ -10,8 +10,7 @@ use sqlx::{Postgres, Row, Transaction};
 use super::PgStore;
 use crate::policy::{HISTORY_COALESCE_MS, HISTORY_PAGE_MAX, check_text};
 use crate::{
-    Change, HistoryDay, HistoryFilter, HistoryStore, Millis, Progress, Result, Status, UserId,
-    status_from_db,
+    Change, HistoryDay, HistoryFilter, HistoryStore, Millis, Result, Status, UserId, status_from_db,
 };
 
 /// Records that the person's topic is about to change to `to` at `at`.
@@ -32,33 +31,6 @@ pub(super) async fn record(
         .bind(HISTORY_COALESCE_MS)
         .execute(&mut **tx)
         .await?;
-    Ok(())
-}
-
-/// Records the changes an import makes, in the file's order, in one round trip.
-pub(super) async fn import(
-    tx: &mut Transaction<'_, Postgres>,
-    user: UserId,
-    records: &[Progress],
-) -> Result<()> {
-    let roadmaps: Vec<&str> = records.iter().map(|p| p.roadmap.as_str()).collect();
-    let topics: Vec<&str> = records.iter().map(|p| p.topic.as_str()).collect();
-    let statuses: Vec<&str> = records.iter().map(|p| p.status.as_str()).collect();
-    let ats: Vec<Millis> = records.iter().map(|p| p.updated_at).collect();
-    sqlx::query(
-        "SELECT leadmap_record_change($1, r.roadmap, r.topic, r.status, r.at, $6)
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
-              WITH ORDINALITY AS r(roadmap, topic, status, at, n)
-         ORDER BY r.n",
-    )
-    .bind(user.0)
-    .bind(roadmaps)
-    .bind(topics)
-    .bind(statuses)
-    .bind(ats)
-    .bind(HISTORY_COALESCE_MS)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
 

@@ -77,8 +77,8 @@ impl ProgressStore for PgStore {
                 .flat_map(|p| [p.roadmap.as_str(), p.topic.as_str(), p.note.as_str()]),
         )?;
         let mut tx = self.write.begin().await?;
-        history::import(&mut tx, user, records).await?;
         for p in records {
+            history::record(&mut tx, user, &p.roadmap, &p.topic, p.status, p.updated_at).await?;
             upsert(&mut tx, user, p, Some(&p.note)).await?;
         }
         tx.commit().await?;
