@@ -1467,3 +1467,63 @@ async fn search_shows_the_first_match_and_a_status_change_can_be_undone() {
     })
     .await;
 }
+
+/// The activity page: a topic marked on its panel shows in the calendar, the line and the
+/// list; the list filters without script; axe-core finds nothing in either theme; it fits a
+/// phone (the calendar scrolls inside its own box).
+#[tokio::test]
+async fn the_activity_page_shows_a_marked_topic_and_filters_without_script() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        let (id, _) = first_topic(&c).await;
+        click(&c, &node_css(&id)).await;
+        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        click(&c, "#panel button[name=status][value=done]").await;
+        eventually("the node to be marked done", async || {
+            has_class(&c, &node_css(&id), "done").await
+        })
+        .await;
+
+        click(&c, "header.site a[href=\"/activity\"]").await;
+        wait_for(&c, "svg.heat").await;
+        assert!(text_of(&c, "main").await.contains("1 status change on 1 day."));
+        let cells = js(&c, "return document.querySelectorAll('.heat-wrap svg.heat rect.l4').length", vec![]).await;
+        assert_eq!(cells, json!(1), "today is the busiest day");
+        assert!(text_of(&c, "figure.line figcaption").await.contains("1 % today"));
+        let row = text_of(&c, "table.changes tbody tr").await;
+        assert!(row.contains("pending → done"), "{row}");
+        save_screenshot(&c, "activity.png").await;
+        assert_eq!(axe_violations(&c, "the activity page").await, Vec::<String>::new());
+
+        // The filters are a plain form: learning changes are none.
+        js(
+            &c,
+            "var f = document.querySelector('form.filters'); f.status.value = 'learning'; f.submit();",
+            vec![],
+        )
+        .await;
+        wait_for(&c, "a[href=\"/activity#changes\"]").await;
+        assert!(text_of(&c, "main").await.contains("No changes match these filters."));
+
+        choose_theme(&c, "dark").await;
+        wait_for(&c, "svg.heat").await;
+        save_screenshot(&c, "activity-dark.png").await;
+        assert_eq!(axe_violations(&c, "the activity page, dark").await, Vec::<String>::new());
+
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&site.url("/activity")).await.unwrap();
+        wait_for(&c, "svg.heat").await;
+        let overflow = js(
+            &c,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await;
+        assert_eq!(overflow, json!(0), "the activity page scrolls sideways");
+        save_screenshot(&c, "activity-phone.png").await;
+    })
+    .await;
+}

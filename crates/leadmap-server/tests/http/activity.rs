@@ -26,7 +26,7 @@ async fn marking_shows_on_the_activity_page_the_api_and_the_export(db: Arc<TestD
     }
     let html = page(&c, format!("{}/activity", app.base)).await;
     assert!(html.contains("<h1>Your activity</h1>"));
-    assert!(html.contains("2 status changes on 1 days."), "{html}");
+    assert!(html.contains("2 status changes on 1 day."), "{html}");
     assert!(html.contains("class=\"heat\""));
     assert!(html.contains("<caption>Status changes by month</caption>"));
     assert!(html.contains("Percent done over time"));

@@ -48,8 +48,8 @@ struct Choice {
 struct ActivityPage {
     chrome: Chrome,
     heat_svg: String,
-    total: i64,
-    active_days: usize,
+    /// "12 status changes on 5 days."
+    summary: String,
     months: Vec<MonthRow>,
     lines: Vec<LineView>,
     changes: Vec<ChangeRow>,
@@ -140,8 +140,13 @@ async fn activity_page(
     let page = ActivityPage {
         chrome: Chrome::new(Some(me.frame()), &headers, "/activity"),
         heat_svg: calendar.svg(),
-        total: calendar.total(),
-        active_days: calendar.active_days(),
+        summary: format!(
+            "{} status {} on {} {}.",
+            calendar.total(),
+            if calendar.total() == 1 { "change" } else { "changes" },
+            calendar.active_days(),
+            if calendar.active_days() == 1 { "day" } else { "days" }
+        ),
         months: calendar.months(),
         lines,
         changes,
