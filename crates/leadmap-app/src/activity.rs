@@ -468,6 +468,34 @@ pub fn finished_moves(changes: &[Change]) -> std::collections::HashMap<String, i
     moved
 }
 
+/// `n` synthetic progress records for benchmarks: `n` status changes of `topics` of
+/// `roadmap`, spread evenly over the `days` days before `now` (oldest first, each record a
+/// different status from the last one of its topic, so every record is a change, and the
+/// same topic at least an hour apart so none folds into another when there are enough
+/// topics). Deterministic.
+pub fn synthetic_changes(
+    roadmap: &str,
+    topics: &[String],
+    n: usize,
+    days: i64,
+    now: i64,
+) -> Vec<leadmap_store::Progress> {
+    let span = days * DAY_MS;
+    let step = (span / n.max(1) as i64).max(1);
+    (0..n)
+        .map(|i| {
+            let round = i / topics.len().max(1);
+            leadmap_store::Progress {
+                roadmap: roadmap.to_owned(),
+                topic: topics[i % topics.len().max(1)].clone(),
+                status: Status::ALL[1 + round % 3],
+                note: String::new(),
+                updated_at: now - span + i as i64 * step,
+            }
+        })
+        .collect()
+}
+
 /// The status word shown for a change's status (`pending` for none).
 pub fn word(s: Option<Status>) -> &'static str {
     s.unwrap_or_default().as_str()

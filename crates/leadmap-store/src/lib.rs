@@ -387,6 +387,78 @@ pub trait HistoryStore {
     async fn history_len(&self, user: UserId) -> Result<i64>;
 }
 
+/// An evidence link of a topic: what the person points to as proof (a doc, a PR, a talk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub url: String,
+    pub label: String,
+}
+
+/// A person's plan for one topic: a target day and evidence links.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub roadmap: String,
+    pub topic: String,
+    /// The target day (UTC days since 1970-01-01); `None`: none.
+    pub due_day: Option<i64>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Target days and evidence links, per (user, roadmap, topic). Kept beside the progress
+/// records (a topic may have a plan before any status); deleted with the account.
+#[async_trait]
+pub trait PlanStore {
+    /// Sets (`Some`) or clears (`None`) the topic's target day.
+    async fn set_due(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        topic: &str,
+        due_day: Option<i64>,
+    ) -> Result<()>;
+    /// Replaces the topic's evidence links with `links`, in their order (one transaction).
+    async fn set_evidence(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        topic: &str,
+        links: &[Evidence],
+    ) -> Result<()>;
+    /// The plans of the person (topics with a target day or evidence), ordered by roadmap and
+    /// topic; with `roadmap`, of that roadmap only.
+    async fn plans(&self, user: UserId, roadmap: Option<&str>) -> Result<Vec<Plan>>;
+    /// (roadmap, topic, day) of every target day on or before `until_day`, earliest first.
+    async fn due_until(&self, user: UserId, until_day: i64) -> Result<Vec<(String, String, i64)>>;
+}
+
+/// Merges due rows and evidence rows (both ordered by roadmap, topic) into plans.
+pub(crate) fn merge_plans(
+    due: Vec<(String, String, i64)>,
+    evidence: Vec<(String, String, Evidence)>,
+) -> Vec<Plan> {
+    let mut map: std::collections::BTreeMap<(String, String), Plan> = Default::default();
+    for (roadmap, topic, day) in due {
+        map.entry((roadmap.clone(), topic.clone()))
+            .or_insert_with(|| Plan {
+                roadmap,
+                topic,
+                ..Plan::default()
+            })
+            .due_day = Some(day);
+    }
+    for (roadmap, topic, e) in evidence {
+        map.entry((roadmap.clone(), topic.clone()))
+            .or_insert_with(|| Plan {
+                roadmap,
+                topic,
+                ..Plan::default()
+            })
+            .evidence
+            .push(e);
+    }
+    map.into_values().collect()
+}
+
 /// Sign-in throttling, kept in the database so that several servers share it.
 #[async_trait]
 pub trait ThrottleStore {
@@ -417,6 +489,7 @@ pub trait Store:
     + TokenStore
     + ProgressStore
     + HistoryStore
+    + PlanStore
     + ThrottleStore
     + Send
     + Sync
@@ -443,7 +516,8 @@ pub trait Store:
 /// The storage traits, for `use leadmap_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        HistoryStore, ProgressStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+        HistoryStore, PlanStore, ProgressStore, SessionStore, Store, ThrottleStore, TokenStore,
+        UserStore,
     };
 }
 

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use leadmap_app::activity;
 use leadmap_app::catalog::{Catalog, Entry, Summary, by_topic, status_in};
-use leadmap_app::progress::{self, Note, ProgressFile, parse_status};
+use leadmap_app::progress::{self, Note, ProgressFile, parse_status, plan};
 use leadmap_app::secrets::{self, Password};
 use leadmap_app::time::now_ms;
 use leadmap_store::policy::DAY_MS;
@@ -503,6 +503,15 @@ pub struct MarkArgs {
     /// A note to keep with the topic (the stored note is kept when absent).
     #[arg(long)]
     note: Option<String>,
+    /// Add an evidence link (an http or https URL); repeat for several.
+    #[arg(long)]
+    evidence: Vec<String>,
+    /// The label of the evidence link given in the same position.
+    #[arg(long)]
+    evidence_label: Vec<String>,
+    /// The target date, YYYY-MM-DD (`none` clears it).
+    #[arg(long)]
+    due: Option<String>,
     #[arg(long)]
     user: Option<String>,
     #[command(flatten)]
@@ -512,6 +521,20 @@ pub struct MarkArgs {
 pub fn mark(a: MarkArgs) -> Result<ExitCode> {
     let status = parse_status(&a.status)?;
     let note = a.note.as_deref().map(Note::parse).transpose()?;
+    if a.evidence_label.len() > a.evidence.len() {
+        bail!("--evidence-label without an --evidence URL to go with it");
+    }
+    let added = a
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, url)| plan::evidence(url, a.evidence_label.get(i).map_or("", String::as_str)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let due = match a.due.as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        Some(d) => Some(plan::due(d)?),
+    };
     let e = roadmap(&a.roadmap)?;
     runtime()?.block_on(async {
         let store = a.db.open().await?;
@@ -526,12 +549,43 @@ pub fn mark(a: MarkArgs) -> Result<ExitCode> {
             now_ms(),
         )
         .await?;
+        let links = if added.is_empty() {
+            None
+        } else {
+            let mut links = plan::plan_of(&*store, u.id, &e.id, &a.topic)
+                .await?
+                .evidence;
+            links.extend(added);
+            let items: Vec<plan::EvidenceItem> = links.iter().map(Into::into).collect();
+            Some(plan::evidence_list(&items)?)
+        };
+        let p = if due.is_some() || links.is_some() {
+            Some(plan::set_plan(&*store, u.id, &e, &a.topic, due, links.as_deref()).await?)
+        } else {
+            None
+        };
         let title = e
             .roadmap
             .find(&a.topic)
             .map(|n| n.title.plain())
             .unwrap_or_default();
         println!("{}: {} is {}", u.name, title, rec.status);
+        if let Some(p) = p {
+            if let Some(d) = plan::due_text(p.due_day) {
+                println!("  due {d}");
+            }
+            for l in &p.evidence {
+                println!(
+                    "  evidence: {}{}",
+                    l.url,
+                    if l.label.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", l.label)
+                    }
+                );
+            }
+        }
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -659,6 +713,40 @@ async fn all_changes(
 }
 
 // ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct SyntheticHistoryArgs {
+    /// How many changes.
+    changes: usize,
+    /// Over how many days before now.
+    #[arg(long, default_value_t = 365)]
+    days: i64,
+    #[arg(long, default_value = "engineering-leadership")]
+    roadmap: String,
+    #[arg(long)]
+    user: Option<String>,
+    #[command(flatten)]
+    db: Db,
+}
+
+pub fn synthetic_history(a: SyntheticHistoryArgs) -> Result<ExitCode> {
+    let e = roadmap(&a.roadmap)?;
+    let records = activity::synthetic_changes(&e.id, &e.topics, a.changes, a.days, now_ms());
+    runtime()?.block_on(async {
+        let store = a.db.open().await?;
+        let u = pick_user(&*store, a.user.as_deref()).await?;
+        for chunk in records.chunks(10_000) {
+            store.import_progress(u.id, chunk).await?;
+        }
+        println!(
+            "{} changes stored; {} has {} in their history",
+            records.len(),
+            u.name,
+            store.history_len(u.id).await?
+        );
+        Ok(ExitCode::SUCCESS)
+    })
+}
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -857,11 +945,37 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    // An account export carries the topics' plans (target dates, evidence links) too.
+    let plans = if format == progress::Format::Json {
+        match plan::read_plans(&a.file, &bytes, &Catalog::bundled()) {
+            Ok(p) => p,
+            Err(errors) => {
+                for e in &errors {
+                    anstream::eprintln!("{}: {e}", "error".red().bold());
+                }
+                anstream::eprintln!(
+                    "leadmap: nothing imported: fix the {} problem(s) above",
+                    errors.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
+        }
+    } else {
+        Vec::new()
+    };
     runtime()?.block_on(async {
         let store = a.db.open().await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
         let n = store.import_progress(u.id, &records).await?;
-        println!("Imported {n} records for {}.", u.name);
+        let planned = plan::import_plans(&*store, u.id, &plans).await?;
+        if planned > 0 {
+            println!(
+                "Imported {n} records and {planned} plans (target dates, evidence) for {}.",
+                u.name
+            );
+        } else {
+            println!("Imported {n} records for {}.", u.name);
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

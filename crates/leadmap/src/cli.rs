@@ -178,6 +178,9 @@ enum Command {
     /// A person's status changes: a heatmap of the last twelve months and the latest changes
     /// on a terminal, one tab-separated row per change when piped.
     History(crate::app::HistoryArgs),
+    /// Store N synthetic status changes for a person (benchmarks of the activity page).
+    #[command(hide = true)]
+    SyntheticHistory(crate::app::SyntheticHistoryArgs),
     /// Write a person's progress on a roadmap as JSON (what `render --progress` reads) or CSV.
     ExportProgress(crate::app::ExportArgs),
     /// Read progress from a JSON or CSV export into the database.
@@ -287,6 +290,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Mark(a) => crate::app::mark(a),
         Command::Progress(a) => crate::app::progress(a),
         Command::History(a) => crate::app::history(a),
+        Command::SyntheticHistory(a) => crate::app::synthetic_history(a),
         Command::ExportProgress(a) => crate::app::export(a),
         Command::ImportProgress(a) => crate::app::import(a),
         Command::Backup(a) => crate::app::backup(a),

@@ -6,6 +6,7 @@ use leadmap_core::progress::Status;
 use leadmap_store::{Progress, Store, UserId};
 
 mod files;
+pub mod plan;
 mod wire;
 
 pub use files::{
@@ -33,6 +34,8 @@ pub enum Invalid {
     Roadmap(String),
     #[error("not a page cursor: use the `next` value of the page before")]
     Cursor,
+    #[error("{0}")]
+    EvidenceUrl(String),
 }
 
 /// A status word as the API documents it: `pending`, `learning`, `done` or `skipped`, exactly.

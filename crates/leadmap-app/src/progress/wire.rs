@@ -47,6 +47,18 @@ pub struct StoredRecord {
     pub status: Status,
     pub note: String,
     pub updated_at: String,
+    /// The target date (`YYYY-MM-DD`), when there is one.
+    pub due: Option<String>,
+    pub evidence: Vec<super::plan::EvidenceItem>,
+}
+
+impl StoredRecord {
+    /// The record with the topic's plan.
+    pub fn with_plan(mut self, plan: &leadmap_store::Plan) -> StoredRecord {
+        self.due = super::plan::due_text(plan.due_day);
+        self.evidence = plan.evidence.iter().map(Into::into).collect();
+        self
+    }
 }
 
 impl From<&Progress> for StoredRecord {
@@ -57,6 +69,8 @@ impl From<&Progress> for StoredRecord {
             status: p.status,
             note: p.note.clone(),
             updated_at: rfc3339(p.updated_at),
+            due: None,
+            evidence: Vec::new(),
         }
     }
 }

@@ -240,6 +240,30 @@ impl MyProgress<'_> {
         .await?)
     }
 
+    /// Sets a topic's plan (see [`leadmap_app::progress::plan::set_plan`]).
+    pub async fn set_plan(
+        &self,
+        entry: &Entry,
+        topic: &str,
+        due: Option<Option<i64>>,
+        links: Option<&[leadmap_store::Evidence]>,
+    ) -> Result<leadmap_store::Plan, AppError> {
+        Ok(
+            progress::plan::set_plan(self.state.store(), self.user, entry, topic, due, links)
+                .await?,
+        )
+    }
+
+    /// The plans of one roadmap's topics, or of every roadmap.
+    pub async fn plans(&self, roadmap: Option<&str>) -> Result<Vec<leadmap_store::Plan>, AppError> {
+        Ok(self.state.store().plans(self.user, roadmap).await?)
+    }
+
+    /// Target days on or before `until_day`: (roadmap, topic, day), earliest first.
+    pub async fn due_until(&self, until_day: i64) -> Result<Vec<(String, String, i64)>, AppError> {
+        Ok(self.state.store().due_until(self.user, until_day).await?)
+    }
+
     pub async fn reset(&self, roadmap: &str, scope: ResetScope<'_>) -> Result<u64, AppError> {
         Ok(self
             .state

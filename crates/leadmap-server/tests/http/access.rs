@@ -156,6 +156,7 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("GET", "/r/{roadmap}", "Session"),
     ("GET", "/r/{roadmap}/t/{topic}", "Session"),
     ("POST", "/r/{roadmap}/t/{topic}", "Session"),
+    ("POST", "/r/{roadmap}/t/{topic}/plan", "Session"),
     ("GET", "/r/{roadmap}/reset", "Session"),
     ("POST", "/r/{roadmap}/reset", "Session"),
     ("GET", "/api/v1/roadmaps", "Token"),

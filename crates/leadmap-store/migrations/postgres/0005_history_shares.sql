@@ -80,3 +80,25 @@ BEGIN
     END IF;
 END
 $$;
+
+-- A person's plan for a topic: a target day (UTC days since 1970-01-01) and evidence links
+-- (http or https URLs with a label, in the order given; the app bounds them).
+CREATE TABLE topic_due (
+    user_id BIGINT  NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    roadmap TEXT    NOT NULL,
+    topic   TEXT    NOT NULL,
+    due_day BIGINT NOT NULL,
+    PRIMARY KEY (user_id, roadmap, topic)
+);
+CREATE INDEX topic_due_user_day ON topic_due(user_id, due_day);
+
+CREATE TABLE evidence (
+    id       BIGSERIAL PRIMARY KEY,
+    user_id  BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    roadmap  TEXT    NOT NULL,
+    topic    TEXT    NOT NULL,
+    position INTEGER NOT NULL,
+    url      TEXT    NOT NULL,
+    label    TEXT    NOT NULL
+);
+CREATE INDEX evidence_topic ON evidence(user_id, roadmap, topic, position);

@@ -37,3 +37,25 @@ INSERT INTO history_days (user_id, roadmap, day, changes, done_delta)
            SUM(CASE WHEN status IN ('done', 'skipped') THEN 1 ELSE 0 END)
     FROM progress WHERE status <> 'pending'
     GROUP BY user_id, roadmap, updated_at / 86400000;
+
+-- A person's plan for a topic: a target day (UTC days since 1970-01-01) and evidence links
+-- (http or https URLs with a label, in the order given; the app bounds them).
+CREATE TABLE topic_due (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    roadmap TEXT    NOT NULL,
+    topic   TEXT    NOT NULL,
+    due_day INTEGER NOT NULL,
+    PRIMARY KEY (user_id, roadmap, topic)
+) WITHOUT ROWID;
+CREATE INDEX topic_due_user_day ON topic_due(user_id, due_day);
+
+CREATE TABLE evidence (
+    id       INTEGER PRIMARY KEY,
+    user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    roadmap  TEXT    NOT NULL,
+    topic    TEXT    NOT NULL,
+    position INTEGER NOT NULL,
+    url      TEXT    NOT NULL,
+    label    TEXT    NOT NULL
+);
+CREATE INDEX evidence_topic ON evidence(user_id, roadmap, topic, position);

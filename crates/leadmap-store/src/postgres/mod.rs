@@ -11,6 +11,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use crate::{Result, Store, StoreError};
 
 mod history;
+mod plans;
 mod progress;
 mod sessions;
 mod throttle;

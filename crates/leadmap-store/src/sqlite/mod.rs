@@ -31,6 +31,7 @@ pub use backup::{BackupInfo, backup_file, check_backup, restore_file};
 
 mod backup;
 mod history;
+mod plans;
 mod progress;
 mod sessions;
 mod throttle;

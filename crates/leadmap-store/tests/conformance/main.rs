@@ -39,6 +39,7 @@ macro_rules! conformance {
 
 mod history;
 mod open;
+mod plans;
 mod progress;
 mod sessions;
 mod store;

@@ -5,6 +5,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use leadmap_app::activity::ChangeItem;
 use leadmap_app::progress::ProgressFile;
+use leadmap_app::progress::plan::PlanItem;
 use leadmap_app::time::{now_ms, rfc3339};
 use serde::Serialize;
 
@@ -17,6 +18,8 @@ struct AccountExport {
     exported_at: String,
     user: UserExport,
     progress: Vec<ProgressFile>,
+    /// Target dates and evidence links, per topic.
+    plans: Vec<PlanItem>,
     /// Every status change, the newest first.
     history: Vec<ChangeItem>,
     sessions: Vec<SessionExport>,
@@ -46,6 +49,13 @@ struct TokenExport {
 pub(super) async fn export(me: Me) -> PageResult {
     let account = me.account();
     let progress = ProgressFile::per_roadmap(&me.progress().all().await?);
+    let plans = me
+        .progress()
+        .plans(None)
+        .await?
+        .iter()
+        .map(PlanItem::from)
+        .collect();
     let history = me
         .history()
         .all()
@@ -81,6 +91,7 @@ pub(super) async fn export(me: Me) -> PageResult {
             created_at: rfc3339(me.user.created_at),
         },
         progress,
+        plans,
         history,
         sessions,
         tokens,

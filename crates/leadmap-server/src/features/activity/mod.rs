@@ -143,9 +143,17 @@ async fn activity_page(
         summary: format!(
             "{} status {} on {} {}.",
             calendar.total(),
-            if calendar.total() == 1 { "change" } else { "changes" },
+            if calendar.total() == 1 {
+                "change"
+            } else {
+                "changes"
+            },
             calendar.active_days(),
-            if calendar.active_days() == 1 { "day" } else { "days" }
+            if calendar.active_days() == 1 {
+                "day"
+            } else {
+                "days"
+            }
         ),
         months: calendar.months(),
         lines,

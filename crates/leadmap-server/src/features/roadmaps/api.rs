@@ -5,6 +5,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use leadmap_app::progress::plan::{self, EvidenceItem};
 use leadmap_app::progress::{
     Note, Record, RoadmapListItem, RoadmapProgress, StoredRecord, parse_status,
 };
@@ -65,6 +66,12 @@ pub(super) struct PutBody {
     status: String,
     #[serde(default)]
     note: Option<String>,
+    /// `YYYY-MM-DD`; `""` or null clears it; absent keeps it.
+    #[serde(default)]
+    due: Option<serde_json::Value>,
+    /// Replaces every evidence link when given.
+    #[serde(default)]
+    evidence: Option<Vec<EvidenceItem>>,
 }
 
 pub(super) async fn put_progress(
@@ -77,7 +84,7 @@ pub(super) async fn put_progress(
     if !e.has_topic(&topic) {
         return Err(AppError::NotFound.into());
     }
-    let shape = "the body must be JSON like {\"status\": \"done\", \"note\": \"…\"}";
+    let shape = "the body must be JSON like {\"status\": \"done\", \"note\": \"…\", \"due\": \"2027-03-31\", \"evidence\": [{\"url\": \"https://…\", \"label\": \"…\"}]}";
     let Json(value) = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge {
@@ -95,9 +102,29 @@ pub(super) async fn put_progress(
         .map_err(|err| AppError::Unprocessable(format!("{shape}: {err}")))?;
     let status = parse_status(&body.status)?;
     let note = body.note.as_deref().map(Note::parse).transpose()?;
+    let due = match &body.due {
+        None => None,
+        Some(serde_json::Value::Null) => Some(None),
+        Some(serde_json::Value::String(s)) => Some(plan::due(s)?),
+        Some(_) => {
+            return Err(AppError::Unprocessable(format!(
+                "{shape}: the due date must be a string (YYYY-MM-DD) or null"
+            ))
+            .into());
+        }
+    };
+    let links = body
+        .evidence
+        .as_deref()
+        .map(plan::evidence_list)
+        .transpose()?;
     let rec = me
         .progress()
         .mark(e, &topic, Some(status), note.as_ref())
         .await?;
-    Ok(Json(StoredRecord::from(&rec)).into_response())
+    let p = me
+        .progress()
+        .set_plan(e, &topic, due, links.as_deref())
+        .await?;
+    Ok(Json(StoredRecord::from(&rec).with_plan(&p)).into_response())
 }

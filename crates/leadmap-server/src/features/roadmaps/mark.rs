@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use axum::{Form, Json};
 use leadmap_app::catalog::{Summary, by_topic, status_in};
-use leadmap_app::progress::{Note, parse_status};
+use leadmap_app::progress::{Note, parse_status, plan};
 use leadmap_app::time::rfc3339;
 use leadmap_core::progress::Status;
 use leadmap_store::ResetScope;
@@ -25,6 +25,58 @@ pub(super) struct MarkForm {
     note: Option<String>,
     #[serde(default)]
     next: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PlanForm {
+    #[serde(default)]
+    due: Option<String>,
+    #[serde(default)]
+    evidence_url: String,
+    #[serde(default)]
+    evidence_label: String,
+    /// The position of a link to remove.
+    #[serde(default)]
+    remove: Option<usize>,
+    #[serde(default)]
+    next: String,
+}
+
+/// Sets a topic's target date, adds an evidence link or removes one (a plain form); every
+/// value checked before anything is written; back to the panel.
+pub(super) async fn plan(
+    State(state): State<AppState>,
+    me: Me,
+    Path((id, topic)): Path<(String, String)>,
+    Form(f): Form<PlanForm>,
+) -> PageResult {
+    let e = entry(&state, &id)?;
+    if !e.has_topic(&topic) {
+        return Err(AppError::NotFound);
+    }
+    let due = f.due.as_deref().map(plan::due).transpose()?;
+    let mut links = plan::plan_of_me(&me.progress().plans(Some(&e.id)).await?, &topic);
+    let mut changed = false;
+    if let Some(i) = f.remove
+        && i < links.len()
+    {
+        links.remove(i);
+        changed = true;
+    } else if !f.evidence_url.trim().is_empty() {
+        links.push(plan::evidence(&f.evidence_url, &f.evidence_label)?);
+        let items: Vec<plan::EvidenceItem> = links.iter().map(Into::into).collect();
+        plan::evidence_list(&items)?;
+        changed = true;
+    }
+    me.progress()
+        .set_plan(e, &topic, due, changed.then_some(links.as_slice()))
+        .await?;
+    let next = if f.next.is_empty() {
+        format!("/r/{}?topic={topic}#panel", e.id)
+    } else {
+        local(&f.next)
+    };
+    Ok(Redirect::to(&next).into_response())
 }
 
 /// What the page's script gets back after a mark: the record and the new counts.

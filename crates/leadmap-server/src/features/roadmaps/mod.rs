@@ -17,6 +17,7 @@ pub fn routes() -> Routes {
         .get("/r/{roadmap}", Session, page::roadmap_page)
         .get("/r/{roadmap}/t/{topic}", Session, panel::topic_page)
         .post("/r/{roadmap}/t/{topic}", Session, mark::mark)
+        .post("/r/{roadmap}/t/{topic}/plan", Session, mark::plan)
         .get("/r/{roadmap}/reset", Session, mark::reset_confirm)
         .post("/r/{roadmap}/reset", Session, mark::reset)
         .get("/api/v1/roadmaps", Token, api::roadmaps)

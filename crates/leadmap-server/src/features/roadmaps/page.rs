@@ -133,6 +133,10 @@ pub(super) async fn roadmap_page(
                 &back,
             )
         });
+    let panel = match panel {
+        Some(p) => Some(p.with_plans(&me.progress().plans(Some(&e.id)).await?)),
+        None => None,
+    };
     // The page is the diagram, the list and some chrome: size the buffer once.
     let size = e.svg.len() + 400 * e.topics.len() + 8192;
     html_sized(

@@ -37,6 +37,28 @@ pub(super) struct Panel {
     pub(super) children: Vec<(String, String, &'static str)>,
     pub(super) csrf: String,
     pub(super) back: String,
+    /// The target date (`YYYY-MM-DD`), empty when none.
+    pub(super) due: String,
+    /// Evidence links: (URL, label or the URL).
+    pub(super) evidence: Vec<(String, String)>,
+}
+
+impl Panel {
+    /// Shows the person's plan for the topic (target date, evidence links).
+    pub(super) fn with_plans(mut self, plans: &[leadmap_store::Plan]) -> Panel {
+        if let Some(p) = plans.iter().find(|p| p.topic == self.id) {
+            self.due = leadmap_app::progress::plan::due_text(p.due_day).unwrap_or_default();
+            self.evidence = p
+                .evidence
+                .iter()
+                .map(|e| {
+                    let label = if e.label.is_empty() { &e.url } else { &e.label };
+                    (e.url.clone(), label.clone())
+                })
+                .collect();
+        }
+        self
+    }
 }
 
 #[derive(Debug)]
@@ -165,6 +187,8 @@ pub(super) fn panel(
             .collect(),
         csrf: csrf.to_owned(),
         back: back.to_owned(),
+        due: String::new(),
+        evidence: Vec::new(),
     }
 }
 
@@ -211,7 +235,8 @@ pub(super) async fn topic_page(
         records.get(n.id.as_str()),
         &me.session.csrf,
         &back,
-    );
+    )
+    .with_plans(&me.progress().plans(Some(&e.id)).await?);
     if q.fragment.is_some() {
         return html(&PanelFragment { p });
     }
