@@ -115,7 +115,19 @@ impl SvgTemplate {
     pub fn fill_into<W: fmt::Write + ?Sized>(
         &self,
         out: &mut W,
+        status_of: impl FnMut(&str) -> Status,
+    ) -> fmt::Result {
+        self.fill_into_marked(out, status_of, |_| false)
+    }
+
+    /// [`SvgTemplate::fill_into`], with the topics for which `overdue` holds marked as such:
+    /// the class `overdue` beside the status, and "overdue" in the node's name (its
+    /// `<title>`), so that it is said, not only drawn.
+    pub fn fill_into_marked<W: fmt::Write + ?Sized>(
+        &self,
+        out: &mut W,
         mut status_of: impl FnMut(&str) -> Status,
+        mut overdue: impl FnMut(&str) -> bool,
     ) -> fmt::Result {
         let mut pieces = self.pieces.iter();
         if let Some(p) = pieces.next() {
@@ -124,14 +136,21 @@ impl SvgTemplate {
         for (id, (x, y)) in self.ids.iter().zip(&self.mark_xy) {
             let s = status_of(id);
             let pending = s == Status::Pending;
+            let late = overdue(id);
             if let Some(p) = pieces.next() {
                 out.write_str(s.as_str())?;
+                if late {
+                    out.write_str(" overdue")?;
+                }
                 out.write_str(p)?;
             }
             if let Some(p) = pieces.next() {
                 if !pending {
                     out.write_str(", ")?;
                     out.write_str(s.as_str())?;
+                }
+                if late {
+                    out.write_str(", overdue")?;
                 }
                 out.write_str(p)?;
             }

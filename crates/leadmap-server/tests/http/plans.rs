@@ -4,6 +4,7 @@
 use super::*;
 
 both_backends!(
+    due_soon_on_the_home_page_and_overdue_on_the_diagram,
     evidence_and_a_target_date_through_the_api_the_panel_and_the_export,
     bad_evidence_and_dates_are_refused_and_nothing_is_lost,
 );
@@ -162,4 +163,61 @@ async fn bad_evidence_and_dates_are_refused_and_nothing_is_lost(db: Arc<TestDb>)
             .unwrap()
             .contains("must be an http:// or https:// URL")
     );
+}
+
+async fn due_soon_on_the_home_page_and_overdue_on_the_diagram(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let c = owner(&app).await;
+    let tok = token(&app, &c).await;
+    let (late, soon, later, finished) = (
+        topic(&app, 1),
+        topic(&app, 2),
+        topic(&app, 3),
+        topic(&app, 4),
+    );
+    let in_a_week = leadmap_app::activity::day_date(
+        leadmap_app::activity::day_of(leadmap_app::time::now_ms()) + 7,
+    );
+    for (t, status, due) in [
+        (&late, "learning", "2001-01-01"),
+        (&soon, "pending", in_a_week.as_str()),
+        (&later, "pending", "2999-12-31"),
+        (&finished, "done", "2001-01-01"),
+    ] {
+        let r = api(&tok)
+            .put(format!("{}/api/v1/me/progress/{EL}/{t}", app.base))
+            .json(&json!({ "status": status, "due": due }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let home = page(&c, format!("{}/", app.base)).await;
+    assert!(
+        home.contains("<h2 id=\"due-soon-h\">Due soon</h2>"),
+        "{home}"
+    );
+    assert!(home.contains(&format!("topic={late}#panel")));
+    assert!(home.contains("<span class=\"overdue-word\">overdue</span> since 2001-01-01"));
+    assert!(home.contains(&format!("by {in_a_week}")));
+    assert!(
+        !home.contains(&format!("topic={later}#panel")),
+        "far off is not soon"
+    );
+    assert!(
+        !home.contains(&format!("topic={finished}#panel")),
+        "a finished topic is not due"
+    );
+    let map = page(&c, format!("{}/r/{EL}", app.base)).await;
+    assert!(
+        map.contains(&format!("<g class=\"learning overdue\" data-id=\"{late}\""))
+            || map.contains(&format!("class=\"learning overdue\" data-id=\"{late}\"")),
+        "the node is marked"
+    );
+    assert!(
+        map.contains(", learning, overdue</title>"),
+        "and its name says so"
+    );
+    assert!(map.contains("1 topic overdue."));
+    assert!(!map.contains(&format!("class=\"done overdue\" data-id=\"{finished}\"")));
 }

@@ -24,11 +24,59 @@ struct RoadmapCard {
     summary: Summary,
 }
 
+/// A topic due within [`DUE_SOON_DAYS`] days, or overdue (home/due_soon.html).
+struct DueRow {
+    roadmap_id: String,
+    roadmap: String,
+    topic_id: String,
+    topic: String,
+    date: String,
+    overdue: bool,
+}
+
+/// How far ahead "Due soon" looks.
+const DUE_SOON_DAYS: i64 = 14;
+
 #[derive(Template)]
 #[template(path = "home/home.html")]
 struct HomePage {
     chrome: Chrome,
     roadmaps: Vec<RoadmapCard>,
+    due: Vec<DueRow>,
+}
+
+/// The topics due soon or overdue and not finished, earliest first.
+fn due_soon(
+    state: &AppState,
+    rows: Vec<(String, String, i64)>,
+    per: &HashMap<&str, HashMap<String, Progress>>,
+    today: i64,
+) -> Vec<DueRow> {
+    rows.into_iter()
+        .filter_map(|(roadmap, topic, day)| {
+            let e = state.catalog().get(&roadmap)?;
+            let n = e.roadmap.find(&topic)?;
+            let status = per
+                .get(roadmap.as_str())
+                .map_or(leadmap_core::progress::Status::Pending, |m| {
+                    status_in(m, &topic)
+                });
+            if matches!(
+                status,
+                leadmap_core::progress::Status::Done | leadmap_core::progress::Status::Skipped
+            ) {
+                return None;
+            }
+            Some(DueRow {
+                roadmap: e.title(),
+                topic: n.title.plain(),
+                date: leadmap_app::activity::day_date(day),
+                overdue: day < today,
+                roadmap_id: roadmap,
+                topic_id: topic,
+            })
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -75,5 +123,16 @@ async fn home(
             }
         })
         .collect();
-    html(&HomePage { chrome, roadmaps })
+    let today = leadmap_app::activity::day_of(leadmap_app::time::now_ms());
+    let due = due_soon(
+        &state,
+        me.progress().due_until(today + DUE_SOON_DAYS).await?,
+        &per,
+        today,
+    );
+    html(&HomePage {
+        chrome,
+        roadmaps,
+        due,
+    })
 }

@@ -1,7 +1,7 @@
 //! The roadmap page: the person's diagram and the list view, with a topic's panel open when
 //! the address names one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -32,6 +32,7 @@ struct TopicRow<'a> {
     /// The group heading shown above this row, escaped already.
     group_html: Option<&'a str>,
     in_group: bool,
+    overdue: bool,
 }
 
 #[derive(Template)]
@@ -50,17 +51,25 @@ struct RoadmapPage<'a> {
     hits: usize,
     /// What a reset just cleared, said once at the top.
     notice: String,
+    /// How many topics are past their target date and not finished.
+    overdue: usize,
 }
 
 /// A person's diagram, written straight into the page as it renders (no copy of its own).
 struct FilledSvg<'a> {
     template: &'a leadmap_render::SvgTemplate,
     records: &'a HashMap<String, Progress>,
+    /// Topics past their target date and not finished.
+    overdue: &'a HashSet<String>,
 }
 
 impl std::fmt::Display for FilledSvg<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.template.fill_into(f, |t| status_in(self.records, t))
+        self.template.fill_into_marked(
+            f,
+            |t| status_in(self.records, t),
+            |t| self.overdue.contains(t),
+        )
     }
 }
 
@@ -85,9 +94,23 @@ pub(super) async fn roadmap_page(
     let e = entry(&state, &id)?;
     let records = by_topic(me.progress().of(&e.id).await?);
     let status = |t: &str| status_in(&records, t);
+    let plans = me.progress().plans(Some(&e.id)).await?;
+    let today = leadmap_app::activity::day_of(leadmap_app::time::now_ms());
+    let overdue: HashSet<String> = plans
+        .iter()
+        .filter(|p| {
+            p.due_day.is_some_and(|d| d < today)
+                && !matches!(
+                    status(&p.topic),
+                    leadmap_core::progress::Status::Done | leadmap_core::progress::Status::Skipped
+                )
+        })
+        .map(|p| p.topic.clone())
+        .collect();
     let svg = FilledSvg {
         template: &e.svg,
         records: &records,
+        overdue: &overdue,
     };
     let q = query.q.trim().to_lowercase();
     let mut hits = 0;
@@ -112,6 +135,7 @@ pub(super) async fn roadmap_page(
                         hit,
                         group_html: t.group_html.as_deref(),
                         in_group: t.in_group,
+                        overdue: overdue.contains(&t.id),
                     }
                 })
                 .collect(),
@@ -133,10 +157,7 @@ pub(super) async fn roadmap_page(
                 &back,
             )
         });
-    let panel = match panel {
-        Some(p) => Some(p.with_plans(&me.progress().plans(Some(&e.id)).await?)),
-        None => None,
-    };
+    let panel = panel.map(|p| p.with_plans(&plans));
     // The page is the diagram, the list and some chrome: size the buffer once.
     let size = e.svg.len() + 400 * e.topics.len() + 8192;
     html_sized(
@@ -159,6 +180,7 @@ pub(super) async fn roadmap_page(
                     .map(|a| format!("Your progress on {} is reset.", a.title))
                     .unwrap_or_default(),
             },
+            overdue: overdue.len(),
         },
         size,
     )
