@@ -1527,3 +1527,65 @@ async fn the_activity_page_shows_a_marked_topic_and_filters_without_script() {
     })
     .await;
 }
+
+/// The panel's target date and evidence link: typed into the panel the script opened, saved
+/// with the plain form, shown as a plain link; the diagram marks the topic overdue once its
+/// date is past; axe-core finds nothing in either theme; a phone fits it.
+#[tokio::test]
+async fn the_panel_keeps_a_target_date_and_an_evidence_link() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        let (id, _) = first_topic(&c).await;
+        click(&c, &node_css(&id)).await;
+        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        js(
+            &c,
+            "var f = document.querySelector('#panel form.plan'); f.due.value = '2001-02-03';\
+             f.evidence_url.value = 'https://example.com/my-talk'; f.evidence_label.value = 'My talk';\
+             f.querySelector('button.save').click();",
+            vec![],
+        )
+        .await;
+        let link = wait_for(&c, "#panel .evidence a[href=\"https://example.com/my-talk\"]").await;
+        assert_eq!(link.text().await.unwrap(), "My talk");
+        assert_eq!(
+            link.attr("rel").await.unwrap().as_deref(),
+            Some("noopener noreferrer ugc")
+        );
+        let due = js(&c, "return document.querySelector('#panel input[name=due]').value", vec![]).await;
+        assert_eq!(due, json!("2001-02-03"));
+        eventually("the topic to be marked overdue", async || {
+            has_class(&c, &node_css(&id), "overdue").await
+        })
+        .await;
+        assert!(text_of(&c, ".ov-legend").await.contains("1 topic overdue"));
+        save_screenshot(&c, "panel-plan.png").await;
+        assert_eq!(axe_violations(&c, "the panel with a plan").await, Vec::<String>::new());
+        choose_theme(&c, "dark").await;
+        c.goto(&site.url(&format!("/r/{ROADMAP}?topic={id}#panel")))
+            .await
+            .unwrap();
+        wait_for(&c, "#panel form.plan").await;
+        save_screenshot(&c, "panel-plan-dark.png").await;
+        assert_eq!(axe_violations(&c, "the panel with a plan, dark").await, Vec::<String>::new());
+        // The home page lists it as overdue.
+        c.goto(&site.url("/")).await.unwrap();
+        assert!(text_of(&c, ".due-soon").await.contains("overdue since 2001-02-03"));
+        assert_eq!(axe_violations(&c, "the home page with due topics").await, Vec::<String>::new());
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}/t/{id}"))).await.unwrap();
+        wait_for(&c, "form.plan").await;
+        let overflow = js(
+            &c,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await;
+        assert_eq!(overflow, json!(0), "the topic page scrolls sideways");
+        save_screenshot(&c, "panel-plan-phone.png").await;
+    })
+    .await;
+}
