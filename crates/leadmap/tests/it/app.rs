@@ -1068,3 +1068,100 @@ async fn slow_clients_are_cut_off_and_shutdown_is_bounded() {
     assert!(exit.success(), "{exit:?}\n{}", server.log());
     drop(stuck);
 }
+
+/// `leadmap mark --evidence --due`, `leadmap history` (rows when piped), `leadmap progress
+/// --since`, and the plans of an account export read back by `import-progress` into another
+/// database: the same target date and links.
+#[test]
+fn history_plans_and_their_round_trip_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let db = db.to_str().unwrap();
+    let add = |db: &str| {
+        ok(run(db, &["user", "add", "alice"]));
+    };
+    add(db);
+    let marked = ok(run(
+        db,
+        &[
+            "mark",
+            ROADMAP,
+            "define-core-values",
+            "done",
+            "--evidence",
+            "https://example.com/values",
+            "--evidence-label",
+            "Our values",
+            "--due",
+            "2027-03-31",
+        ],
+    ));
+    assert!(marked.contains("due 2027-03-31"), "{marked}");
+    assert!(
+        marked.contains("evidence: https://example.com/values (Our values)"),
+        "{marked}"
+    );
+    ok(run(db, &["mark", ROADMAP, "creativity", "learning"]));
+    // Bad input: clear words, exit 1 or 2, nothing stored.
+    for (args, words) in [
+        (
+            vec!["--evidence", "javascript:alert(1)"],
+            "must be an http:// or https:// URL",
+        ),
+        (vec!["--due", "99999-01-01"], "a year from 2000 to 2999"),
+    ] {
+        let mut all = vec!["mark", ROADMAP, "creativity", "done"];
+        all.extend(args);
+        let o = run(db, &all);
+        assert!(!o.status.success());
+        assert!(err(&o).contains(words), "{}", err(&o));
+    }
+    // Piped: one row per change, the newest first.
+    let rows = ok(run(db, &["history"]));
+    let rows: Vec<&str> = rows.lines().collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].ends_with(&format!("\t{ROADMAP}\tcreativity\tpending\tlearning")),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].contains("\tdefine-core-values\tpending\tdone"),
+        "{rows:?}"
+    );
+    // Since a day before: one topic finished since.
+    let since = ok(run(db, &["progress", ROADMAP, "--since", "2026-01-01"]));
+    assert!(since.contains("Since 2026-01-01"), "{since}");
+    assert!(
+        since.contains("(+1 finished topics, 2 status changes)"),
+        "{since}"
+    );
+    // The plans travel through an account-export-shaped file into another database.
+    let export = json!({
+        "format": "leadmap-export/1",
+        "progress": [{ "roadmap": ROADMAP, "topics": { "define-core-values": { "status": "done", "note": "" } } }],
+        "plans": [{ "roadmap": ROADMAP, "topic": "define-core-values", "due": "2027-03-31",
+                    "evidence": [{ "url": "https://example.com/values", "label": "Our values" }] }],
+    });
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let other = dir.path().join("b.db");
+    let other = other.to_str().unwrap();
+    add(other);
+    let imported = ok(run(other, &["import-progress", file.to_str().unwrap()]));
+    assert!(imported.contains("1 plans"), "{imported}");
+    let again = ok(run(
+        other,
+        &[
+            "mark",
+            ROADMAP,
+            "define-core-values",
+            "done",
+            "--due",
+            "2027-03-31",
+        ],
+    ));
+    assert!(
+        again.contains("evidence: https://example.com/values (Our values)"),
+        "{again}"
+    );
+}
