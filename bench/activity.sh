@@ -5,6 +5,7 @@
 #   LEADMAP=path/to/leadmap bench/activity.sh
 #   CHANGES=1000000 bench/activity.sh      # a longer history (default 100,000)
 #   PG=postgres://postgres@127.0.0.1:5432 bench/activity.sh   # the PostgreSQL server to use
+#   BACKENDS=sqlite bench/activity.sh      # one backend only
 #
 # For each backend: one account, CHANGES status changes spread over the last 400 days
 # (`leadmap synthetic-history`, through the same writes as an import), then wrk with one
@@ -56,7 +57,7 @@ p() { awk -v q="$1" '$1 == q {
       printf "%.2f", v }' "$2"; }
 
 rows=()
-for backend in sqlite postgres; do
+for backend in ${BACKENDS:-sqlite postgres}; do
   if [ "$backend" = sqlite ]; then
     url=$work/leadmap.db
   else

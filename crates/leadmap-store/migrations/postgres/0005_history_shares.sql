@@ -9,8 +9,8 @@ CREATE TABLE progress_history (
     to_status   TEXT    NOT NULL CHECK (to_status IN ('pending', 'learning', 'done', 'skipped')),
     at          BIGINT  NOT NULL
 );
-CREATE INDEX progress_history_user_at ON progress_history(user_id, at);
-CREATE INDEX progress_history_user_roadmap_at ON progress_history(user_id, roadmap, at);
+CREATE INDEX progress_history_user_at ON progress_history(user_id, at, id);
+CREATE INDEX progress_history_user_roadmap_at ON progress_history(user_id, roadmap, at, id);
 
 CREATE TABLE history_days (
     user_id    BIGINT  NOT NULL REFERENCES users(id) ON DELETE CASCADE,
