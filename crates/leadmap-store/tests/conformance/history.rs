@@ -231,3 +231,56 @@ async fn history_is_per_person_and_goes_with_the_account(s: &dyn Store) {
     assert_eq!(s.history_len(ana.id).await.unwrap(), 1);
     assert_eq!(s.history_len(admin.id).await.unwrap(), 0);
 }
+
+/// A million changes for one person (`cargo test -p leadmap-store --test conformance --
+/// --ignored a_million`): everything is kept, the newest page and a filtered page come back
+/// whole, the day table stays small.
+#[tokio::test]
+#[ignore = "slow: a million rows"]
+async fn a_million_changes_for_one_person_on_sqlite() {
+    let db = leadmap_store::testing::sqlite().await;
+    let s = db.store();
+    let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
+    let topics: Vec<String> = (0..500).map(|i| format!("t{i}")).collect();
+    let n = 1_000_000usize;
+    for chunk in 0..(n / 10_000) {
+        let records: Vec<_> = (chunk * 10_000..(chunk + 1) * 10_000)
+            .map(|i| Progress {
+                roadmap: "el".into(),
+                topic: topics[i % topics.len()].clone(),
+                status: [Status::Learning, Status::Done, Status::Skipped][(i / topics.len()) % 3],
+                note: String::new(),
+                updated_at: T0 + i as i64 * 30_000,
+            })
+            .collect();
+        s.import_progress(ana.id, &records).await.unwrap();
+    }
+    assert_eq!(s.history_len(ana.id).await.unwrap(), n as i64);
+    let page = s
+        .history(
+            ana.id,
+            &HistoryFilter {
+                limit: 50,
+                ..HistoryFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 50);
+    assert_eq!(page[0].at, T0 + (n as i64 - 1) * 30_000);
+    let skipped = s
+        .history(
+            ana.id,
+            &HistoryFilter {
+                to: Some(Status::Skipped),
+                limit: 50,
+                ..HistoryFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(skipped.len(), 50);
+    let days = s.history_days(ana.id, None).await.unwrap();
+    assert!(days.len() < 400, "{} day rows", days.len());
+    assert_eq!(days.iter().map(|d| d.changes).sum::<i64>(), n as i64);
+}
