@@ -459,6 +459,45 @@ pub(crate) fn merge_plans(
     map.into_values().collect()
 }
 
+/// A share link as its owner lists it (never the token itself, only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    pub id: i64,
+    pub user_id: UserId,
+    pub roadmap: String,
+    pub label: String,
+    /// The name the page shows for the person.
+    pub shown_name: String,
+    pub show_notes: bool,
+    pub created_at: Millis,
+    /// When the link stops working; `None`: never.
+    pub expires_at: Option<Millis>,
+}
+
+/// What a new share link is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewShare<'a> {
+    pub roadmap: &'a str,
+    pub token_hash: &'a [u8],
+    pub label: &'a str,
+    pub shown_name: &'a str,
+    pub show_notes: bool,
+    pub expires_at: Option<Millis>,
+}
+
+/// Share links (stored by the hash of their token).
+#[async_trait]
+pub trait ShareStore {
+    async fn create_share(&self, user: UserId, new: &NewShare<'_>, now: Millis) -> Result<Share>;
+    /// The person's links, newest first (expired ones included, so that they can be revoked).
+    async fn shares(&self, user: UserId) -> Result<Vec<Share>>;
+    /// Deletes one of the person's links; false when they have no such link.
+    async fn delete_share(&self, user: UserId, id: i64) -> Result<bool>;
+    /// The link a token's hash names, unless it has expired at `now`. Read from the database
+    /// every time: a revoked link is gone at once on every server.
+    async fn share_by_token(&self, token_hash: &[u8], now: Millis) -> Result<Option<Share>>;
+}
+
 /// Sign-in throttling, kept in the database so that several servers share it.
 #[async_trait]
 pub trait ThrottleStore {
@@ -490,6 +529,7 @@ pub trait Store:
     + ProgressStore
     + HistoryStore
     + PlanStore
+    + ShareStore
     + ThrottleStore
     + Send
     + Sync
@@ -516,8 +556,8 @@ pub trait Store:
 /// The storage traits, for `use leadmap_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        HistoryStore, PlanStore, ProgressStore, SessionStore, Store, ThrottleStore, TokenStore,
-        UserStore,
+        HistoryStore, PlanStore, ProgressStore, SessionStore, ShareStore, Store, ThrottleStore,
+        TokenStore, UserStore,
     };
 }
 

@@ -102,3 +102,19 @@ CREATE TABLE evidence (
     label    TEXT    NOT NULL
 );
 CREATE INDEX evidence_topic ON evidence(user_id, roadmap, topic, position);
+
+-- Share links: a read-only view of one person's progress on one roadmap, by a token of which
+-- only the hash is kept. Looked up on every request (a revoked or expired link is gone at once
+-- on every server); deleted with the account.
+CREATE TABLE shares (
+    id         BIGSERIAL PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    roadmap    TEXT    NOT NULL,
+    token_hash BYTEA NOT NULL UNIQUE,
+    label      TEXT    NOT NULL,
+    shown_name TEXT    NOT NULL,
+    show_notes BOOLEAN NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT
+);
+CREATE INDEX shares_user ON shares(user_id);

@@ -59,3 +59,19 @@ CREATE TABLE evidence (
     label    TEXT    NOT NULL
 );
 CREATE INDEX evidence_topic ON evidence(user_id, roadmap, topic, position);
+
+-- Share links: a read-only view of one person's progress on one roadmap, by a token of which
+-- only the hash is kept. Looked up on every request (a revoked or expired link is gone at once
+-- on every server); deleted with the account.
+CREATE TABLE shares (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    roadmap    TEXT    NOT NULL,
+    token_hash BLOB NOT NULL UNIQUE,
+    label      TEXT    NOT NULL,
+    shown_name TEXT    NOT NULL,
+    show_notes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER
+);
+CREATE INDEX shares_user ON shares(user_id);

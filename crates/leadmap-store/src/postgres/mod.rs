@@ -14,6 +14,7 @@ mod history;
 mod plans;
 mod progress;
 mod sessions;
+mod shares;
 mod throttle;
 mod tokens;
 mod users;

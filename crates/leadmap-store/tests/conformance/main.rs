@@ -42,6 +42,7 @@ mod open;
 mod plans;
 mod progress;
 mod sessions;
+mod shares;
 mod store;
 mod text;
 mod throttle;
