@@ -21,6 +21,7 @@ pub mod backup;
 pub mod catalog;
 pub mod progress;
 pub mod secrets;
+pub mod shares;
 pub mod time;
 
 pub use catalog::{Catalog, Entry, Summary};

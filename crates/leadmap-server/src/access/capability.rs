@@ -132,6 +132,13 @@ impl Me {
         }
     }
 
+    pub fn shares(&self) -> MyShares<'_> {
+        MyShares {
+            state: &self.state,
+            user: &self.user,
+        }
+    }
+
     pub fn account(&self) -> MyAccount<'_> {
         MyAccount {
             state: &self.state,
@@ -154,6 +161,88 @@ impl ApiMe {
             state: &self.state,
             user: self.user.id,
         }
+    }
+
+    pub fn shares(&self) -> MyShares<'_> {
+        MyShares {
+            state: &self.state,
+            user: &self.user,
+        }
+    }
+}
+
+/// The caller's own share links.
+#[derive(Debug)]
+pub struct MyShares<'a> {
+    state: &'a AppState,
+    user: &'a User,
+}
+
+impl MyShares<'_> {
+    pub async fn list(&self) -> Result<Vec<leadmap_store::Share>, AppError> {
+        Ok(self.state.store().shares(self.user.id).await?)
+    }
+
+    /// A new link (its token shown once); see [`leadmap_app::shares::create`].
+    pub async fn create(
+        &self,
+        entry: &Entry,
+        label: &str,
+        shown_name: &str,
+        days: Option<u32>,
+        show_notes: bool,
+    ) -> Result<leadmap_app::shares::Created, AppError> {
+        Ok(leadmap_app::shares::create(
+            self.state.store(),
+            self.user,
+            entry,
+            label,
+            shown_name,
+            days,
+            show_notes,
+            now_ms(),
+        )
+        .await?)
+    }
+
+    /// Revokes one of the person's links; false when they have no such link.
+    pub async fn revoke(&self, id: i64) -> Result<bool, AppError> {
+        Ok(self.state.store().delete_share(self.user.id, id).await?)
+    }
+}
+
+/// What a share link shows: its owner's records of its roadmap, the notes only when the link
+/// allows them. Looked up in the database on every request (no cache of the grant).
+#[derive(Debug)]
+pub struct SharedView {
+    pub share: leadmap_store::Share,
+    state: AppState,
+}
+
+impl SharedView {
+    /// The link a token names; `None` for a guessed, revoked or expired one.
+    pub async fn find(state: &AppState, token: &str) -> Result<Option<SharedView>, AppError> {
+        Ok(leadmap_app::shares::find(state.store(), token, now_ms())
+            .await?
+            .map(|share| SharedView {
+                share,
+                state: state.clone(),
+            }))
+    }
+
+    /// The owner's records of the link's roadmap; notes emptied unless the link shows them.
+    pub async fn records(&self) -> Result<Vec<Progress>, AppError> {
+        let mut records = self
+            .state
+            .store()
+            .progress(self.share.user_id, &self.share.roadmap)
+            .await?;
+        if !self.share.show_notes {
+            for r in &mut records {
+                r.note.clear();
+            }
+        }
+        Ok(records)
     }
 }
 

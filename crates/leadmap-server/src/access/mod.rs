@@ -29,7 +29,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 
 pub use caller::{Caller, Role, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS};
-pub use capability::{ApiMe, Me, MyAccount, MyHistory, MyProgress, PasswordCheck, Viewer};
+pub use capability::{
+    ApiMe, Me, MyAccount, MyHistory, MyProgress, MyShares, PasswordCheck, SharedView, Viewer,
+};
 pub use client::ClientAddr;
 pub use signin::{Setup, SignIn, SignInError, throttle};
 pub use state::{AppState, Config};

@@ -8,6 +8,7 @@ pub mod home;
 pub mod roadmaps;
 pub mod session;
 pub mod setup;
+pub mod share;
 pub mod site;
 
 use crate::access::Routes;
@@ -22,4 +23,5 @@ pub fn routes() -> Routes {
         .merge(roadmaps::routes())
         .merge(account::routes())
         .merge(activity::routes())
+        .merge(share::routes())
 }

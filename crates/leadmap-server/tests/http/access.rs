@@ -174,6 +174,14 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("POST", "/account/delete", "Session"),
     ("GET", "/activity", "Session"),
     ("GET", "/api/v1/me/history", "Token"),
+    ("GET", "/s/{token}", "Public"),
+    ("GET", "/s/{token}/badge.svg", "Public"),
+    ("GET", "/r/{roadmap}/share", "Session"),
+    ("POST", "/r/{roadmap}/share", "Session"),
+    ("POST", "/r/{roadmap}/share/{id}/revoke", "Session"),
+    ("GET", "/api/v1/me/shares", "Token"),
+    ("POST", "/api/v1/me/shares", "Token"),
+    ("DELETE", "/api/v1/me/shares/{id}", "Token"),
 ];
 
 /// The metrics listener's routes (`serve --metrics-addr`), a table of their own: the app's

@@ -204,4 +204,5 @@ mod probe;
 mod roadmaps;
 mod session;
 mod setup;
+mod shares;
 mod site;
