@@ -714,6 +714,118 @@ async fn all_changes(
 
 // ---------------------------------------------------------------------------------------------
 
+#[derive(Debug, Subcommand)]
+pub enum ShareCmd {
+    /// Make a link to a person's progress on ROADMAP and print it (shown only now).
+    Create {
+        roadmap: String,
+        /// Who the link is for (default: the roadmap's title).
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Days the link works (1 to 3650); without it, until revoked.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+        /// Show the person's notes too.
+        #[arg(long)]
+        show_notes: bool,
+        /// The name the page shows (default: the person's display name).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// The address people reach the server at; the link is printed as a path without it.
+        #[arg(long, env = "LEADMAP_PUBLIC_URL")]
+        public_url: Option<String>,
+        #[arg(long)]
+        user: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// A person's links (never their tokens).
+    List {
+        #[arg(long)]
+        user: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Revoke a link by its ID (`share list` shows them): it answers 404 at once.
+    Revoke {
+        id: i64,
+        #[arg(long)]
+        user: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+pub fn share(c: ShareCmd) -> Result<ExitCode> {
+    runtime()?.block_on(async {
+        match c {
+            ShareCmd::Create {
+                roadmap: id,
+                label,
+                expires_in_days,
+                show_notes,
+                name,
+                public_url,
+                user,
+                db,
+            } => {
+                let e = roadmap(&id)?;
+                let store = db.open().await?;
+                let u = pick_user(&*store, user.as_deref()).await?;
+                let made = leadmap_app::shares::create(
+                    &*store,
+                    &u,
+                    &e,
+                    &label,
+                    &name,
+                    expires_in_days,
+                    show_notes,
+                    now_ms(),
+                )
+                .await?;
+                let path = leadmap_app::shares::path(&made.token);
+                match public_url.as_deref().map(|u| u.trim_end_matches('/')) {
+                    Some(base) if !base.is_empty() => println!("{base}{path}"),
+                    _ => println!("{path}"),
+                }
+                if std::io::stderr().is_terminal() {
+                    eprintln!(
+                        "Link {} ({:?}) to {}'s progress on {}; it is shown only now. Badge: add /badge.svg.",
+                        made.share.id,
+                        made.share.label,
+                        u.name,
+                        e.title()
+                    );
+                }
+            }
+            ShareCmd::List { user, db } => {
+                let store = db.open().await?;
+                let u = pick_user(&*store, user.as_deref()).await?;
+                for s in store.shares(u.id).await? {
+                    println!(
+                        "{}\t{}\t{}\t{}\tnotes {}\texpires {}",
+                        s.id,
+                        s.roadmap,
+                        s.label,
+                        s.shown_name,
+                        if s.show_notes { "shown" } else { "hidden" },
+                        s.expires_at.map_or_else(|| "never".to_owned(), date)
+                    );
+                }
+            }
+            ShareCmd::Revoke { id, user, db } => {
+                let store = db.open().await?;
+                let u = pick_user(&*store, user.as_deref()).await?;
+                if !store.delete_share(u.id, id).await? {
+                    bail!("{} has no share link {id} (leadmap share list shows them)", u.name);
+                }
+                println!("Revoked link {id}.");
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 #[derive(Debug, Args)]
 pub struct SyntheticHistoryArgs {
     /// How many changes.

@@ -178,6 +178,10 @@ enum Command {
     /// A person's status changes: a heatmap of the last twelve months and the latest changes
     /// on a terminal, one tab-separated row per change when piped.
     History(crate::app::HistoryArgs),
+    /// Share links to a person's progress on a roadmap: `share create ROADMAP` prints the link,
+    /// `share list`, `share revoke ID`.
+    #[command(subcommand)]
+    Share(crate::app::ShareCmd),
     /// Store N synthetic status changes for a person (benchmarks of the activity page).
     #[command(hide = true)]
     SyntheticHistory(crate::app::SyntheticHistoryArgs),
@@ -290,6 +294,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Mark(a) => crate::app::mark(a),
         Command::Progress(a) => crate::app::progress(a),
         Command::History(a) => crate::app::history(a),
+        Command::Share(c) => crate::app::share(c),
         Command::SyntheticHistory(a) => crate::app::synthetic_history(a),
         Command::ExportProgress(a) => crate::app::export(a),
         Command::ImportProgress(a) => crate::app::import(a),

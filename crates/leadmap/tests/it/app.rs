@@ -1165,3 +1165,52 @@ fn history_plans_and_their_round_trip_on_sqlite() {
         "{again}"
     );
 }
+
+/// `leadmap share create` prints a link (with the public URL when given), `share list` lists
+/// it without its token, `share revoke` ends it; a bad expiry and an unknown id are refused.
+#[test]
+fn share_links_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    ok(run(db, &["user", "add", "alice"]));
+    let link = ok(run(
+        db,
+        &[
+            "share",
+            "create",
+            ROADMAP,
+            "--label",
+            "manager",
+            "--public-url",
+            "https://lm.example/",
+        ],
+    ));
+    let link = link.trim();
+    assert!(
+        link.starts_with("https://lm.example/s/") && link.len() == 21 + 32,
+        "{link}"
+    );
+    let list = ok(run(db, &["share", "list"]));
+    assert!(
+        list.contains(&format!(
+            "\t{ROADMAP}\tmanager\talice\tnotes hidden\texpires never"
+        )),
+        "{list}"
+    );
+    assert!(!list.contains(&link[21..]), "the token is not listed");
+    let id = list.split('\t').next().unwrap().to_owned();
+    let o = run(
+        db,
+        &["share", "create", ROADMAP, "--expires-in-days", "99999"],
+    );
+    assert!(!o.status.success());
+    assert!(err(&o).contains("expiry"), "{}", err(&o));
+    assert_eq!(
+        ok(run(db, &["share", "revoke", &id])).trim(),
+        format!("Revoked link {id}.")
+    );
+    let o = run(db, &["share", "revoke", &id]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("has no share link"), "{}", err(&o));
+}
