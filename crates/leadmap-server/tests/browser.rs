@@ -1589,3 +1589,90 @@ async fn the_panel_keeps_a_target_date_and_an_evidence_link() {
     })
     .await;
 }
+
+/// Sharing: a link made on the roadmap's share page (the link and the badge snippets shown
+/// once), the shared page read-only without an account, its preview picture; axe-core finds
+/// nothing on either page in either theme; both fit a phone.
+#[tokio::test]
+async fn a_share_link_is_made_and_read_without_an_account() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        let (id, _) = first_topic(&c).await;
+        click(&c, &node_css(&id)).await;
+        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        click(&c, "#panel button[name=status][value=done]").await;
+        eventually("the node to be marked done", async || {
+            has_class(&c, &node_css(&id), "done").await
+        })
+        .await;
+        c.goto(&site.url(&format!("/r/{ROADMAP}/share")))
+            .await
+            .unwrap();
+        js(
+            &c,
+            "var f = document.querySelector('form.stack'); f.label.value = 'For my manager';\
+             f.shown_name.value = 'Ada L.'; f.submit();",
+            vec![],
+        )
+        .await;
+        let link = wait_for(&c, "#new-link").await;
+        let url = link.prop("value").await.unwrap().unwrap_or_default();
+        assert!(url.contains("/s/"), "{url}");
+        let md = wait_for(&c, "#badge-md")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(md.contains("/badge.svg)"), "{md}");
+        save_screenshot(&c, "share-manage.png").await;
+        assert_eq!(
+            axe_violations(&c, "the share page").await,
+            Vec::<String>::new()
+        );
+        choose_theme(&c, "dark").await;
+        assert_eq!(
+            axe_violations(&c, "the share page, dark").await,
+            Vec::<String>::new()
+        );
+
+        // Signed out, the link still shows the progress.
+        click(&c, "form.logout button").await;
+        wait_for(&c, "a[href^=\"/login\"], form[action=\"/login\"]").await;
+        c.goto(&url).await.unwrap();
+        wait_for(&c, ".shared-map svg").await;
+        let text = text_of(&c, "main").await;
+        assert!(text.contains("Ada L.'s progress"), "{text}");
+        assert!(text.contains("1 done"), "{text}");
+        save_screenshot(&c, "shared-dark.png").await;
+        assert_eq!(
+            axe_violations(&c, "the shared page, dark").await,
+            Vec::<String>::new()
+        );
+        choose_theme(&c, "light").await;
+        wait_for(&c, ".shared-map svg").await;
+        save_screenshot(&c, "shared.png").await;
+        assert_eq!(
+            axe_violations(&c, "the shared page").await,
+            Vec::<String>::new()
+        );
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&url).await.unwrap();
+        wait_for(&c, ".shared-map svg").await;
+        let overflow = js(
+            &c,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await;
+        assert_eq!(overflow, json!(0), "the shared page scrolls sideways");
+        save_screenshot(&c, "shared-phone.png").await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&format!("{url}/og.png")).await.unwrap();
+        save_screenshot(&c, "shared-og.png").await;
+    })
+    .await;
+}

@@ -176,6 +176,7 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/me/history", "Token"),
     ("GET", "/s/{token}", "Public"),
     ("GET", "/s/{token}/badge.svg", "Public"),
+    ("GET", "/s/{token}/og.png", "Public"),
     ("GET", "/r/{roadmap}/share", "Session"),
     ("POST", "/r/{roadmap}/share", "Session"),
     ("POST", "/r/{roadmap}/share/{id}/revoke", "Session"),

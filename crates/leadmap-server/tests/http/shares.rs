@@ -154,6 +154,36 @@ async fn the_api_makes_lists_and_revokes_links_and_the_badge_caches(db: Arc<Test
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    // The link preview: OpenGraph tags on the page, a 1200×630 PNG, the same bytes again.
+    let shared = page(&anon, format!("{}{path}", app.base)).await;
+    assert!(
+        shared.contains(&format!(
+            "<meta property=\"og:image\" content=\"{}{path}/og.png\">",
+            app.base
+        )),
+        "{shared}"
+    );
+    let png = anon
+        .get(format!("{}{path}/og.png", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(png.status(), StatusCode::OK);
+    assert_eq!(png.headers()["content-type"], "image/png");
+    let png = png.bytes().await.unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let w = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+    let h = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
+    assert_eq!((w, h), (1200, 630));
+    let again = anon
+        .get(format!("{}{path}/og.png", app.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(again, png);
     // Revoked through the API; a second revoke and someone else's id are 404.
     let id = made["id"].as_i64().unwrap();
     let r = api(&tok)
@@ -220,7 +250,7 @@ async fn bad_tokens_and_a_deleted_account_answer_404(db: Arc<TestDb>) {
         "..%2F..%2Faccount",
         &"f".repeat(5_000),
     ] {
-        for suffix in ["", "/badge.svg"] {
+        for suffix in ["", "/badge.svg", "/og.png"] {
             let r = anon
                 .get(format!("{}/s/{guess}{suffix}", app.base))
                 .send()

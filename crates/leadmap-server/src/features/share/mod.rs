@@ -26,6 +26,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/s/{token}", Public, shared_page)
         .get("/s/{token}/badge.svg", Public, badge)
+        .get("/s/{token}/og.png", Public, og_png)
         .get("/r/{roadmap}/share", Session, manage)
         .post("/r/{roadmap}/share", Session, create)
         .post("/r/{roadmap}/share/{id}/revoke", Session, revoke)
@@ -68,6 +69,8 @@ struct SharedPage<'a> {
     svg: Diagram<'a>,
     areas: Vec<AreaView>,
     show_notes: bool,
+    /// The page's own address (the link previews name it and its picture).
+    url: String,
 }
 
 /// The view a token names, or 404.
@@ -120,6 +123,7 @@ async fn shared_page(
         },
         areas,
         show_notes: v.share.show_notes,
+        url: format!("{}/s/{token}", origin(&state, &headers)),
     };
     let mut r = html_sized(&page, e.svg.len() + 200 * e.topics.len() + 8192)?;
     // A person's progress: not for search engines or shared caches.
@@ -160,6 +164,121 @@ async fn badge(
         cache,
         [(header::CONTENT_TYPE, "image/svg+xml".to_owned())],
         body,
+    )
+        .into_response())
+}
+
+/// Link-preview images by (link, progress state): drawn once per state, kept in memory (at
+/// most [`OG_CACHE_MAX`]; the whole cache is dropped when full).
+static OG_CACHE: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<(i64, Vec<u8>), std::sync::Arc<Vec<u8>>>>,
+> = std::sync::LazyLock::new(Default::default);
+const OG_CACHE_MAX: usize = 256;
+static FONTS: std::sync::LazyLock<leadmap_render::FontDb> =
+    std::sync::LazyLock::new(leadmap_render::shipped_fonts);
+
+/// The width of an SVG's `viewBox` (0 when it has none).
+fn view_box_width(svg: &str) -> f32 {
+    svg.split_once("viewBox=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .and_then(|vb| vb.split_whitespace().nth(2))
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// The 1200×630 picture of a link preview: the roadmap's name, the person's name and percent,
+/// and the top of their diagram, drawn by our PNG renderer.
+fn og_svg(title: &str, name: &str, percent: u32, diagram: &str, width: f32) -> String {
+    let style = leadmap_render::svg::stylesheet(leadmap_render::Theme::Light, ".og-map");
+    // The diagram with its own style, placed under the heading, scaled to the card's width.
+    let diagram = match diagram.find('>') {
+        Some(i) => format!(
+            "{}<style>{style}</style>{}",
+            &diagram[..=i],
+            &diagram[i + 1..]
+        ),
+        None => String::new(),
+    };
+    let scale = 1120.0 / width.max(1.0);
+    let e = leadmap_app::catalog::escape_html;
+    format!(
+        concat!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">"##,
+            r##"<rect width="1200" height="630" fill="#ffffff"/>"##,
+            r##"<text x="40" y="66" font-size="40" font-weight="bold" fill="#111827">{t}</text>"##,
+            r##"<text x="40" y="112" font-size="26" fill="#374151">{n}: {p} % finished</text>"##,
+            r##"<rect x="40" y="132" width="1120" height="14" rx="7" fill="#e5e7eb"/>"##,
+            r##"<rect x="40" y="132" width="{bar}" height="14" rx="7" fill="#15803d"/>"##,
+            r##"<clipPath id="og-clip"><rect x="40" y="170" width="1120" height="440"/></clipPath>"##,
+            r##"<g clip-path="url(#og-clip)"><g class="og-map" transform="translate(40,170) scale({s})">{d}</g></g></svg>"##
+        ),
+        t = e(title),
+        n = e(name),
+        p = percent,
+        bar = 1120 * percent.min(100) / 100,
+        s = scale,
+        d = diagram,
+    )
+}
+
+async fn og_png(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let v = view(&state, &token).await?;
+    let e = state
+        .catalog()
+        .get(&v.share.roadmap)
+        .ok_or(AppError::NotFound)?;
+    let records = by_topic(v.records().await?);
+    let summary = Summary::of(e.topics.iter(), |t| status_in(&records, t));
+    // The progress state: every topic's status, in the roadmap's order.
+    let mut state_key = Sha256::new();
+    for t in &e.topics {
+        state_key.update(status_in(&records, t).as_str().as_bytes());
+        state_key.update(b"\n");
+    }
+    let key = (v.share.id, state_key.finalize().to_vec());
+    let cached = OG_CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+        .cloned();
+    let png = match cached {
+        Some(p) => p,
+        None => {
+            let diagram = e.svg.fill(|t| status_in(&records, t));
+            let width = view_box_width(&diagram);
+            let svg = og_svg(
+                &e.title(),
+                &v.share.shown_name,
+                summary.percent,
+                &diagram,
+                width,
+            );
+            let png = tokio::task::spawn_blocking(move || {
+                leadmap_render::png(&svg, &FONTS, 1.0, Some(1200))
+            })
+            .await
+            .map_err(|err| AppError::internal("drawing a preview", err))?
+            .map_err(|err| AppError::internal("drawing a preview", err))?;
+            let png = std::sync::Arc::new(png);
+            let mut cache = OG_CACHE
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if cache.len() >= OG_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(key, png.clone());
+            png
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        png.as_ref().clone(),
     )
         .into_response())
 }
