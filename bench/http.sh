@@ -10,7 +10,9 @@
 #   2. nginx (2 workers) serving the same page, saved as a static file;
 #   3. PUT /api/v1/me/progress/engineering-leadership/TOPIC with a token (rotating topics);
 #   4. the page's weight compressed (br, gzip) with its assets from /static/;
-#   5. the server's resident memory after the load.
+#   5. the server's resident memory after the load;
+#   6. GET /s/TOKEN/badge.svg (a share link's badge) and nginx serving the same bytes;
+#   7. GET /s/TOKEN (the share page, without an account).
 # Every request goes to 127.0.0.1. Prints a summary table at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -217,6 +219,24 @@ read -r put_rps put_p99 put_codes <"$work/last"
 stored=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/me/progress/$roadmap" |
   python3 -c 'import json, sys; print(len(json.load(sys.stdin)["topics"]))')
 
+# 6. A share link's badge, and nginx serving the same bytes; 7. the share page.
+share_path=$(curl -s -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d "{\"roadmap\": \"$roadmap\"}" "$base/api/v1/me/shares" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["path"])')
+curl -s -o "$work/www/badge.svg" "$base$share_path/badge.svg"
+run_wrk badge -s "$work/count.lua" "$base$share_path/badge.svg"
+read -r badge_rps badge_p99 badge_codes <"$work/last"
+"$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+nginx_pid=$!
+wait_for "http://127.0.0.1:$nport/badge.svg"
+run_wrk nginx-badge -s "$work/count.lua" "http://127.0.0.1:$nport/badge.svg"
+read -r nbadge_rps nbadge_p99 nbadge_codes <"$work/last"
+kill "$nginx_pid"
+wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=
+run_wrk share -s "$work/count.lua" "$base$share_path"
+read -r share_rps share_p99 share_codes <"$work/last"
+
 # 5. Resident memory after the load (before the weighing adds anything).
 rss_after=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 
@@ -260,6 +280,9 @@ Summary ($(date -u +%Y-%m-%d), $(nproc) cores, wrk -t2 -c64 -d$duration, $("$bin
 | leadmap: GET /r/$roadmap (signed in) | $page_rps | $page_p99 ms | $page_codes |
 | nginx: the same page as a static file | $nginx_rps | $nginx_p99 ms | $nginx_codes |
 | leadmap: PUT progress (SQLite, $stored topics) | $put_rps | $put_p99 ms | $put_codes |
+| leadmap: GET /s/TOKEN/badge.svg | $badge_rps | $badge_p99 ms | $badge_codes |
+| nginx: the same badge as a static file | $nbadge_rps | $nbadge_p99 ms | $nbadge_codes |
+| leadmap: GET /s/TOKEN (the share page) | $share_rps | $share_p99 ms | $share_codes |
 
 | page weight (page + ${#assets[@]} assets) | bytes |
 |---|---|
@@ -280,4 +303,7 @@ Targets:
 - PUT p99 < 10 ms: $(met "$put_p99 < 10")
 - page with all assets < 100 KB compressed: $(met "$tot_br < 100000 && $tot_gz < 100000")
 - RSS < 50 MiB after the load: $(met "$rss_after < 51200")
+- badge >= 80 % of nginx's throughput on the same bytes: $(met "$badge_rps >= $nbadge_rps * 0.8") ($(awk -v a="$badge_rps" -v b="$nbadge_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of nginx)
+- badge p99 < 10 ms: $(met "$badge_p99 < 10")
+- share page as fast as the signed-in roadmap page: $(met "$share_rps >= $page_rps * 0.9") ($(awk -v a="$share_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
 EOF
