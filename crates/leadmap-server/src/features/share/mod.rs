@@ -170,9 +170,9 @@ async fn badge(
 
 /// Link-preview images by (link, progress state): drawn once per state, kept in memory (at
 /// most [`OG_CACHE_MAX`]; the whole cache is dropped when full).
-static OG_CACHE: std::sync::LazyLock<
-    std::sync::Mutex<std::collections::HashMap<(i64, Vec<u8>), std::sync::Arc<Vec<u8>>>>,
-> = std::sync::LazyLock::new(Default::default);
+type OgCache = std::collections::HashMap<(i64, Vec<u8>), std::sync::Arc<Vec<u8>>>;
+static OG_CACHE: std::sync::LazyLock<std::sync::Mutex<OgCache>> =
+    std::sync::LazyLock::new(Default::default);
 const OG_CACHE_MAX: usize = 256;
 static FONTS: std::sync::LazyLock<leadmap_render::FontDb> =
     std::sync::LazyLock::new(leadmap_render::shipped_fonts);
