@@ -165,6 +165,7 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("PUT", "/api/v1/me/progress/{roadmap}/{topic}", "Token"),
     ("GET", "/account", "Session"),
     ("POST", "/account/password", "Session"),
+    ("POST", "/account/name", "Session"),
     ("POST", "/account/sessions/{id}/revoke", "Session"),
     ("POST", "/account/sessions/revoke-others", "Session"),
     ("POST", "/account/tokens", "Session"),

@@ -22,12 +22,16 @@ struct RoadmapCard {
     areas: usize,
     topics: usize,
     summary: Summary,
+    /// The roadmap's boxes coloured by the person's statuses (inline SVG).
+    thumbnail: String,
 }
 
 #[derive(Template)]
 #[template(path = "home/home.html")]
 struct HomePage {
     chrome: Chrome,
+    /// The name the person is shown by.
+    name: String,
     roadmaps: Vec<RoadmapCard>,
 }
 
@@ -48,6 +52,7 @@ async fn home(
         let no_account = !state.has_accounts().await?;
         return html(&WelcomePage { chrome, no_account });
     };
+    let name = me.shown_name().to_owned();
     let all = me.progress().all().await?;
     let mut per: HashMap<&str, HashMap<String, Progress>> = HashMap::new();
     for p in &all {
@@ -72,8 +77,13 @@ async fn home(
                 areas: e.roadmap.count(leadmap_core::Kind::Area),
                 topics: e.topics.len(),
                 summary: Summary::of(e.topics.iter(), |t| status_in(m, t)),
+                thumbnail: e.thumbnail.svg(|t| status_in(m, t).as_str()),
             }
         })
         .collect();
-    html(&HomePage { chrome, roadmaps })
+    html(&HomePage {
+        chrome,
+        name,
+        roadmaps,
+    })
 }
