@@ -4,6 +4,9 @@
 #   bench/http.sh                 # builds the release binary, installs nginx and wrk when missing
 #   LEADMAP=path/to/leadmap bench/http.sh   # measures that binary instead (no build)
 #   DURATION=30s bench/http.sh    # longer runs (default 10s)
+#   BACKEND=postgres bench/http.sh  # the same on the local PostgreSQL (127.0.0.1:5432, user
+#                                 # postgres; database leadmap_bench, dropped and made anew)
+#   DATABASE_URL=postgres://… bench/http.sh   # any database URL (it must be empty)
 #
 # Measures, each with wrk as a second process (-t2 -c64 --latency):
 #   1. GET /r/engineering-leadership signed in (the session cookie), on a SQLite database;
@@ -66,6 +69,14 @@ wait_for() {
 
 # --- the server, with one account, a token and a session -------------------------------------
 db=$work/leadmap.db
+if [ -n "${DATABASE_URL:-}" ]; then
+  db=$DATABASE_URL
+elif [ "${BACKEND:-sqlite}" = postgres ]; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS leadmap_bench' \
+    -c 'CREATE DATABASE leadmap_bench' >/dev/null
+  db=postgres://postgres@127.0.0.1:5432/leadmap_bench
+fi
+echo "database: $db" >&2
 password="bench $(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n') passphrase"
 printf '%s\n' "$password" | "$bin" user add bench --password-stdin --database-url "$db" >/dev/null
 token=$("$bin" token create bench --database-url "$db")

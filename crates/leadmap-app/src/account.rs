@@ -39,3 +39,39 @@ pub async fn create_token(
         .await?;
     Ok(token)
 }
+
+/// The longest display name, in characters.
+pub const DISPLAY_NAME_MAX: usize = 80;
+
+/// Reads a display name as a person typed it: trimmed, at most [`DISPLAY_NAME_MAX`]
+/// characters, control characters dropped; an empty one means "show my user name".
+pub fn display_name(typed: &str) -> Result<Option<String>, Invalid> {
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    short_text(typed, "a display name", DISPLAY_NAME_MAX).map(Some)
+}
+
+/// Sets the name `user` is shown by (or, when `typed` is blank, goes back to the user name).
+pub async fn set_display_name(store: &dyn Store, user: UserId, typed: &str) -> Result<(), Error> {
+    let shown = display_name(typed)?;
+    store.set_display_name(user, shown.as_deref()).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_keep_their_spaces_and_blank_means_the_user_name() {
+        assert_eq!(
+            display_name("  Maria Manager ").unwrap().as_deref(),
+            Some("Maria Manager")
+        );
+        assert_eq!(display_name("   ").unwrap(), None);
+        assert!(display_name(&"m".repeat(DISPLAY_NAME_MAX + 1)).is_err());
+        assert_eq!(display_name("Ana\u{7}").unwrap().as_deref(), Some("Ana"));
+        assert!(display_name("a\0b").is_err());
+    }
+}

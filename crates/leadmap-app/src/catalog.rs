@@ -20,6 +20,8 @@ pub struct Entry {
     pub id_html: String,
     pub roadmap: Roadmap,
     pub svg: SvgTemplate,
+    /// The roadmap's boxes without words, for the home page's card.
+    pub thumbnail: leadmap_render::Thumbnail,
     /// `show --json`, serialised once.
     pub json: String,
     /// Every learnable topic (topics and subtopics), in roadmap order.
@@ -87,8 +89,23 @@ pub struct Summary {
     pub learning: usize,
     pub skipped: usize,
     pub pending: usize,
-    /// (done + skipped) / topics, rounded down (but 1 once anything is finished), 0–100.
+    /// (done + skipped) / topics as a percentage rounded to the nearest whole number (2 of 3
+    /// is 67), but 1 once anything is finished and 99 until everything is, 0–100.
     pub percent: u32,
+}
+
+/// `part` of `whole` in whole percent, rounded to the nearest (halves up); any part shows at
+/// least 1 % (marking the first topic of a long roadmap moves the bar) and only the whole
+/// shows 100 % (a roadmap with one topic left is not finished).
+pub fn percent(part: usize, whole: usize) -> u32 {
+    if whole == 0 || part == 0 {
+        return 0;
+    }
+    if part >= whole {
+        return 100;
+    }
+    let nearest = ((part * 200 + whole) / (whole * 2)) as u32;
+    nearest.clamp(1, 99)
 }
 
 impl Summary {
@@ -107,10 +124,7 @@ impl Summary {
         }
         let total = s.done + s.learning + s.skipped + s.pending;
         let finished = s.done + s.skipped;
-        // Rounded down, except that any finished topic shows at least 1 %: marking the first
-        // topic of a long roadmap moves the bar.
-        s.percent =
-            ((finished * 100).checked_div(total).unwrap_or(0) as u32).max(u32::from(finished > 0));
+        s.percent = percent(finished, total);
         s
     }
 
@@ -138,6 +152,7 @@ impl Entry {
     pub fn new(roadmap: Roadmap) -> Entry {
         let layout = leadmap_render::layout(&roadmap);
         let svg = SvgTemplate::new(&roadmap, &layout, Theme::Light);
+        let thumbnail = leadmap_render::Thumbnail::new(&layout);
         let json = leadmap_core::json::to_json(&roadmap).to_string();
         let mut topics = Vec::new();
         let mut areas = Vec::new();
@@ -232,6 +247,7 @@ impl Entry {
             topic_set: topics.iter().cloned().collect(),
             roadmap,
             svg,
+            thumbnail,
             json,
             topics,
             areas,
@@ -268,6 +284,18 @@ pub fn status_in(map: &HashMap<String, Progress>, topic: &str) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_round_to_the_nearest_but_never_to_nothing_or_to_all() {
+        assert_eq!(percent(2, 3), 67, "2 of 3 rounds up");
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(1, 2), 50);
+        assert_eq!(percent(1, 8), 13, "12.5 rounds half up");
+        assert_eq!(percent(1, 245), 1, "the first topic moves the bar");
+        assert_eq!(percent(244, 245), 99, "one topic left is not finished");
+        assert_eq!(percent(245, 245), 100);
+        assert_eq!((percent(0, 245), percent(0, 0)), (0, 0));
+    }
 
     #[test]
     fn list_rows_carry_titles_escaped_once_and_every_topic_of_each_area() {

@@ -9,10 +9,12 @@ pub mod layout;
 pub mod raster;
 pub mod svg;
 pub mod text;
+pub mod thumbnail;
 
 pub use layout::{Layout, layout};
 pub use raster::{FontDb, Page, RasterError, pdf, png, shipped_fonts};
 pub use svg::{NodeSpan, SvgOptions, SvgTemplate, Theme};
+pub use thumbnail::Thumbnail;
 
 /// Layout and SVG in one call.
 pub fn render_svg(r: &leadmap_core::Roadmap, opts: &SvgOptions) -> String {

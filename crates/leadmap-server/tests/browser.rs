@@ -26,6 +26,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ROADMAP: &str = "engineering-leadership";
 const NAME: &str = "ada";
+const DISPLAY_NAME: &str = "Ada Lovelace";
 const PASSWORD: &str = "correct horse battery staple 42";
 
 /// How long a wait polls before the test fails: generous, for a loaded two-core machine.
@@ -359,6 +360,13 @@ async fn press(c: &Client, key: char) {
 async fn create_owner(c: &Client, site: &Site) {
     c.goto(&site.url(&site.setup)).await.unwrap();
     wait_for(c, "#name").await.send_keys(NAME).await.unwrap();
+    // A display name with a space: the setup form takes it beside the user name (a newcomer
+    // typed "Maria Manager" as the name before, and was refused).
+    wait_for(c, "#display_name")
+        .await
+        .send_keys(DISPLAY_NAME)
+        .await
+        .unwrap();
     wait_for(c, "#password")
         .await
         .send_keys(PASSWORD)
@@ -375,6 +383,22 @@ async fn create_owner(c: &Client, site: &Site) {
     })
     .await;
     wait_for(c, ".cards a[href=\"/r/engineering-leadership\"]").await;
+    assert_eq!(
+        text_of(c, "#signed-in-as").await,
+        format!("Signed in as {DISPLAY_NAME}.")
+    );
+    assert_eq!(
+        text_of(c, "header.site a[href=\"/account\"]").await,
+        "Account"
+    );
+    // Each card shows the roadmap's shape.
+    let thumbs = js(
+        c,
+        "return document.querySelectorAll('.card svg.thumb rect').length;",
+        vec![],
+    )
+    .await;
+    assert!(thumbs.as_u64().unwrap_or(0) > 100, "thumbnails: {thumbs}");
 }
 
 /// The diagram's view as the pan-and-zoom script left it: offset x, y and scale.
@@ -615,8 +639,8 @@ async fn first_run_then_mark_a_topic_done_and_keep_a_note() {
             assert!(!title.trim().is_empty(), "the card for {id} has a title");
         }
         assert!(
-            text_of(&c, "header.site").await.contains(NAME),
-            "the header names the signed-in user"
+            text_of(&c, "header.site").await.contains("Account"),
+            "the header links the account page as \"Account\""
         );
 
         // Open Engineering Leadership.

@@ -212,6 +212,9 @@ pub enum UserCmd {
     /// Create an account. The first account is the admin.
     Add {
         name: String,
+        /// The name the person is shown by, spaces allowed ("Maria Manager").
+        #[arg(long, value_name = "NAME")]
+        display_name: Option<String>,
         /// Make the account an admin.
         #[arg(long)]
         admin: bool,
@@ -259,6 +262,13 @@ pub enum UserCmd {
         #[command(flatten)]
         db: Db,
     },
+    /// Set the name an account is shown by ("" goes back to the user name).
+    Rename {
+        name: String,
+        display_name: String,
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 /// A password from standard input (`stdin`: its first line) or generated; whether generated.
@@ -288,19 +298,26 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
         match c {
             UserCmd::Add {
                 name,
+                display_name,
                 admin,
                 password_stdin,
                 db,
             } => {
                 let name = UserName::parse(&name)?;
+                let shown =
+                    leadmap_app::account::display_name(display_name.as_deref().unwrap_or(""))?;
                 let (password, generated) = new_password(password_stdin)?;
-                let password = Password::parse(&password, &[name.as_str()])?;
+                let context = [name.as_str(), shown.as_deref().unwrap_or("")];
+                let password = Password::parse(&password, &context)?;
                 let store = db.open().await?;
                 let first = store.user_count().await? == 0;
                 let hash = secrets::hash_password(&password)?;
                 let user = store
                     .create_user(&name, &hash, admin || first, now_ms())
                     .await?;
+                if shown.is_some() {
+                    store.set_display_name(user.id, shown.as_deref()).await?;
+                }
                 println!(
                     "Created {}{}.",
                     user.name,
@@ -315,10 +332,11 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
                 let store = db.open().await?;
                 let mut t = comfy_table::Table::new();
                 t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY)
-                    .set_header(["Name", "Admin", "Created"]);
+                    .set_header(["Name", "Display name", "Admin", "Created"]);
                 for u in store.users().await? {
                     t.add_row([
                         u.name,
+                        u.display_name.unwrap_or_default(),
                         if u.is_admin {
                             "yes".into()
                         } else {
@@ -368,6 +386,19 @@ pub fn user(c: UserCmd) -> Result<ExitCode> {
             }
             UserCmd::Promote { name, db } => set_admin(&name, db, true).await,
             UserCmd::Demote { name, db } => set_admin(&name, db, false).await,
+            UserCmd::Rename {
+                name,
+                display_name,
+                db,
+            } => {
+                let store = db.open().await?;
+                let user = account(store.as_ref(), &name).await?;
+                leadmap_app::account::set_display_name(store.as_ref(), user.id, &display_name)
+                    .await?;
+                let user = account(store.as_ref(), &name).await?;
+                println!("{} is shown as {}.", user.name, user.shown_name());
+                Ok(ExitCode::SUCCESS)
+            }
         }
     })
 }

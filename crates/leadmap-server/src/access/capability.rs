@@ -115,7 +115,12 @@ impl Me {
 
     /// The name and CSRF token the page frame shows.
     pub fn frame(&self) -> (&str, &str) {
-        (&self.user.name, &self.session.csrf)
+        (self.user.shown_name(), &self.session.csrf)
+    }
+
+    /// The name the person is shown by (their display name, else their user name).
+    pub fn shown_name(&self) -> &str {
+        self.user.shown_name()
     }
 
     pub fn progress(&self) -> MyProgress<'_> {
@@ -414,6 +419,11 @@ impl MyAccount<'_> {
 
     pub async fn tokens(&self) -> Result<Vec<Token>, AppError> {
         Ok(self.state.store().tokens(self.user.id).await?)
+    }
+
+    /// Sets the name the person is shown by; blank goes back to the user name.
+    pub async fn set_display_name(&self, typed: &str) -> Result<(), AppError> {
+        Ok(leadmap_app::account::set_display_name(self.state.store(), self.user.id, typed).await?)
     }
 
     /// Creates a personal access token named `name`, valid for `days` days (`None`: until

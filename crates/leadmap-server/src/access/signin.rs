@@ -190,6 +190,7 @@ impl Setup<'_> {
     pub async fn create_owner(
         self,
         name: &UserName,
+        display_name: Option<&str>,
         password: Password,
         user_agent: &str,
     ) -> Result<String, AppError> {
@@ -206,6 +207,9 @@ impl Setup<'_> {
             .await?
             .map_err(|e| AppError::internal("hashing a new password", e))?;
         let user = store.create_user(name, &hash, true, now_ms()).await?;
+        if display_name.is_some() {
+            store.set_display_name(user.id, display_name).await?;
+        }
         self.state.clear_setup_token();
         start_session(self.state, user.id, user_agent).await
     }

@@ -89,11 +89,34 @@ struct ErrorPage {
 
 /// The page of an error.
 pub fn error_page(status: StatusCode, message: &str, chrome: Chrome) -> String {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    // A page says what happened in words once: the heading names it, the text explains it
+    // (never "Not Found" above "not found").
+    let (title, said) = match status {
+        StatusCode::NOT_FOUND => (
+            "Page not found",
+            "There is nothing at this address: the link may be mistyped, or what it pointed \
+             to was removed.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "This address cannot do that",
+            "The address exists, but not for this kind of request. Go back and use the page's \
+             own buttons.",
+        ),
+        StatusCode::UNAUTHORIZED => ("Sign in needed", "Sign in to see this page."),
+        StatusCode::FORBIDDEN => ("Not allowed", "You may not do this."),
+        _ => (reason, ""),
+    };
+    let plain = message.eq_ignore_ascii_case(reason) || message.is_empty();
     let t = ErrorPage {
         chrome,
-        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        title: title.to_owned(),
         code: status.as_u16(),
-        message: message.to_owned(),
+        message: if plain && !said.is_empty() {
+            said.to_owned()
+        } else {
+            message.to_owned()
+        },
     };
     t.render()
         .unwrap_or_else(|_| format!("{} {message}", status.as_u16()))

@@ -166,6 +166,7 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("PUT", "/api/v1/me/progress/{roadmap}/{topic}", "Token"),
     ("GET", "/account", "Session"),
     ("POST", "/account/password", "Session"),
+    ("POST", "/account/name", "Session"),
     ("POST", "/account/sessions/{id}/revoke", "Session"),
     ("POST", "/account/sessions/revoke-others", "Session"),
     ("POST", "/account/tokens", "Session"),
@@ -327,5 +328,113 @@ async fn every_route_has_an_access_entry_and_the_guard_enforces_it() {
         !page(&signed_in, format!("{}/account", app.base))
             .await
             .is_empty()
+    );
+}
+
+/// The role × route matrix of `docs/security.md`, generated from requests: every entry of
+/// ACCESS is called as each role (anonymous, a signed-in member, the signed-in admin, an API
+/// token holder without a cookie) and the cell says what the guard did. A state change is
+/// sent from our origin without the CSRF token, so nothing changes: a 403 for the missing
+/// token means the caller got past the identity check ("allowed" with the footnote).
+/// `LEADMAP_UPDATE_DOCS=1 cargo test -p leadmap-server --test http matrix` rewrites the
+/// table; otherwise the test fails when the document and the requests disagree.
+#[tokio::test]
+async fn the_matrix_in_docs_security_md_is_what_the_routes_answer() {
+    let db = Arc::new(leadmap_store::testing::sqlite().await);
+    let app = start(db).await;
+    let admin = owner(&app).await;
+    let member = member(&app, "bob").await;
+    // A token holder as a script is: no cookie, and redirects not followed (to see them).
+    let holder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(
+            [(
+                reqwest::header::AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {}", token(&app, &member).await)).unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap();
+    let anonymous = browser();
+    let roles: [(&str, &reqwest::Client); 4] = [
+        ("Anonymous", &anonymous),
+        ("Signed-in member", &member),
+        ("Signed-in admin", &admin),
+        ("API token holder", &holder),
+    ];
+    let mut table = String::from("| Method | Route | Access |");
+    for (role, _) in &roles {
+        table.push_str(&format!(" {role} |"));
+    }
+    table.push_str("\n| --- | --- | --- |");
+    table.push_str(&" --- |".repeat(roles.len()));
+    table.push('\n');
+    for (method, path, access) in ACCESS {
+        // Routes that end a session or an account are probed without their CSRF token like
+        // every state change; the owner's session survives the walk.
+        let url = format!("{}{}", app.base, concrete(&app, path));
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let change = m != reqwest::Method::GET;
+        table.push_str(&format!("| {method} | `{path}` | {access} |"));
+        for (_, client) in &roles {
+            let mut req = client.request(m.clone(), &url);
+            if change {
+                // A public form is sent from another origin (so that nothing happens); every
+                // other change from ours, without the CSRF token.
+                let origin = if *access == "PublicForm" {
+                    "https://evil.example"
+                } else {
+                    app.base.as_str()
+                };
+                req = req.header("origin", origin);
+            }
+            let r = req.send().await.unwrap();
+            let status = r.status();
+            let to = location(&r);
+            let body = r.text().await.unwrap_or_default();
+            let guard_csrf = status == StatusCode::FORBIDDEN
+                && (body.contains("request refused") || body.contains("form was out of date"));
+            let cell = if status == StatusCode::SEE_OTHER && to.starts_with("/login?next=") {
+                "sign-in redirect".to_owned()
+            } else if status == StatusCode::UNAUTHORIZED {
+                "401".to_owned()
+            } else if guard_csrf && *access == "PublicForm" {
+                "allowed¹".to_owned()
+            } else if guard_csrf {
+                "allowed²".to_owned()
+            } else if *access == "Token" {
+                "allowed³".to_owned()
+            } else if path.contains("{token}") {
+                // A share link's routes: anyone, but only with a live link (footnote 4).
+                "allowed⁴".to_owned()
+            } else {
+                "allowed".to_owned()
+            };
+            table.push_str(&format!(" {cell} |"));
+        }
+        table.push('\n');
+    }
+    let doc_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/security.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    let start = doc
+        .find("| Method | Route | Access |")
+        .expect("the matrix in docs/security.md");
+    let end = start
+        + doc[start..]
+            .find("\n\n")
+            .expect("a blank line after the matrix")
+        + 1;
+    if std::env::var_os("LEADMAP_UPDATE_DOCS").is_some() {
+        let updated = format!("{}{table}{}", &doc[..start], &doc[end..]);
+        std::fs::write(&doc_path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        doc[start..end],
+        table,
+        "docs/security.md's matrix differs from what the routes answer; rerun with \
+         LEADMAP_UPDATE_DOCS=1 and review the change"
     );
 }

@@ -32,12 +32,15 @@ async fn first_run_creates_the_owner_once(db: Arc<TestDb>) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("at least 12 characters"));
-    // A name with a space and a short password: both problems at once.
+    // A name with a space, a display name too long and a short password: every problem at
+    // once, as a list, and what was typed is kept.
+    let long = "M".repeat(81);
     let r = c
         .post(format!("{}/setup", app.base))
         .form(&[
             ("token", token.as_str()),
             ("name", "Maria Manager"),
+            ("display_name", long.as_str()),
             ("password", "short"),
         ])
         .send()
@@ -45,8 +48,17 @@ async fn first_run_creates_the_owner_once(db: Arc<TestDb>) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.unwrap();
-    assert!(body.contains("A user name is letters, digits"), "{body}");
+    assert!(body.contains("Please correct these 3 things"), "{body}");
+    assert!(
+        body.contains("<li>A user name is letters, digits"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<li>A display name has at most 80 characters"),
+        "{body}"
+    );
     assert!(body.contains("at least 12 characters"), "{body}");
+    assert!(body.contains(r#"value="Maria Manager""#), "{body}");
     let r = c
         .post(format!("{}/setup", app.base))
         .form(&[
@@ -61,8 +73,24 @@ async fn first_run_creates_the_owner_once(db: Arc<TestDb>) {
     assert!(r.text().await.unwrap().contains("too easy to guess"));
     assert_eq!(app.store().user_count().await.unwrap(), 0);
 
-    let c = owner(&app).await;
+    // The user name and the display name, each in its own field.
+    let r = c
+        .post(format!("{}/setup", app.base))
+        .form(&[
+            ("token", token.as_str()),
+            ("name", "ana"),
+            ("display_name", " Ana Admin "),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let user = app.store().credentials("ana").await.unwrap().unwrap().user;
+    assert_eq!(user.display_name.as_deref(), Some("Ana Admin"));
     let home = page(&c, format!("{}/", app.base)).await;
+    assert!(home.contains("Signed in as Ana Admin."), "{home}");
+    assert!(home.contains(r#"<a href="/account">Account</a>"#), "{home}");
     assert!(home.contains("/r/engineering-leadership"));
     assert!(home.contains("/r/engineering-manager"));
     let me = app.store().credentials("ana").await.unwrap().unwrap();

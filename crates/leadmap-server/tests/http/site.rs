@@ -146,5 +146,11 @@ async fn error_pages_keep_the_theme_and_the_navigation() {
         .send()
         .await
         .unwrap();
-    assert!(!r.text().await.unwrap().contains("Sign out"));
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("Sign out"));
+    // The page says it once, in words: a heading and a sentence, not "Not Found" then
+    // "not found".
+    assert!(html.contains("<h1>Page not found</h1>"), "{html}");
+    assert!(html.contains("There is nothing at this address"), "{html}");
+    assert!(!html.to_lowercase().contains(">not found<"), "{html}");
 }

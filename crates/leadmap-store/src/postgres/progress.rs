@@ -1,8 +1,8 @@
 //! Progress records on PostgreSQL.
 
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::postgres::PgRow;
-use sqlx::{Postgres, Row, Transaction};
 
 use super::{PgStore, history};
 use crate::policy::{check_text, check_texts};
@@ -20,8 +20,8 @@ fn progress(row: &PgRow) -> Result<Progress> {
 }
 
 /// Inserts or updates a record; with no `note` a stored note is kept (a new record gets '').
-async fn upsert(
-    tx: &mut Transaction<'_, Postgres>,
+async fn upsert<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     user: UserId,
     p: &Progress,
     note: Option<&str>,
@@ -40,7 +40,7 @@ async fn upsert(
     .bind(p.status.as_str())
     .bind(note)
     .bind(p.updated_at)
-    .fetch_one(&mut **tx)
+    .fetch_one(db)
     .await?)
 }
 
@@ -65,7 +65,7 @@ impl ProgressStore for PgStore {
         };
         let mut tx = self.write.begin().await?;
         history::record(&mut tx, user, roadmap, topic, status, now).await?;
-        let row = upsert(&mut tx, user, &p, note).await?;
+        let row = upsert(&mut *tx, user, &p, note).await?;
         tx.commit().await?;
         progress(&row)
     }
@@ -79,7 +79,7 @@ impl ProgressStore for PgStore {
         let mut tx = self.write.begin().await?;
         for p in records {
             history::record(&mut tx, user, &p.roadmap, &p.topic, p.status, p.updated_at).await?;
-            upsert(&mut tx, user, p, Some(&p.note)).await?;
+            upsert(&mut *tx, user, p, Some(&p.note)).await?;
         }
         tx.commit().await?;
         Ok(records.len() as u64)

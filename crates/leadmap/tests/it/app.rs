@@ -431,6 +431,29 @@ fn user_commands_keep_the_last_admin() {
     assert!(err(&o).contains("no account named nobody"), "{}", err(&o));
 }
 
+/// A display name with spaces, given at creation or later; "" goes back to the user name.
+#[test]
+fn accounts_carry_a_display_name_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("names.db").display());
+    ok(run(
+        &db,
+        &["user", "add", "maria", "--display-name", "Maria Manager"],
+    ));
+    let list = ok(run(&db, &["user", "list"]));
+    assert!(list.contains("Maria Manager"), "{list}");
+    let renamed = ok(run(&db, &["user", "rename", "maria", "  María García "]));
+    assert!(
+        renamed.contains("maria is shown as María García."),
+        "{renamed}"
+    );
+    let back = ok(run(&db, &["user", "rename", "maria", ""]));
+    assert!(back.contains("maria is shown as maria."), "{back}");
+    let o = run(&db, &["user", "rename", "maria", &"x".repeat(81)]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("at most 80 characters"), "{}", err(&o));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server process
 

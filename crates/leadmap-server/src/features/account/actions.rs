@@ -80,6 +80,30 @@ pub(super) async fn revoke_other_sessions(me: Me) -> PageResult {
 }
 
 #[derive(Deserialize)]
+pub(super) struct NameForm {
+    #[serde(default)]
+    display_name: String,
+}
+
+pub(super) async fn set_display_name(
+    State(state): State<AppState>,
+    me: Me,
+    Form(f): Form<NameForm>,
+) -> PageResult {
+    match me.account().set_display_name(&f.display_name).await {
+        Ok(()) => Ok(Redirect::to("/account?done=name").into_response()),
+        Err(AppError::Unprocessable(_)) => Ok(notice::redirect(
+            &Notice::error(format!(
+                "A display name has at most {} characters.",
+                leadmap_app::account::DISPLAY_NAME_MAX
+            )),
+            state.config().secure_cookies,
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
 pub(super) struct TokenForm {
     #[serde(default)]
     name: String,

@@ -12,6 +12,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/account", Session, page::account)
         .post("/account/password", Session, actions::change_password)
+        .post("/account/name", Session, actions::set_display_name)
         .post(
             "/account/sessions/{id}/revoke",
             Session,

@@ -37,6 +37,7 @@ struct TokenRow {
 struct AccountPage {
     chrome: Chrome,
     name: String,
+    display_name: String,
     is_admin: bool,
     sessions: Vec<SessionRow>,
     tokens: Vec<TokenRow>,
@@ -102,6 +103,7 @@ async fn account_page(me: &Me, headers: &HeaderMap, notice: Notice) -> PageResul
     let page = AccountPage {
         chrome: Chrome::new(Some(me.frame()), headers, "/account"),
         name: me.user.name.clone(),
+        display_name: me.user.display_name.clone().unwrap_or_default(),
         is_admin: me.role() == crate::access::Role::Admin,
         sessions,
         tokens,
@@ -128,6 +130,7 @@ pub(super) async fn account(
         "session" => "The session is revoked.",
         "sessions" => "Every other session is signed out.",
         "token" => "The token is revoked.",
+        "name" => "Your display name is saved.",
         _ => "",
     };
     // What a form's redirect carried (shown once: the cookie is cleared with this page).

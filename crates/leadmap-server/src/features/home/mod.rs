@@ -22,6 +22,8 @@ struct RoadmapCard {
     areas: usize,
     topics: usize,
     summary: Summary,
+    /// The roadmap's boxes coloured by the person's statuses (inline SVG).
+    thumbnail: String,
 }
 
 /// A topic due within [`DUE_SOON_DAYS`] days, or overdue (home/due_soon.html).
@@ -41,6 +43,8 @@ const DUE_SOON_DAYS: i64 = 14;
 #[template(path = "home/home.html")]
 struct HomePage {
     chrome: Chrome,
+    /// The name the person is shown by.
+    name: String,
     roadmaps: Vec<RoadmapCard>,
     due: Vec<DueRow>,
 }
@@ -96,6 +100,7 @@ async fn home(
         let no_account = !state.has_accounts().await?;
         return html(&WelcomePage { chrome, no_account });
     };
+    let name = me.shown_name().to_owned();
     let all = me.progress().all().await?;
     let mut per: HashMap<&str, HashMap<String, Progress>> = HashMap::new();
     for p in &all {
@@ -120,6 +125,7 @@ async fn home(
                 areas: e.roadmap.count(leadmap_core::Kind::Area),
                 topics: e.topics.len(),
                 summary: Summary::of(e.topics.iter(), |t| status_in(m, t)),
+                thumbnail: e.thumbnail.svg(|t| status_in(m, t).as_str()),
             }
         })
         .collect();
@@ -132,6 +138,7 @@ async fn home(
     );
     html(&HomePage {
         chrome,
+        name,
         roadmaps,
         due,
     })

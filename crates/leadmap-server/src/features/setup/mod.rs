@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
+use leadmap_app::account;
 use leadmap_app::secrets::Password;
 use leadmap_store::UserName;
 use serde::Deserialize;
@@ -26,7 +27,9 @@ struct SetupPage {
     chrome: Chrome,
     token: String,
     name: String,
-    error: String,
+    display_name: String,
+    /// Every problem with the form, one sentence each.
+    errors: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -55,7 +58,8 @@ async fn setup_form(
         chrome: Chrome::new(None, &headers, "/setup"),
         token: q.token,
         name: String::new(),
-        error: String::new(),
+        display_name: String::new(),
+        errors: Vec::new(),
     })
 }
 
@@ -63,6 +67,8 @@ async fn setup_form(
 struct SetupForm {
     token: String,
     name: String,
+    #[serde(default)]
+    display_name: String,
     password: String,
 }
 
@@ -77,38 +83,47 @@ async fn setup(
                 .into(),
         ));
     };
-    let again = |error: String| {
+    let again = |errors: Vec<String>| {
         html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SetupPage {
                 chrome: Chrome::new(None, &headers, "/setup"),
                 token: f.token.clone(),
                 name: f.name.chars().take(UserName::MAX).collect(),
-                error,
+                display_name: f
+                    .display_name
+                    .chars()
+                    .take(account::DISPLAY_NAME_MAX)
+                    .collect(),
+                errors,
             },
         )
     };
     // Every problem at once: the name and the password are checked alike.
     let name = UserName::parse(&f.name);
-    let password = Password::parse(&f.password, &[f.name.as_str()]);
-    let (name, password) = match (name, password) {
-        (Ok(n), Ok(p)) => (n, p),
-        (n, p) => {
+    let shown = account::display_name(&f.display_name);
+    let password = Password::parse(&f.password, &[f.name.as_str(), f.display_name.as_str()]);
+    let (name, shown, password) = match (name, shown, password) {
+        (Ok(n), Ok(d), Ok(p)) => (n, d, p),
+        (n, d, p) => {
             let errors: Vec<String> = [
                 n.err().map(|e| sentence(&e.to_string())),
+                d.err().map(|e| sentence(&e.to_string())),
                 p.err().map(|e| sentence(&e.to_string())),
             ]
             .into_iter()
             .flatten()
             .collect();
-            return again(errors.join(" "));
+            return again(errors);
         }
     };
     let agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let token = setup.create_owner(&name, password, agent).await?;
+    let token = setup
+        .create_owner(&name, shown.as_deref(), password, agent)
+        .await?;
     let mut res = Redirect::to("/").into_response();
     cookies::set_session(&mut res, &token, state.config().secure_cookies);
     Ok(res)
