@@ -7,6 +7,7 @@
 //!   (JSON, CSV) written and read back, and the typed JSON shapes of the API.
 //! - [`secrets`]: the password policy, password hashing, tokens and their hashes.
 //! - [`backup`]: scheduled backups of a SQLite database, and how many are kept.
+//! - [`migrate`]: moving a SQLite database into PostgreSQL, verified table by table.
 //! - [`time`]: time on the wire and on the page.
 //!
 //! Invariants (see `ARCHITECTURE.md`): no HTTP, no terminal, no SQL here; the store is passed
@@ -16,6 +17,7 @@ pub mod account;
 pub mod agent;
 pub mod backup;
 pub mod catalog;
+pub mod migrate;
 pub mod progress;
 pub mod secrets;
 pub mod time;

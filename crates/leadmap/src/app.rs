@@ -139,7 +139,18 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
             secure_cookies: c.secure_cookies,
             public_url: c.public_url.clone(),
             trusted_proxies: c.trusted_proxies.clone(),
+            base_path: match &c.base_path {
+                Some(b) => leadmap_server::web::base::BasePath::parse(b)
+                    .map_err(|e| anyhow::anyhow!(e))
+                    .context("base-path")?,
+                None => None,
+            },
         };
+        let prefix = config
+            .base_path
+            .as_ref()
+            .map(|b| b.as_str().to_owned())
+            .unwrap_or_default();
         let state = leadmap_server::AppState::new(store, config).await?;
         let listener = tokio::net::TcpListener::bind(&c.addr)
             .await
@@ -162,7 +173,7 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
             }
             None => None,
         };
-        let base = format!("http://{addr}");
+        let base = format!("http://{addr}{prefix}");
         let mut out = std::io::stdout().lock();
         writeln!(out, "Leadmap is running at {base}/")?;
         if let Some(at) = metrics {
@@ -808,6 +819,44 @@ pub fn restore(a: RestoreArgs) -> Result<ExitCode> {
             );
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The database to copy: sqlite:PATH (stop the server first: rows written after the copy
+    /// began are not in it).
+    #[arg(long, value_name = "URL")]
+    from: String,
+    /// The empty PostgreSQL database to copy into: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    #[arg(long, value_name = "URL")]
+    to: String,
+}
+
+/// `leadmap migrate --from sqlite:PATH --to postgres://…`: the copy, then its report.
+pub fn migrate(a: MigrateArgs) -> Result<ExitCode> {
+    let to = redact(&a.to);
+    let report = runtime()?
+        .block_on(leadmap_app::migrate::migrate(&a.from, &a.to))
+        .with_context(|| format!("cannot migrate {} to {to}", a.from))?;
+    print!("{report}");
+    if report.verified() {
+        println!(
+            "Copied {} rows in {} tables into {to} (schema version {}); every table's row count \
+             and checksum agree. Serve from it with --database '{to}'.",
+            report.rows(),
+            report.tables.len(),
+            report.schema_version
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "leadmap: the copy in {to} does not match its source (MISMATCH above); do not serve \
+             from it"
+        );
+        Ok(ExitCode::from(1))
     }
 }
 

@@ -197,6 +197,7 @@ macro_rules! both_backends {
 }
 
 mod access;
+mod base_path;
 mod account;
 mod probe;
 mod roadmaps;

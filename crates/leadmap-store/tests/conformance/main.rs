@@ -37,6 +37,7 @@ macro_rules! conformance {
     };
 }
 
+mod migrate;
 mod open;
 mod progress;
 mod sessions;

@@ -297,6 +297,40 @@ async fn backup_on_postgres_names_the_server_and_pg_dump() {
     assert!(err(&o).contains("cannot reach"), "{}", err(&o));
 }
 
+/// `leadmap migrate` copies a SQLite database into an empty PostgreSQL one and prints the
+/// verified report; the server then serves from PostgreSQL what it served from SQLite; a second
+/// run into the same (now full) database is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_moves_a_sqlite_database_to_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("leadmap.db");
+    let lite = file.to_str().unwrap().to_owned();
+    add_user(&lite, "alice", PASSWORD);
+    ok(run(&lite, &["mark", ROADMAP, &topic_ids()[0], "done", "--user", "alice"]));
+    let pg = PgDatabase::new().await;
+    let from = format!("sqlite:{lite}");
+    let said = ok(leadmap()
+        .args(["migrate", "--from", &from, "--to", &pg.url])
+        .output()
+        .unwrap());
+    assert!(said.contains("every table's row count and checksum agree"), "{said}");
+    assert!(said.lines().any(|l| l.starts_with("users ") && l.ends_with(" ok")), "{said}");
+    assert!(!said.contains("MISMATCH"), "{said}");
+    let listed = ok(run(&pg.url, &["user", "list"]));
+    assert!(listed.contains("alice"), "{listed}");
+    assert_eq!(
+        ok(run(&pg.url, &["progress", ROADMAP, "--user", "alice"])),
+        ok(run(&lite, &["progress", ROADMAP, "--user", "alice"]))
+    );
+
+    let again = leadmap()
+        .args(["migrate", "--from", &from, "--to", &pg.url])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2), "{}", err(&again));
+    assert!(err(&again).contains("already holds data"), "{}", err(&again));
+}
+
 /// Every row of a table, as text, in key order.
 fn rows(c: &rusqlite::Connection, sql: &str) -> Vec<String> {
     let mut st = c.prepare(sql).unwrap();
