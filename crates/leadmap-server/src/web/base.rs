@@ -15,12 +15,12 @@
 //! Cookies keep `Path=/`: the `__Host-` session cookie must have exactly that path (the
 //! prefix's rule), and the others follow it.
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 
 /// A path prefix: `/` followed by segments of URL-safe characters, no trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +109,10 @@ async fn strip(State(base): State<BasePath>, mut req: Request, next: Next) -> Re
 pub async fn rewrite(State(base): State<BasePath>, req: Request, next: Next) -> Response {
     let openapi = req.uri().path() == "/api/openapi.json";
     let mut res = next.run(req).await;
-    if let Some(loc) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok())
+    if let Some(loc) = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
         && is_our_path(loc)
         && let Ok(v) = HeaderValue::from_str(&base.prefix(loc))
     {

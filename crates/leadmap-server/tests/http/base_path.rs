@@ -22,18 +22,23 @@ fn urls_in(html: &str) -> Vec<(&'static str, String)> {
         while let Some(i) = rest.find(&needle) {
             rest = &rest[i + needle.len()..];
             let end = rest.find('"').unwrap();
-            found.push((attr, rest[..end].replace("&amp;", "&").replace("&#38;", "&")));
+            found.push((
+                attr,
+                rest[..end].replace("&amp;", "&").replace("&#38;", "&"),
+            ));
             rest = &rest[end..];
         }
     }
     found
 }
 
-/// A URL a page may hold: under the prefix, an anchor on the page, or another site.
+/// A URL a page may hold: under the prefix, an anchor or a query on the page itself, or
+/// another site.
 fn under_prefix(url: &str) -> bool {
     url.starts_with(&format!("{PREFIX}/"))
         || url == PREFIX
         || url.starts_with('#')
+        || url.starts_with('?')
         || url.starts_with("https://")
         || url.starts_with("http://")
         || url.starts_with("mailto:")
@@ -54,6 +59,10 @@ fn check_page(name: &str, html: &str, follow: &mut BTreeSet<String>) {
         );
         if url.starts_with(PREFIX) {
             follow.insert(url.split('#').next().unwrap().to_owned());
+        } else if url.starts_with('?') && name.starts_with(PREFIX) {
+            // Relative to the page itself.
+            let page = name.split('?').next().unwrap();
+            follow.insert(format!("{page}{}", url.split('#').next().unwrap()));
         }
     }
 }
@@ -77,7 +86,10 @@ async fn under_a_base_path_every_url_carries_it_and_leads_somewhere() {
 
     // Outside the prefix: nothing.
     assert_eq!(get(&c, &at("/login")).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(get(&c, &at("/leadmapx")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&c, &at("/leadmapx")).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // Signed out: the welcome page (at the prefix with and without its slash), sign-in,
     // about, a page that does not exist, the first-run page.
@@ -214,7 +226,11 @@ async fn under_a_base_path_every_url_carries_it_and_leads_somewhere() {
     assert!(location(&r).starts_with("/leadmap/"), "{}", location(&r));
     let r = c
         .post(at("/leadmap/login"))
-        .form(&[("name", "ana"), ("password", PASSWORD), ("next", "/account")])
+        .form(&[
+            ("name", "ana"),
+            ("password", PASSWORD),
+            ("next", "/account"),
+        ])
         .send()
         .await
         .unwrap();

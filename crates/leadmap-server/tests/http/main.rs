@@ -197,8 +197,8 @@ macro_rules! both_backends {
 }
 
 mod access;
-mod base_path;
 mod account;
+mod base_path;
 mod probe;
 mod roadmaps;
 mod session;

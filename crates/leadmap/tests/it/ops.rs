@@ -306,15 +306,25 @@ async fn migrate_moves_a_sqlite_database_to_postgres() {
     let file = dir.path().join("leadmap.db");
     let lite = file.to_str().unwrap().to_owned();
     add_user(&lite, "alice", PASSWORD);
-    ok(run(&lite, &["mark", ROADMAP, &topic_ids()[0], "done", "--user", "alice"]));
+    ok(run(
+        &lite,
+        &["mark", ROADMAP, &topic_ids()[0], "done", "--user", "alice"],
+    ));
     let pg = PgDatabase::new().await;
     let from = format!("sqlite:{lite}");
     let said = ok(leadmap()
         .args(["migrate", "--from", &from, "--to", &pg.url])
         .output()
         .unwrap());
-    assert!(said.contains("every table's row count and checksum agree"), "{said}");
-    assert!(said.lines().any(|l| l.starts_with("users ") && l.ends_with(" ok")), "{said}");
+    assert!(
+        said.contains("every table's row count and checksum agree"),
+        "{said}"
+    );
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("users ") && l.ends_with(" ok")),
+        "{said}"
+    );
     assert!(!said.contains("MISMATCH"), "{said}");
     let listed = ok(run(&pg.url, &["user", "list"]));
     assert!(listed.contains("alice"), "{listed}");
@@ -328,7 +338,11 @@ async fn migrate_moves_a_sqlite_database_to_postgres() {
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(2), "{}", err(&again));
-    assert!(err(&again).contains("already holds data"), "{}", err(&again));
+    assert!(
+        err(&again).contains("already holds data"),
+        "{}",
+        err(&again)
+    );
 }
 
 /// Every row of a table, as text, in key order.
