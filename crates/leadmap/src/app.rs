@@ -84,17 +84,29 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 // ---------------------------------------------------------------------------------------------
 
 /// Logs to standard error, filtered by `LEADMAP_LOG` (default `info`).
-fn init_logs(format: crate::config::LogFormat) {
+///
+/// Lines are formatted on the thread that logs and written by a thread of their own
+/// (tracing-appender's non-blocking writer), so a request does not wait for standard error:
+/// measured, the write cost 12–27 % of PUT throughput at saturation (docs/benchmarks.md). The
+/// queue holds 128,000 lines; when it is full, loggers wait for room (lossy = false): no line
+/// is dropped, and a stalled reader of standard error slows the server down as it did before.
+/// Keep the guard until the process ends: dropping it writes what is queued.
+fn init_logs(
+    format: crate::config::LogFormat,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use crate::config::LogFormat;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let ansi = std::io::stderr().is_terminal();
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("leadmap-log")
+        .finish(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder
-            .with_ansi(std::io::stderr().is_terminal())
-            .try_init(),
+        .with_writer(writer);
+    let installed = match format {
+        LogFormat::Text => builder.with_ansi(ansi).try_init(),
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
@@ -102,6 +114,7 @@ fn init_logs(format: crate::config::LogFormat) {
             .with_span_list(false)
             .try_init(),
     };
+    installed.ok().map(|()| guard)
 }
 
 pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
@@ -109,7 +122,8 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
     let c = resolved.config;
     // A long-lived, many-threaded process: mimalloc's ground (see `alloc.rs`).
     crate::alloc::use_mimalloc();
-    init_logs(c.log_format);
+    // Held to the end of `serve`: its drop writes the queued lines ("stopped" among them).
+    let _logs = init_logs(c.log_format);
     if let Some(f) = &resolved.file {
         tracing::info!(file = %f.display(), "configuration file read");
     }

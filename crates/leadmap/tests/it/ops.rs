@@ -783,6 +783,12 @@ async fn serve_reads_its_configuration_file() {
     );
     let r = client().get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
+    // Log lines are written by a thread of their own: wait for it before the kill.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&log).unwrap().contains("/healthz") && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     drop(server);
     let log = std::fs::read_to_string(&log).unwrap();
     let line = log
