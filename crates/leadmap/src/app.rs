@@ -96,12 +96,21 @@ fn init_logs(
 ) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use crate::config::LogFormat;
     use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
     let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::stderr().is_terminal();
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("leadmap-log")
-        .finish(std::io::stderr());
+    // LEADMAP_LOG_BLOCKING=1: each line written before the request goes on (what 0.1.0 did),
+    // for when the last lines must survive a SIGKILL; the benchmarks' "before" too.
+    let blocking = std::env::var("LEADMAP_LOG_BLOCKING").is_ok_and(|v| v == "1");
+    let (writer, guard) = if blocking {
+        (BoxMakeWriter::new(std::io::stderr), None)
+    } else {
+        let (w, g) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+            .lossy(false)
+            .thread_name("leadmap-log")
+            .finish(std::io::stderr());
+        (BoxMakeWriter::new(w), Some(g))
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
@@ -114,7 +123,7 @@ fn init_logs(
             .with_span_list(false)
             .try_init(),
     };
-    installed.ok().map(|()| guard)
+    installed.ok().and(guard)
 }
 
 pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
