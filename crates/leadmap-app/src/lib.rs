@@ -9,6 +9,7 @@
 //! - [`backup`]: scheduled backups of a SQLite database, and how many are kept.
 //! - [`activity`]: the history over time: the calendar heatmap, percent done over time, the
 //!   filters of the list of changes.
+//! - [`migrate`]: moving a SQLite database into PostgreSQL, verified table by table.
 //! - [`time`]: time on the wire and on the page.
 //!
 //! Invariants (see `ARCHITECTURE.md`): no HTTP, no terminal, no SQL here; the store is passed
@@ -19,6 +20,7 @@ pub mod activity;
 pub mod agent;
 pub mod backup;
 pub mod catalog;
+pub mod migrate;
 pub mod progress;
 pub mod secrets;
 pub mod shares;

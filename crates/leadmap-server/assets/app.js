@@ -5,6 +5,9 @@
   "use strict";
   var root = document.documentElement;
   root.classList.add("js");
+  // The path prefix the app is served under ("/leadmap"), which the server puts on <html>;
+  // every URL built here starts with it.
+  var BASE = root.getAttribute("data-base") || "";
 
   // The theme picker applies with its button: a keyboard moves through the choices first.
 
@@ -131,7 +134,7 @@
     var body = new URLSearchParams();
     body.set("csrf", csrf);
     Object.keys(fields).forEach(function (f) { body.set(f, fields[f]); });
-    return fetch("/r/" + encodeURIComponent(roadmap) + "/t/" + encodeURIComponent(id), {
+    return fetch(BASE + "/r/" + encodeURIComponent(roadmap) + "/t/" + encodeURIComponent(id), {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
     }).then(function (r) {
@@ -152,20 +155,20 @@
 
   // ---- The panel --------------------------------------------------------------------------
   function open(id, focusTitle) {
-    return fetch("/r/" + encodeURIComponent(roadmap) + "/t/" + encodeURIComponent(id) + "?fragment=1", { credentials: "same-origin" })
+    return fetch(BASE + "/r/" + encodeURIComponent(roadmap) + "/t/" + encodeURIComponent(id) + "?fragment=1", { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
         if (panel.hidden && !view.hidden) before = pz.save();
         panel.innerHTML = html; panel.hidden = false;
         var g = node(id); if (g && !view.hidden) show(g, true);
-        history.replaceState(null, "", "/r/" + roadmap + "?topic=" + encodeURIComponent(id));
+        history.replaceState(null, "", BASE + "/r/" + roadmap + "?topic=" + encodeURIComponent(id));
         if (focusTitle !== false) { var h = panel.querySelector("h2"); if (h) h.focus(); }
       });
   }
   function close() {
     panel.hidden = true;
     if (before) { pz.restore(before); before = null; }
-    history.replaceState(null, "", "/r/" + roadmap);
+    history.replaceState(null, "", BASE + "/r/" + roadmap);
   }
   panel.addEventListener("submit", function (e) {
     var form = e.target.closest("form.mark"); if (!form) return;

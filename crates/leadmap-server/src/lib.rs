@@ -43,17 +43,29 @@ pub fn route_table() -> Vec<access::Route> {
 
 /// The whole app.
 pub fn router(state: AppState) -> Router {
-    features::routes()
+    let base = state.config().base_path.clone();
+    let mut app = features::routes()
         .into_router(&state)
         .fallback(not_found)
         .layer(middleware::from_fn(web::error::error_pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
-        ))
+        ));
+    if let Some(base) = &base {
+        app = app.layer(middleware::from_fn_with_state(
+            base.clone(),
+            web::base::rewrite,
+        ));
+    }
+    let app = app
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(observe::requests))
-        .with_state(state)
+        .with_state(state);
+    match base {
+        Some(base) => web::base::mount(base, app),
+        None => app,
+    }
 }
 
 /// The whole metrics listener's route table (`serve --metrics-addr`).

@@ -182,6 +182,21 @@ where
     F: FnOnce(Client, Site) -> Fut,
     Fut: Future<Output = ()> + 'static,
 {
+    with_browser_config(leadmap_server::Config::default(), test).await;
+}
+
+/// [`with_browser`] with the app configured by the test; `Site::base` then ends with the
+/// configured base path.
+async fn with_browser_config<F, Fut>(config: leadmap_server::Config, test: F)
+where
+    F: FnOnce(Client, Site) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
+    let prefix = config
+        .base_path
+        .as_ref()
+        .map(|b| b.as_str().to_owned())
+        .unwrap_or_default();
     let _one_at_a_time = SERIAL.lock().await;
     // `db` owns the temporary directory: keep it to the end, and serve a second store opened
     // on the same file.
@@ -189,7 +204,7 @@ where
     let store = leadmap_store::open(&db.url)
         .await
         .expect("open the test database");
-    let state = leadmap_server::AppState::new(store, leadmap_server::Config::default())
+    let state = leadmap_server::AppState::new(store, config)
         .await
         .expect("the app's state");
     let setup = state
@@ -205,7 +220,7 @@ where
     let driver = ChromeDriver::start().await;
     let client = driver.connect().await;
     let site = Site {
-        base: format!("http://{addr}"),
+        base: format!("http://{addr}{prefix}"),
         setup,
     };
     // A task of its own, so that a failing assertion still lets the browser close below (a
@@ -1697,6 +1712,93 @@ async fn a_share_link_is_made_and_read_without_an_account() {
         c.set_window_size(1366, 900).await.unwrap();
         c.goto(&format!("{url}/og.png")).await.unwrap();
         save_screenshot(&c, "shared-og.png").await;
+    })
+    .await;
+}
+
+/// Served under a path prefix (`--base-path /leadmap`): the first run, the map, marking a
+/// topic through the panel (the script's fetches carry the prefix), signing out and in again.
+#[tokio::test]
+async fn under_a_base_path_sign_in_and_mark_a_topic() {
+    let config = leadmap_server::Config {
+        base_path: leadmap_server::web::base::BasePath::parse("/leadmap").unwrap(),
+        ..leadmap_server::Config::default()
+    };
+    with_browser_config(config, |c: Client, site: Site| async move {
+        c.goto(&site.url(&site.setup)).await.unwrap();
+        wait_for(&c, "#name").await.send_keys(NAME).await.unwrap();
+        wait_for(&c, "#password")
+            .await
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        click(&c, "form.stack button[type=submit]").await;
+        eventually("the home page under the prefix", async || {
+            let path = url_path(&c).await;
+            if path == "/leadmap/" {
+                Ok(())
+            } else {
+                Err(path)
+            }
+        })
+        .await;
+        click(&c, ".cards a[href=\"/leadmap/r/engineering-leadership\"]").await;
+        roadmap_ready(&c).await;
+        assert_eq!(url_path(&c).await, format!("/leadmap/r/{ROADMAP}"));
+        let (id, _) = first_topic(&c).await;
+
+        // The panel comes from a fetch the script builds from the prefix; so does the mark.
+        click(&c, &node_css(&id)).await;
+        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        assert_eq!(url_path(&c).await, format!("/leadmap/r/{ROADMAP}"));
+        click(&c, "#panel button[name=status][value=done]").await;
+        eventually("the node to be marked done", async || {
+            has_class(&c, &node_css(&id), "done").await
+        })
+        .await;
+        assert_eq!(
+            text_of(&c, "#overall .counts").await,
+            "1 done · 0 learning · 0 skipped"
+        );
+        let violations = axe_violations(&c, "the roadmap under a base path").await;
+        assert!(violations.is_empty(), "{violations:#?}");
+
+        // Reloaded, the mark is kept.
+        c.goto(&site.url(&format!("/r/{ROADMAP}?topic={id}")))
+            .await
+            .unwrap();
+        roadmap_ready(&c).await;
+        has_class(&c, &node_css(&id), "done").await.unwrap();
+
+        // Sign out, sign in again: both land under the prefix.
+        click(&c, "form.logout button[type=submit]").await;
+        eventually("signed out", async || {
+            let path = url_path(&c).await;
+            if path.starts_with("/leadmap/") && c.find(Locator::Css("form.logout")).await.is_err() {
+                Ok(())
+            } else {
+                Err(path)
+            }
+        })
+        .await;
+        c.goto(&site.url("/login")).await.unwrap();
+        wait_for(&c, "#name").await.send_keys(NAME).await.unwrap();
+        wait_for(&c, "#password")
+            .await
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        click(&c, "form.stack button[type=submit]").await;
+        eventually("the home page after signing in", async || {
+            let path = url_path(&c).await;
+            if path == "/leadmap/" {
+                Ok(())
+            } else {
+                Err(path)
+            }
+        })
+        .await;
+        wait_for(&c, ".cards a[href=\"/leadmap/r/engineering-leadership\"]").await;
     })
     .await;
 }

@@ -16,6 +16,7 @@ use std::fmt;
 use async_trait::async_trait;
 pub use leadmap_core::progress::Status;
 
+pub mod migrate;
 pub mod policy;
 pub mod postgres;
 pub mod sqlite;

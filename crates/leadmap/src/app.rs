@@ -86,17 +86,38 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 // ---------------------------------------------------------------------------------------------
 
 /// Logs to standard error, filtered by `LEADMAP_LOG` (default `info`).
-fn init_logs(format: crate::config::LogFormat) {
+///
+/// Lines are formatted on the thread that logs and written by a thread of their own
+/// (tracing-appender's non-blocking writer), so a request does not wait for standard error:
+/// measured, the write cost 12–27 % of PUT throughput at saturation (docs/benchmarks.md). The
+/// queue holds 128,000 lines; when it is full, loggers wait for room (lossy = false): no line
+/// is dropped, and a stalled reader of standard error slows the server down as it did before.
+/// Keep the guard until the process ends: dropping it writes what is queued.
+fn init_logs(
+    format: crate::config::LogFormat,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use crate::config::LogFormat;
     use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
     let filter = EnvFilter::try_from_env("LEADMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let ansi = std::io::stderr().is_terminal();
+    // LEADMAP_LOG_BLOCKING=1: each line written before the request goes on (what 0.1.0 did),
+    // for when the last lines must survive a SIGKILL; the benchmarks' "before" too.
+    let blocking = std::env::var("LEADMAP_LOG_BLOCKING").is_ok_and(|v| v == "1");
+    let (writer, guard) = if blocking {
+        (BoxMakeWriter::new(std::io::stderr), None)
+    } else {
+        let (w, g) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+            .lossy(false)
+            .thread_name("leadmap-log")
+            .finish(std::io::stderr());
+        (BoxMakeWriter::new(w), Some(g))
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder
-            .with_ansi(std::io::stderr().is_terminal())
-            .try_init(),
+        .with_writer(writer);
+    let installed = match format {
+        LogFormat::Text => builder.with_ansi(ansi).try_init(),
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
@@ -104,6 +125,7 @@ fn init_logs(format: crate::config::LogFormat) {
             .with_span_list(false)
             .try_init(),
     };
+    installed.ok().and(guard)
 }
 
 pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
@@ -111,7 +133,8 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
     let c = resolved.config;
     // A long-lived, many-threaded process: mimalloc's ground (see `alloc.rs`).
     crate::alloc::use_mimalloc();
-    init_logs(c.log_format);
+    // Held to the end of `serve`: its drop writes the queued lines ("stopped" among them).
+    let _logs = init_logs(c.log_format);
     if let Some(f) = &resolved.file {
         tracing::info!(file = %f.display(), "configuration file read");
     }
@@ -141,7 +164,18 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
             secure_cookies: c.secure_cookies,
             public_url: c.public_url.clone(),
             trusted_proxies: c.trusted_proxies.clone(),
+            base_path: match &c.base_path {
+                Some(b) => leadmap_server::web::base::BasePath::parse(b)
+                    .map_err(|e| anyhow::anyhow!(e))
+                    .context("base-path")?,
+                None => None,
+            },
         };
+        let prefix = config
+            .base_path
+            .as_ref()
+            .map(|b| b.as_str().to_owned())
+            .unwrap_or_default();
         let state = leadmap_server::AppState::new(store, config).await?;
         let listener = tokio::net::TcpListener::bind(&c.addr)
             .await
@@ -164,7 +198,7 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
             }
             None => None,
         };
-        let base = format!("http://{addr}");
+        let base = format!("http://{addr}{prefix}");
         let mut out = std::io::stdout().lock();
         writeln!(out, "Leadmap is running at {base}/")?;
         if let Some(at) = metrics {
@@ -1229,6 +1263,44 @@ pub fn restore(a: RestoreArgs) -> Result<ExitCode> {
             );
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The database to copy: sqlite:PATH (stop the server first: rows written after the copy
+    /// began are not in it).
+    #[arg(long, value_name = "URL")]
+    from: String,
+    /// The empty PostgreSQL database to copy into: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    #[arg(long, value_name = "URL")]
+    to: String,
+}
+
+/// `leadmap migrate --from sqlite:PATH --to postgres://…`: the copy, then its report.
+pub fn migrate(a: MigrateArgs) -> Result<ExitCode> {
+    let to = redact(&a.to);
+    let report = runtime()?
+        .block_on(leadmap_app::migrate::migrate(&a.from, &a.to))
+        .with_context(|| format!("cannot migrate {} to {to}", a.from))?;
+    print!("{report}");
+    if report.verified() {
+        println!(
+            "Copied {} rows in {} tables into {to} (schema version {}); every table's row count \
+             and checksum agree. Serve from it with --database '{to}'.",
+            report.rows(),
+            report.tables.len(),
+            report.schema_version
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "leadmap: the copy in {to} does not match its source (MISMATCH above); do not serve \
+             from it"
+        );
+        Ok(ExitCode::from(1))
     }
 }
 

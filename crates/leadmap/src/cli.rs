@@ -194,6 +194,9 @@ enum Command {
     Backup(crate::app::BackupArgs),
     /// Restore a backup into an empty database path (--force to replace one with data).
     Restore(crate::app::RestoreArgs),
+    /// Copy a SQLite database into an empty PostgreSQL database, verified table by table:
+    /// leadmap migrate --from sqlite:/var/lib/leadmap/leadmap.db --to postgres://leadmap@db/leadmap
+    Migrate(crate::app::MigrateArgs),
     /// Import a plain-text outline or a roadmap.sh JSON export into the Markdown format.
     Import {
         /// The file to import (`-` reads standard input).
@@ -309,6 +312,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Man { dir } => man(dir.as_deref()),
         Command::Restore(a) => crate::app::restore(a),
+        Command::Migrate(a) => crate::app::migrate(a),
     }
 }
 

@@ -55,6 +55,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<IpAddr>,
+    /// Serve under this path prefix (/leadmap) behind a reverse proxy that passes the path
+    /// unchanged: every link, redirect and script URL carries it [default: none, the root].
+    #[arg(long, env = "LEADMAP_BASE_PATH")]
+    base_path: Option<String>,
     /// Log format [default: text].
     #[arg(long, env = "LEADMAP_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
@@ -92,6 +96,8 @@ pub struct ServeConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_path: Option<String>,
     pub log_format: LogFormat,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_addr: Option<String>,
@@ -110,6 +116,7 @@ impl Default for ServeConfig {
             secure_cookies: false,
             public_url: None,
             trusted_proxies: Vec::new(),
+            base_path: None,
             log_format: LogFormat::Text,
             metrics_addr: None,
             backup_every: None,
@@ -133,6 +140,8 @@ struct Overrides<'a> {
     public_url: Option<&'a str>,
     #[serde(skip_serializing_if = "<[IpAddr]>::is_empty")]
     trusted_proxies: &'a [IpAddr],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     log_format: Option<LogFormat>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -184,6 +193,7 @@ impl ServeArgs {
             secure_cookies: self.secure_cookies,
             public_url: self.public_url.as_deref(),
             trusted_proxies: &self.trusted_proxies,
+            base_path: self.base_path.as_deref(),
             log_format: self.log_format,
             metrics_addr: self.metrics_addr.as_deref(),
             backup_every: self.backup_every.as_deref(),

@@ -24,6 +24,9 @@ pub struct Config {
     /// Proxies whose `X-Forwarded-For` names the client (the sign-in throttle and the logs
     /// count that address instead of the proxy's).
     pub trusted_proxies: Vec<IpAddr>,
+    /// The path prefix the app is served under behind a proxy that passes the path unchanged
+    /// (`/leadmap`); `None`: the root. See [`crate::web::base`].
+    pub base_path: Option<crate::web::base::BasePath>,
 }
 
 impl Config {

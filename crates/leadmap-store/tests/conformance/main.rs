@@ -38,6 +38,7 @@ macro_rules! conformance {
 }
 
 mod history;
+mod migrate;
 mod open;
 mod plans;
 mod progress;

@@ -297,6 +297,54 @@ async fn backup_on_postgres_names_the_server_and_pg_dump() {
     assert!(err(&o).contains("cannot reach"), "{}", err(&o));
 }
 
+/// `leadmap migrate` copies a SQLite database into an empty PostgreSQL one and prints the
+/// verified report; the server then serves from PostgreSQL what it served from SQLite; a second
+/// run into the same (now full) database is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_moves_a_sqlite_database_to_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("leadmap.db");
+    let lite = file.to_str().unwrap().to_owned();
+    add_user(&lite, "alice", PASSWORD);
+    ok(run(
+        &lite,
+        &["mark", ROADMAP, &topic_ids()[0], "done", "--user", "alice"],
+    ));
+    let pg = PgDatabase::new().await;
+    let from = format!("sqlite:{lite}");
+    let said = ok(leadmap()
+        .args(["migrate", "--from", &from, "--to", &pg.url])
+        .output()
+        .unwrap());
+    assert!(
+        said.contains("every table's row count and checksum agree"),
+        "{said}"
+    );
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("users ") && l.ends_with(" ok")),
+        "{said}"
+    );
+    assert!(!said.contains("MISMATCH"), "{said}");
+    let listed = ok(run(&pg.url, &["user", "list"]));
+    assert!(listed.contains("alice"), "{listed}");
+    assert_eq!(
+        ok(run(&pg.url, &["progress", ROADMAP, "--user", "alice"])),
+        ok(run(&lite, &["progress", ROADMAP, "--user", "alice"]))
+    );
+
+    let again = leadmap()
+        .args(["migrate", "--from", &from, "--to", &pg.url])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2), "{}", err(&again));
+    assert!(
+        err(&again).contains("already holds data"),
+        "{}",
+        err(&again)
+    );
+}
+
 /// Every row of a table, as text, in key order.
 fn rows(c: &rusqlite::Connection, sql: &str) -> Vec<String> {
     let mut st = c.prepare(sql).unwrap();
@@ -573,6 +621,15 @@ async fn request_logs_hold_no_secret_and_metrics_count_requests() {
     }
     let r = api.get(server.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 404, "the app's own listener serves no metrics");
+    // The log is written by a thread of its own: wait for the request lines to reach the file
+    // before the server is killed (a SIGKILL drops what is still queued).
+    for _ in 0..100 {
+        let written = std::fs::read_to_string(&log).unwrap_or_default();
+        if written.matches("\"leadmap::request\"").count() >= 9 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     drop(server);
 
     let log = std::fs::read_to_string(&log).unwrap();
@@ -735,6 +792,12 @@ async fn serve_reads_its_configuration_file() {
     );
     let r = client().get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
+    // Log lines are written by a thread of their own: wait for it before the kill.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&log).unwrap().contains("/healthz") && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     drop(server);
     let log = std::fs::read_to_string(&log).unwrap();
     let line = log
