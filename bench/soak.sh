@@ -68,7 +68,8 @@ echo "soak: $backend, $servers server(s), $clients clients, $minutes min; making
 password="soak $(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n') passphrase"
 for i in $(seq "$clients"); do
   printf '%s\n' "$password" | "$bin" user add "soak$i" --password-stdin --database-url "$db" >/dev/null
-  printf 'soak%s\t%s\n' "$i" "$("$bin" token create "soak$i" --database-url "$db")" >>"$work/tokens"
+  token=$("$bin" token create soak --user "soak$i" --database-url "$db")
+  printf 'soak%s\t%s\n' "$i" "$token" >>"$work/tokens"
 done
 
 urls=()
@@ -158,5 +159,8 @@ if [ -n "$first" ] && [ -n "$last" ]; then
     status=1
   fi
 fi
-grep -ci 'panicked' "$work"/serve*.log && { echo "a server panicked" >&2; status=1; }
+if grep -qi 'panicked' "$work"/serve*.log; then
+  echo "a server panicked" >&2
+  status=1
+fi
 exit "$status"
