@@ -189,7 +189,11 @@ async fn api_history(
     q: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|e| AppError::Unprocessable(e.body_text()))?;
-    let filter = q.filter(state.catalog())?;
+    // An unknown roadmap is not found, as everywhere else in the API.
+    let filter = match q.filter(state.catalog()) {
+        Err(leadmap_app::progress::Invalid::Roadmap(_)) => return Err(AppError::NotFound.into()),
+        filter => filter?,
+    };
     let changes = me.history().changes(&filter).await?;
     Ok(Json(ChangePage::new(&changes, filter.limit)).into_response())
 }

@@ -453,10 +453,32 @@ struct CreateBody {
     label: String,
     #[serde(default)]
     shown_name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_days")]
     expires_in_days: Option<u32>,
     #[serde(default)]
     show_notes: bool,
+}
+
+/// A number of days as JSON writes it: `30` or `30.0` (JSON has one number type; a fraction or
+/// a negative number is refused).
+fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::Deserialize;
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if let Some(v) = n.as_u64() {
+        return u32::try_from(v)
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom("expires_in_days: too many days"));
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
+            Ok(Some(f as u32))
+        }
+        _ => Err(serde::de::Error::custom(
+            "expires_in_days: a whole number of days",
+        )),
+    }
 }
 
 async fn api_create(
