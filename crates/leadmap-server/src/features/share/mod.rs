@@ -35,16 +35,18 @@ pub fn routes() -> Routes {
         .delete("/api/v1/me/shares/{id}", Token, api_revoke)
 }
 
-struct TopicView {
-    title: String,
+/// A list row; `title_html` is escaped already (once, in the catalog).
+struct TopicView<'a> {
+    title_html: &'a str,
     status: &'static str,
-    note: String,
+    /// Empty unless the link shows notes (the records hold none otherwise).
+    note: &'a str,
 }
 
-struct AreaView {
-    title: String,
+struct AreaView<'a> {
+    title: &'a str,
     summary: Summary,
-    topics: Vec<TopicView>,
+    topics: Vec<TopicView<'a>>,
 }
 
 /// The diagram with the owner's statuses, written straight into the page.
@@ -67,7 +69,7 @@ struct SharedPage<'a> {
     name: String,
     summary: Summary,
     svg: Diagram<'a>,
-    areas: Vec<AreaView>,
+    areas: Vec<AreaView<'a>>,
     show_notes: bool,
     /// The page's own address (the link previews name it and its picture).
     url: String,
@@ -96,18 +98,15 @@ async fn shared_page(
         .areas
         .iter()
         .map(|a| AreaView {
-            title: a.title.clone(),
+            title: &a.title,
             summary: Summary::of(a.topic_ids(), status),
             topics: a
                 .topics
                 .iter()
                 .map(|t| TopicView {
-                    title: t.title.clone(),
+                    title_html: &t.title_html,
                     status: status(&t.id).as_str(),
-                    note: records
-                        .get(&t.id)
-                        .map(|p| p.note.clone())
-                        .unwrap_or_default(),
+                    note: records.get(&t.id).map_or("", |p| p.note.as_str()),
                 })
                 .collect(),
         })
