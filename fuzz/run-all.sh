@@ -9,6 +9,7 @@
 #   fuzz/run-all.sh                    # every target, 10 minutes each
 #   FUZZ_SECONDS=60 fuzz/run-all.sh    # one minute each
 #   fuzz/run-all.sh parse import       # only these
+#   FUZZ_JOBS=2 fuzz/run-all.sh        # two targets at a time (one per core)
 #
 # Toolchain: stable without a sanitizer by default (coverage-guided all the same; Leadmap has
 # no unsafe code, so what a crash is here is a panic, a failed assertion, a stack overflow, an
@@ -30,32 +31,46 @@ fi
 cargo "+$toolchain" fuzz build --sanitizer "$sanitizer"
 
 mkdir -p logs
-summary=()
-failed=0
-for t in "${targets[@]}"; do
+# Runs one target for $seconds; leaves its summary line in logs/<target>.summary.
+fuzz_one() {
+    local t=$1 log="logs/$1.log" status=ok seeds=()
     mkdir -p "corpus/$t" "artifacts/$t"
-    seeds=()
     [ -d "seeds/$t" ] && seeds=("seeds/$t")
     # The roundtrip target reads the same inputs as parse.
     [ "$t" = roundtrip ] && [ -d seeds/parse ] && seeds=(seeds/parse)
-    log="logs/$t.log"
     echo "== $t: ${seconds}s"
-    status=ok
     if ! cargo "+$toolchain" fuzz run --sanitizer "$sanitizer" "$t" "corpus/$t" "${seeds[@]}" -- \
         -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="artifacts/$t/" >"$log" 2>&1; then
         status=CRASH
-        failed=1
     fi
+    local runs rate corpus
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     corpus=$(find "corpus/$t" -type f | wc -l)
-    summary+=("$(printf '%-16s %12s %10s %8s %s' "$t" "${runs:-?}" "${rate:-?}" "$corpus" "$status")")
-    [ "$status" = CRASH ] && grep -m3 -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" || true
+    printf '%-16s %12s %10s %8s %s\n' "$t" "${runs:-?}" "${rate:-?}" "$corpus" "$status" \
+        >"logs/$t.summary"
+    if [ "$status" = CRASH ]; then
+        grep -m3 -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" || true
+    fi
+}
+
+# FUZZ_JOBS targets at a time (default 1; one per core is the most that helps).
+jobs_max=${FUZZ_JOBS:-1}
+for t in "${targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+        wait -n || true
+    done
+    fuzz_one "$t" &
 done
+wait
 
 echo
-echo "== one run of $seconds s per target ($toolchain, sanitizer $sanitizer)"
+echo "== one run of $seconds s per target ($toolchain, sanitizer $sanitizer, $jobs_max at a time)"
 printf '%-16s %12s %10s %8s %s\n' target executions exec/s corpus result
-printf '%s\n' "${summary[@]}"
+failed=0
+for t in "${targets[@]}"; do
+    cat "logs/$t.summary"
+    grep -q ' CRASH$' "logs/$t.summary" && failed=1
+done
 exit "$failed"

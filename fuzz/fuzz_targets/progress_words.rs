@@ -29,8 +29,12 @@ fuzz_target!(|data: &[u8]| {
     for max in [1, 64, 200] {
         if let Ok(t) = short_text(s, "a name", max) {
             let n = t.chars().count();
-            assert!(n <= max, "{t:?} longer than {max}");
-            assert!(!t.contains('\0') && !t.chars().any(char::is_control), "{t:?}");
+            assert!((1..=max).contains(&n), "{t:?}: not 1 to {max} characters");
+            assert_eq!(t, t.trim(), "{t:?}: not trimmed");
+            assert!(
+                !t.contains('\0') && !t.chars().any(char::is_control),
+                "{t:?}"
+            );
         }
     }
 });

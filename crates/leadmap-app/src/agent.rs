@@ -37,14 +37,22 @@ pub fn describe(ua: &str) -> String {
         (Some(b), Some(s)) => format!("{b} on {s}"),
         (Some(b), None) => b.to_owned(),
         (None, Some(s)) => format!("A browser on {s}"),
-        // A program: its first word, cut short.
-        (None, None) => ua
-            .split_whitespace()
-            .next()
-            .unwrap_or(ua)
-            .chars()
-            .take(40)
-            .collect(),
+        // A program: its first word, cut short, without control characters.
+        (None, None) => {
+            let word: String = ua
+                .split_whitespace()
+                .next()
+                .unwrap_or(ua)
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(40)
+                .collect();
+            if word.is_empty() {
+                "Unknown browser".to_owned()
+            } else {
+                word
+            }
+        }
     }
 }
 
@@ -77,6 +85,8 @@ mod tests {
             ),
             ("curl/8.5.0", "curl/8.5.0"),
             ("", "Unknown browser"),
+            ("bot\u{7}/1 (x)", "bot/1"),
+            ("\u{1}\u{2}", "Unknown browser"),
         ];
         for (ua, want) in cases {
             assert_eq!(describe(ua), want, "{ua}");

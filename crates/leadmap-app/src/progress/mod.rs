@@ -28,6 +28,8 @@ pub enum Invalid {
     Nul(&'static str),
     #[error("{what} has at most {max} characters")]
     TooLong { what: &'static str, max: usize },
+    #[error("{0} needs at least one visible character")]
+    Empty(&'static str),
     #[error("not a date: {0:?}: use YYYY-MM-DD, a year from 2000 to 2999")]
     Date(String),
     #[error("no roadmap {0:?}")]
@@ -77,13 +79,19 @@ impl Note {
 /// 1 to `max` characters, no control characters.
 pub fn short_text(s: &str, what: &'static str, max: usize) -> Result<String, Invalid> {
     let s = s.trim();
-    if s.chars().count() > max || s.is_empty() {
+    if s.chars().count() > max {
         return Err(Invalid::TooLong { what, max });
     }
     if s.contains('\0') {
         return Err(Invalid::Nul(what));
     }
-    Ok(s.chars().filter(|c| !c.is_control()).collect())
+    // Control characters are dropped; what is left must still be a word, not nothing (a
+    // label of one U+0001 was kept as an empty one).
+    let kept: String = s.chars().filter(|c| !c.is_control()).collect();
+    if kept.trim().is_empty() {
+        return Err(Invalid::Empty(what));
+    }
+    Ok(kept.trim().to_owned())
 }
 
 /// Sets a person's status on a topic of `entry`. With no `status`, the stored one is kept (a
@@ -144,6 +152,29 @@ mod tests {
             "a note has at most 10000 characters (this one has 10001)"
         );
         assert_eq!(Note::parse("a\0b").unwrap_err(), Invalid::Nul("a note"));
+    }
+
+    #[test]
+    fn a_short_text_is_a_visible_word() {
+        assert_eq!(
+            short_text("  Q1 goals ", "a label", 100),
+            Ok("Q1 goals".into())
+        );
+        assert_eq!(short_text("a\u{7}b", "a label", 100), Ok("ab".into()));
+        // Found by the fuzzer: control characters alone were kept as an empty text.
+        for nothing in ["", "   ", "\u{1}", "\u{1} \u{1f}", " \u{85} "] {
+            assert_eq!(
+                short_text(nothing, "a label", 100).unwrap_err().to_string(),
+                "a label needs at least one visible character",
+                "{nothing:?}"
+            );
+        }
+        assert_eq!(
+            short_text(&"x".repeat(101), "a label", 100)
+                .unwrap_err()
+                .to_string(),
+            "a label has at most 100 characters"
+        );
     }
 
     #[test]
