@@ -4,7 +4,7 @@
 //! route pattern (`/r/{roadmap}/t/{topic}`, never the path a caller sent, so no id, query
 //! string or first-run token reaches the log), the status, the time taken and a request id
 //! (also sent back as `x-request-id`). Headers, cookies, bodies and notes are never logged.
-//! Whatever else is logged while the request runs (a 5xx's error chain) carries the same id.
+//! A 5xx's chain of causes is logged on a line of its own with the same id.
 //!
 //! Metrics go through the `metrics` facade: nothing is recorded until the binary installs the
 //! Prometheus recorder ([`install_recorder`], for `serve --metrics-addr`), and they are served
@@ -18,9 +18,9 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{BuildError, Matcher, PrometheusBuilder, PrometheusHandle};
-use tracing::Instrument;
 
 use crate::access::{Access, Routes};
+use crate::web::error::Failure;
 
 /// Requests answered, by method, route and status.
 pub const REQUESTS: &str = "leadmap_http_requests_total";
@@ -57,13 +57,18 @@ pub async fn requests(req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or(UNMATCHED, |m| m.as_str())
         .to_owned();
-    let span = tracing::info_span!("request", request_id = %id);
     // Metrics cost their labels' allocations only when a recorder listens (--metrics-addr).
     let metrics_on = HANDLE.get().is_some();
     if metrics_on {
         metrics::gauge!(IN_FLIGHT).increment(1.0);
     }
-    let mut res = next.run(req).instrument(span).await;
+    // No span per request (a span's creation, entries and exits were a measurable share of a
+    // small page's time): the one line logged while a request runs, a server error's causes,
+    // comes back in the response and is logged here with the id.
+    let mut res = next.run(req).await;
+    if let Some(Failure(chain)) = res.extensions_mut().remove::<Failure>() {
+        tracing::error!(request_id = %id, error = %chain, "request failed");
+    }
     if metrics_on {
         metrics::gauge!(IN_FLIGHT).decrement(1.0);
     }

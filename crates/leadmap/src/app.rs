@@ -107,10 +107,15 @@ fn init_logs(
     let (writer, guard) = if blocking {
         (BoxMakeWriter::new(std::io::stderr), None)
     } else {
+        // Buffered: the writer thread writes what queued up in one system call, and flushes
+        // whenever the queue is empty (so a quiet server's lines appear at once).
         let (w, g) = tracing_appender::non_blocking::NonBlockingBuilder::default()
             .lossy(false)
             .thread_name("leadmap-log")
-            .finish(std::io::stderr());
+            .finish(std::io::BufWriter::with_capacity(
+                64 * 1024,
+                std::io::stderr(),
+            ));
         (BoxMakeWriter::new(w), Some(g))
     };
     let builder = tracing_subscriber::fmt()

@@ -98,8 +98,8 @@ impl AppError {
         }
     }
 
-    /// Logs a server error with its causes, once, where it is turned into a response.
-    fn log(&self) {
+    /// A server error's causes, one line, for the log (none for other errors).
+    fn failure(&self) -> Option<Failure> {
         if self.status().is_server_error() && !matches!(self, AppError::Busy { .. }) {
             let mut chain = self.to_string();
             let mut cause = self.source();
@@ -108,10 +108,14 @@ impl AppError {
                 chain.push_str(&c.to_string());
                 cause = c.source();
             }
-            tracing::error!(error = %chain, "request failed");
+            return Some(Failure(chain));
         }
+        None
     }
 
+    /// The response with this error's status and headers; a server error's causes ride along
+    /// in an extension for the request log ([`crate::observe::requests`] logs them once,
+    /// with the request id).
     fn response(&self, body: Response) -> Response {
         let mut res = body;
         *res.status_mut() = self.status();
@@ -119,6 +123,9 @@ impl AppError {
             && let Ok(v) = HeaderValue::from_str(&s.to_string())
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if let Some(f) = self.failure() {
+            res.extensions_mut().insert(f);
         }
         res
     }
@@ -142,6 +149,10 @@ impl From<leadmap_app::progress::Invalid> for AppError {
     }
 }
 
+/// A server error's chain of causes, from the response that answered it to the request log.
+#[derive(Debug, Clone)]
+pub struct Failure(pub String);
+
 /// An error on its way to becoming a page: [`error_pages`] draws it with the request's theme.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
@@ -154,7 +165,6 @@ impl IntoResponse for AppError {
             let next = encode_query(next);
             return Redirect::to(&format!("/login?next={next}")).into_response();
         }
-        self.log();
         let mut res = self.response(().into_response());
         res.extensions_mut().insert(ErrorInfo {
             message: self.public_message(),
@@ -189,7 +199,6 @@ impl IntoResponse for ApiError {
             AppError::SignIn(_) => AppError::Unauthorized,
             e => e,
         };
-        e.log();
         let body = json_error(e.status(), e.public_message());
         e.response(body)
     }
@@ -240,6 +249,9 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
             out.headers_mut().insert(k.clone(), v.clone());
         }
+    }
+    if let Some(f) = res.extensions_mut().remove::<Failure>() {
+        out.extensions_mut().insert(f);
     }
     out
 }

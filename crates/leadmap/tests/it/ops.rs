@@ -468,7 +468,8 @@ fn version_names_the_database_schema_version() {
 /// failed and a good sign-in, a page, a mark with a note by form, token calls with notes and a
 /// sign-out: every log line is JSON, each request has one line with its method, route
 /// pattern, status, time and id, and no line holds a password, cookie, CSRF token, access
-/// token, first-run token or note. `/metrics` (its own listener) counts the requests.
+/// token, first-run token or note. A server error's causes are logged once, with the id the
+/// response carried. `/metrics` (its own listener) counts the requests.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_logs_hold_no_secret_and_metrics_count_requests() {
     let dir = tempfile::tempdir().unwrap();
@@ -621,11 +622,24 @@ async fn request_logs_hold_no_secret_and_metrics_count_requests() {
     }
     let r = api.get(server.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 404, "the app's own listener serves no metrics");
+    // A server error: the table of target dates is gone under the running server, so a PUT
+    // (which answers with the topic's plan) fails. Its causes are logged with its request id.
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute_batch("DROP TABLE topic_due")
+        .unwrap();
+    let r = put_progress(&api, &server.base, &token, &topic, "learning", api_note)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 500);
+    let failed_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
     // The log is written by a thread of its own: wait for the request lines to reach the file
     // before the server is killed (a SIGKILL drops what is still queued).
     for _ in 0..100 {
         let written = std::fs::read_to_string(&log).unwrap_or_default();
-        if written.matches("\"leadmap::request\"").count() >= 9 {
+        if written.matches("\"leadmap::request\"").count() >= 10
+            && written.contains("request failed")
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -645,12 +659,21 @@ async fn request_logs_hold_no_secret_and_metrics_count_requests() {
         api_note,
     ];
     let mut requests = 0;
+    let mut failures = Vec::new();
     for line in log.lines().filter(|l| !l.trim().is_empty()) {
         for s in secrets {
             assert!(!line.contains(s), "a secret ({s}) in the log: {line}");
         }
         let v: serde_json::Value =
             serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if v["message"] == "request failed" {
+            assert_eq!(v["level"], "ERROR", "{line}");
+            assert!(
+                v["error"].as_str().unwrap().contains("topic_due"),
+                "the causes: {line}"
+            );
+            failures.push(v["request_id"].as_str().unwrap().to_owned());
+        }
         if v["target"] == "leadmap::request" {
             requests += 1;
             for field in ["method", "route", "status", "ms", "request_id"] {
@@ -662,7 +685,8 @@ async fn request_logs_hold_no_secret_and_metrics_count_requests() {
     }
     // setup, two sign-ins, the page, the mark, three API calls, sign-out (and whatever the
     // redirects led to, which this client did not follow).
-    assert!(requests >= 9, "{requests} request lines in\n{log}");
+    assert!(requests >= 10, "{requests} request lines in\n{log}");
+    assert_eq!(failures, [failed_id], "one failure, with the id sent back:\n{log}");
 }
 
 /// `leadmap config show` with `LEADMAP_DATA_DIR` set and the rest of the environment cleared

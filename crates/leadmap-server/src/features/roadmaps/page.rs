@@ -94,18 +94,22 @@ pub(super) async fn roadmap_page(
     let e = entry(&state, &id)?;
     let records = by_topic(me.progress().of(&e.id).await?);
     let status = |t: &str| status_in(&records, t);
-    let plans = me.progress().plans(Some(&e.id)).await?;
+    // Overdue: a target day before today on a topic not finished. Only the days are read (one
+    // statement; the evidence links are the panel's).
     let today = leadmap_app::activity::day_of(leadmap_app::time::now_ms());
-    let overdue: HashSet<String> = plans
-        .iter()
-        .filter(|p| {
-            p.due_day.is_some_and(|d| d < today)
+    let overdue: HashSet<String> = me
+        .progress()
+        .due_until(today - 1)
+        .await?
+        .into_iter()
+        .filter(|(roadmap, topic, _)| {
+            *roadmap == e.id
                 && !matches!(
-                    status(&p.topic),
+                    status(topic),
                     leadmap_core::progress::Status::Done | leadmap_core::progress::Status::Skipped
                 )
         })
-        .map(|p| p.topic.clone())
+        .map(|(_, topic, _)| topic)
         .collect();
     let svg = FilledSvg {
         template: &e.svg,
@@ -157,7 +161,11 @@ pub(super) async fn roadmap_page(
                 &back,
             )
         });
-    let panel = panel.map(|p| p.with_plans(&plans));
+    // The panel of a page without script (`?topic=`) shows the topic's plan.
+    let panel = match panel {
+        Some(p) => Some(p.with_plans(&me.progress().plans(Some(&e.id)).await?)),
+        None => None,
+    };
     // The page is the diagram, the list and some chrome: size the buffer once.
     let size = e.svg.len() + 400 * e.topics.len() + 8192;
     html_sized(
