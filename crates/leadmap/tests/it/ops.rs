@@ -683,10 +683,14 @@ async fn request_logs_hold_no_secret_and_metrics_count_requests() {
             assert!(!route.contains('?') && !route.contains(&topic), "{line}");
         }
     }
-    // setup, two sign-ins, the page, the mark, three API calls, sign-out (and whatever the
-    // redirects led to, which this client did not follow).
+    // setup, two sign-ins, the page, the mark, three API calls, sign-out, the failed PUT (and
+    // whatever the redirects led to, which this client did not follow).
     assert!(requests >= 10, "{requests} request lines in\n{log}");
-    assert_eq!(failures, [failed_id], "one failure, with the id sent back:\n{log}");
+    assert_eq!(
+        failures,
+        [failed_id],
+        "one failure, with the id sent back:\n{log}"
+    );
 }
 
 /// `leadmap config show` with `LEADMAP_DATA_DIR` set and the rest of the environment cleared
