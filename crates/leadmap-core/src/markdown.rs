@@ -571,7 +571,10 @@ fn paragraph_text(src: &str) -> String {
         // only, so kept elsewhere it would not survive a print and a parse (found by the
         // fuzzer). Spaces and tabs alone stay (two spaces are a line break).
         let bare_end = line.trim_end();
-        let line = if line[bare_end.len()..].chars().any(|c| c != ' ' && c != '\t') {
+        let line = if line[bare_end.len()..]
+            .chars()
+            .any(|c| c != ' ' && c != '\t')
+        {
             bare_end
         } else {
             line
