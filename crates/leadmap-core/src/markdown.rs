@@ -566,19 +566,6 @@ fn paragraph_text(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     for (i, line) in src.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        // A line-end run of white space that holds more than spaces and tabs (a vertical tab,
-        // a form feed) is dropped on every line: CommonMark drops it at a paragraph's end
-        // only, so kept elsewhere it would not survive a print and a parse (found by the
-        // fuzzer). Spaces and tabs alone stay (two spaces are a line break).
-        let bare_end = line.trim_end();
-        let line = if line[bare_end.len()..]
-            .chars()
-            .any(|c| c != ' ' && c != '\t')
-        {
-            bare_end
-        } else {
-            line
-        };
         if i == 0 {
             out.push_str(line);
             continue;
@@ -665,7 +652,18 @@ impl<'s> Builder<'s> {
     /// dedented to that column (so an indented code block stays indented).
     fn block_source(&self, b: &Block, container: usize) -> String {
         if b.kind == BlockKind::Paragraph {
-            let range = b.inline.clone().unwrap_or(b.range.clone());
+            let mut range = b.inline.clone().unwrap_or(b.range.clone());
+            // CommonMark leaves a paragraph's final line-end white space out of its text,
+            // vertical tabs and form feeds included, which it keeps on every other line: take
+            // them back here, so that a line keeps them wherever the printer puts it (found by
+            // the fuzzer; spaces and tabs at the end go again below).
+            let bytes = self.src.as_bytes();
+            while bytes
+                .get(range.end)
+                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'))
+            {
+                range.end += 1;
+            }
             return paragraph_text(&self.src[range]);
         }
         let range = b.range.clone();

@@ -263,18 +263,21 @@ proptest! {
 
 /// Found by the fuzzer (`roundtrip`): a description line ending in vertical tabs, followed by a
 /// line of vertical tabs only. The tabs were kept where the paragraph went on and dropped where
-/// it ended, so the printed roadmap read back with a different description.
+/// it ended, so the printed roadmap read back with a different description. Dropping them
+/// everywhere instead turned `---` plus form feeds into a thematic break (the fuzzer's second
+/// find): they are kept everywhere.
 #[test]
 fn line_end_vertical_tabs_read_back_the_same() {
     for src in [
         "Intro ends here\u{b}\u{b}\u{b}\n\u{b}\u{b}\n\n# Map\n\n## Area\n",
         "# Map\n\nA line\u{b} \nthen more\u{c}\n\n## Area\n",
         "# Map\n\nTwo spaces break  \nthe line\n\n## Area\n",
+        "---\u{c}\u{c}\nid: # bad\n\n# Map\n\n## Area\n",
+        "# Map\n\nends in a form feed\u{c}\n\n-\u{c}\n\n## Area\n",
     ] {
         let first = parse(src.as_bytes(), "x").roadmap;
         let printed = print(&first);
         let again = parse(printed.as_bytes(), "x").roadmap;
         assert_eq!(again, first, "{src:?} printed as\n{printed}");
-        assert!(!first.description.contains(['\u{b}', '\u{c}']), "{first:?}");
     }
 }
