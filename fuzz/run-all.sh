@@ -45,13 +45,13 @@ fuzz_one() {
         status=CRASH
     fi
     local runs rate corpus
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -ao '[0-9]*$' | tail -1)
+    rate=$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -ao '[0-9]*$' | tail -1)
     corpus=$(find "corpus/$t" -type f | wc -l)
     printf '%-16s %12s %10s %8s %s\n' "$t" "${runs:-?}" "${rate:-?}" "$corpus" "$status" \
         >"logs/$t.summary"
     if [ "$status" = CRASH ]; then
-        grep -m3 -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" || true
+        grep -a -m3 -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" || true
     fi
 }
 

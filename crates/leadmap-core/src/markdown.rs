@@ -562,6 +562,26 @@ fn escape_paragraph_start(text: &str) -> String {
 /// A paragraph's text: continuation lines lose their indentation (it means nothing in a
 /// paragraph), except that a line which would start a block of its own where the text is
 /// printed (`### x`, `> x`, `- x` …) keeps four spaces, so it stays paragraph text.
+/// CommonMark leaves a block's final line-end white space out of it, vertical tabs and form
+/// feeds included, which it keeps on every other line (`-` and a form feed is text, `-` alone a
+/// list item). When that run at `end` holds a vertical tab or a form feed, the end moves past
+/// it, so the line keeps them wherever the printer puts it (found by the fuzzer); a run of
+/// spaces and tabs alone stays out, as before.
+fn line_end_taken_back(src: &str, end: usize) -> usize {
+    let run = src.as_bytes()[end..]
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'))
+        .count();
+    if src.as_bytes()[end..end + run]
+        .iter()
+        .any(|b| matches!(b, b'\x0b' | b'\x0c'))
+    {
+        end + run
+    } else {
+        end
+    }
+}
+
 fn paragraph_text(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     for (i, line) in src.split('\n').enumerate() {
@@ -616,7 +636,8 @@ fn dedent(text: &str, cols: usize, first_col: usize) -> String {
         }
         out.push_str(&line[ws..]);
     }
-    let trimmed = out.trim_end();
+    // A vertical tab or form feed ends a line as text (see `line_end_taken_back`).
+    let trimmed = out.trim_end_matches(|c: char| c.is_whitespace() && c != '\x0b' && c != '\x0c');
     trimmed.to_owned()
 }
 
@@ -653,20 +674,11 @@ impl<'s> Builder<'s> {
     fn block_source(&self, b: &Block, container: usize) -> String {
         if b.kind == BlockKind::Paragraph {
             let mut range = b.inline.clone().unwrap_or(b.range.clone());
-            // CommonMark leaves a paragraph's final line-end white space out of its text,
-            // vertical tabs and form feeds included, which it keeps on every other line: take
-            // them back here, so that a line keeps them wherever the printer puts it (found by
-            // the fuzzer; spaces and tabs at the end go again below).
-            let bytes = self.src.as_bytes();
-            while bytes
-                .get(range.end)
-                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'))
-            {
-                range.end += 1;
-            }
+            range.end = line_end_taken_back(self.src, range.end);
             return paragraph_text(&self.src[range]);
         }
-        let range = b.range.clone();
+        let mut range = b.range.clone();
+        range.end = line_end_taken_back(self.src, range.end);
         let extra = self.column(range.start).saturating_sub(container);
         let mut text = " ".repeat(extra);
         let first_col = self.column(range.start);

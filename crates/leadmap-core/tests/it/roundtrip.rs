@@ -265,7 +265,7 @@ proptest! {
 /// line of vertical tabs only. The tabs were kept where the paragraph went on and dropped where
 /// it ended, so the printed roadmap read back with a different description. Dropping them
 /// everywhere instead turned `---` plus form feeds into a thematic break (the fuzzer's second
-/// find): they are kept everywhere.
+/// find): they are kept everywhere, at the end of any block too (the third).
 #[test]
 fn line_end_vertical_tabs_read_back_the_same() {
     for src in [
@@ -274,6 +274,8 @@ fn line_end_vertical_tabs_read_back_the_same() {
         "# Map\n\nTwo spaces break  \nthe line\n\n## Area\n",
         "---\u{c}\u{c}\nid: # bad\n\n# Map\n\n## Area\n",
         "# Map\n\nends in a form feed\u{c}\n\n-\u{c}\n\n## Area\n",
+        // The third find, minimized: a quote whose last line is `-` and a form feed.
+        ">m\n-\u{c}",
     ] {
         let first = parse(src.as_bytes(), "x").roadmap;
         let printed = print(&first);
