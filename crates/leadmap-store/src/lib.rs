@@ -1,5 +1,5 @@
 //! Leadmap's storage: a trait per aggregate ([`UserStore`], [`SessionStore`], [`TokenStore`],
-//! [`ProgressStore`], [`HistoryStore`], [`ThrottleStore`]) under one [`Store`], with a SQLite backend ([`sqlite::SqliteStore`], the
+//! [`ProgressStore`], [`HistoryStore`], [`RoadmapStore`], [`ThrottleStore`]) under one [`Store`], with a SQLite backend ([`sqlite::SqliteStore`], the
 //! default: one file, WAL, a busy timeout, foreign keys on, `synchronous=FULL`) and a PostgreSQL
 //! backend ([`postgres::PgStore`]). Each backend has its own SQL and its own append-only
 //! migrations (`migrations/sqlite`, `migrations/postgres`), run when the store opens.
@@ -81,7 +81,7 @@ pub enum StoreError {
 
 /// The schema version this build knows: the number of migrations, the same on both backends.
 /// A database with a larger version is refused untouched.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -500,6 +500,124 @@ pub trait ShareStore {
 }
 
 /// Sign-in throttling, kept in the database so that several servers share it.
+/// Who may see a roadmap published on this server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    /// Its author (and the server's admins).
+    Private,
+    /// Everyone with an account on this server.
+    SignedIn,
+    /// Anyone, without an account.
+    Public,
+}
+
+impl Visibility {
+    pub const ALL: [Visibility; 3] = [Visibility::Private, Visibility::SignedIn, Visibility::Public];
+
+    /// The word the store, the API and the CLI use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::SignedIn => "signed-in",
+            Visibility::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Visibility> {
+        Visibility::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+impl fmt::Display for Visibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A roadmap published on this server, as of its current version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoadmapRecord {
+    pub id: String,
+    /// The current version's title.
+    pub title: String,
+    /// Who first published it (gone when that account is deleted); none for a bundled one.
+    pub author: Option<UserId>,
+    pub visibility: Visibility,
+    /// Shipped with the binary: published by the server itself, read-only for everyone.
+    pub bundled: bool,
+    /// The current version: the highest published.
+    pub version: i64,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// One immutable version of a roadmap (its Markdown is read separately).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub roadmap: String,
+    pub version: i64,
+    pub title: String,
+    pub message: String,
+    /// The number of learnable topics, for lists.
+    pub topics: i64,
+    pub published_by: Option<UserId>,
+    pub published_at: Millis,
+}
+
+/// A version to publish.
+#[derive(Debug, Clone)]
+pub struct NewVersion<'a> {
+    pub roadmap: &'a str,
+    pub title: &'a str,
+    /// The whole roadmap, topic content inlined, as `leadmap fmt` prints it.
+    pub markdown: &'a str,
+    pub message: &'a str,
+    pub topics: i64,
+    /// The version this one was made from: the publish is refused with
+    /// [`Publish::Conflict`] unless it is still the current one (`None`: the roadmap must not
+    /// exist yet).
+    pub base: Option<i64>,
+    pub by: Option<UserId>,
+    /// Used when the publish creates the roadmap; an existing roadmap keeps its own.
+    pub visibility: Visibility,
+    pub bundled: bool,
+    /// Topic ids whose progress moves to another id, in the publish's transaction: every
+    /// person's status, note, target date and evidence links move from the first id to the
+    /// second, unless that person already has a record at the second (then both stay).
+    pub id_map: &'a [(String, String)],
+}
+
+/// What a publish did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Publish {
+    Published {
+        version: Version,
+        /// Progress records the id map moved.
+        moved: u64,
+    },
+    /// Another publish came first: nothing was written; rebase on `current`.
+    Conflict { current: Option<i64> },
+}
+
+/// Roadmaps published on this server and their versions.
+#[async_trait]
+pub trait RoadmapStore {
+    /// Stores a new version as the roadmap's current one (creating the roadmap at version 1),
+    /// and applies the id map, in one transaction; refused when `base` is not the current version.
+    async fn publish(&self, new: &NewVersion<'_>, now: Millis) -> Result<Publish>;
+    /// One roadmap as of its current version (read on every request for a published roadmap).
+    async fn roadmap_record(&self, id: &str) -> Result<Option<RoadmapRecord>>;
+    /// Every published roadmap, by id.
+    async fn roadmap_records(&self) -> Result<Vec<RoadmapRecord>>;
+    /// A roadmap's versions, newest first.
+    async fn versions(&self, id: &str) -> Result<Vec<Version>>;
+    /// One version and its Markdown.
+    async fn version_source(&self, id: &str, version: i64) -> Result<Option<(Version, String)>>;
+    async fn set_visibility(&self, id: &str, visibility: Visibility) -> Result<bool>;
+    /// For each topic id of a roadmap that anyone has progress on: how many people have it.
+    async fn topic_holders(&self, roadmap: &str) -> Result<Vec<(String, i64)>>;
+}
+
 #[async_trait]
 pub trait ThrottleStore {
     /// Atomically (no other reserve for any of these keys interleaves, on every server sharing
@@ -531,6 +649,7 @@ pub trait Store:
     + HistoryStore
     + PlanStore
     + ShareStore
+    + RoadmapStore
     + ThrottleStore
     + Send
     + Sync
@@ -557,8 +676,8 @@ pub trait Store:
 /// The storage traits, for `use leadmap_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        HistoryStore, PlanStore, ProgressStore, SessionStore, ShareStore, Store, ThrottleStore,
-        TokenStore, UserStore,
+        HistoryStore, PlanStore, ProgressStore, RoadmapStore, SessionStore, ShareStore, Store,
+        ThrottleStore, TokenStore, UserStore,
     };
 }
 

@@ -35,6 +35,8 @@ pub const TABLES: &[&str] = &[
     "topic_due",
     "evidence",
     "shares",
+    "roadmaps",
+    "roadmap_versions",
 ];
 
 /// Tables of a schema that belong to the migration machinery, not to the data.

@@ -13,6 +13,7 @@ use crate::{Result, Store, StoreError};
 mod history;
 mod plans;
 mod progress;
+mod roadmaps;
 mod sessions;
 mod shares;
 mod throttle;
@@ -53,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "history shares",
         include_str!("../../migrations/postgres/0005_history_shares.sql"),
+    ),
+    (
+        6,
+        "roadmaps",
+        include_str!("../../migrations/postgres/0006_roadmaps.sql"),
     ),
 ];
 

@@ -33,6 +33,7 @@ mod backup;
 mod history;
 mod plans;
 mod progress;
+pub(crate) mod roadmaps;
 mod sessions;
 mod shares;
 mod throttle;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_token_expiry.sql"),
     include_str!("../../migrations/sqlite/0004_display_name.sql"),
     include_str!("../../migrations/sqlite/0005_history_shares.sql"),
+    include_str!("../../migrations/sqlite/0006_roadmaps.sql"),
 ];
 
 /// How long a statement waits for another process's lock before failing.

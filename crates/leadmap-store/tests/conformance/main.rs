@@ -42,6 +42,7 @@ mod migrate;
 mod open;
 mod plans;
 mod progress;
+mod roadmaps;
 mod sessions;
 mod shares;
 mod store;
