@@ -8,6 +8,7 @@
 mod blocks;
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod emoji;
 pub mod import;
 pub mod inline;

@@ -103,6 +103,19 @@ enum Command {
         #[arg(short, long)]
         write: bool,
     },
+    /// Compare two versions of a roadmap, node by node by id: what was added, removed,
+    /// renamed, moved, or changed in content, and an id map to consider for the removed ids.
+    /// Exit 0 when they are the same, 1 when they differ, 2 on an error.
+    Diff {
+        /// The old version: a Markdown file (its topic files beside it are merged in, as
+        /// `show` does), or the id of a bundled roadmap.
+        old: String,
+        /// The new version, likewise.
+        new: String,
+        /// Print {"diff": …, "suggested_map": […]} as JSON instead of a report.
+        #[arg(long)]
+        json: bool,
+    },
     /// Draw a roadmap: SVG, PNG, PDF or a self-contained HTML page.
     Render {
         /// A Markdown file, or the id of a bundled roadmap.
@@ -258,6 +271,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Template { name, output } => template(name.as_deref(), output.as_deref()),
         Command::Check { files, strict } => check_files(&files, strict),
         Command::Fmt { file, write } => fmt(&file, write),
+        Command::Diff { old, new, json } => diff(&old, &new, json),
         Command::Synthetic {
             topics,
             seed,
@@ -830,6 +844,113 @@ fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Reads and parses one side of a diff; `None` (its problems printed) when it cannot be read
+/// or has errors.
+fn load_for_diff(arg: &str) -> Option<(Source, Parsed)> {
+    let src = match load(arg) {
+        Ok(src) => src,
+        Err(e) => {
+            anstream::eprintln!("leadmap: error: {e:#}");
+            return None;
+        }
+    };
+    // Problems in topic files are printed here, as `check` prints them.
+    let (parsed, topic_errors) = parse_source_counting(&src);
+    if parsed.has_errors() || topic_errors > 0 {
+        print_diagnostics(&src.name, &src.bytes, &parsed.diagnostics);
+        anstream::eprintln!(
+            "leadmap: error: not comparing {}: fix its errors first (leadmap check {arg})",
+            src.name
+        );
+        return None;
+    }
+    Some((src, parsed))
+}
+
+/// "the top level" or "`id`": where a moved node was or is.
+fn place(parent: Option<&str>) -> String {
+    parent.map_or_else(|| "the top level".to_owned(), |p| p.to_owned())
+}
+
+fn diff(old_arg: &str, new_arg: &str, json: bool) -> Result<ExitCode> {
+    // Both sides are read before giving up, so that every problem is told at once.
+    let (old, new) = (load_for_diff(old_arg), load_for_diff(new_arg));
+    let (Some((_, old)), Some((_, new))) = (old, new) else {
+        return Ok(ExitCode::from(2));
+    };
+    let d = leadmap_core::diff::diff(&old.roadmap, &new.roadmap);
+    let map = leadmap_core::diff::suggest_map(&d);
+    let mut out = anstream::stdout();
+    if json {
+        let v = serde_json::json!({ "diff": d, "suggested_map": map });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        let heading = |t: &str, n: usize| format!("{} ({n})", t.bold());
+        if !d.added.is_empty() {
+            writeln!(out, "{}", heading("Added", d.added.len()))?;
+            for t in &d.added {
+                let id = format!("+ {}", t.id);
+                writeln!(out, "  {}  {}  {}", id.green(), t.title, t.kind.dimmed())?;
+            }
+        }
+        if !d.removed.is_empty() {
+            writeln!(out, "{}", heading("Removed", d.removed.len()))?;
+            for t in &d.removed {
+                let id = format!("- {}", t.id);
+                writeln!(out, "  {}  {}  {}", id.red(), t.title, t.kind.dimmed())?;
+            }
+        }
+        if !d.renamed.is_empty() {
+            writeln!(out, "{}", heading("Renamed", d.renamed.len()))?;
+            for r in &d.renamed {
+                writeln!(out, "  {}  {} → {}", r.id.cyan(), r.old_title, r.new_title)?;
+            }
+        }
+        if !d.moved.is_empty() {
+            writeln!(out, "{}", heading("Moved", d.moved.len()))?;
+            for m in &d.moved {
+                writeln!(
+                    out,
+                    "  {}  from {} to {}  {}",
+                    m.id.cyan(),
+                    place(m.old_parent.as_deref()),
+                    place(m.new_parent.as_deref()),
+                    m.title.dimmed()
+                )?;
+            }
+        }
+        if !d.content_changed.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                heading("Content changed", d.content_changed.len())
+            )?;
+            for t in &d.content_changed {
+                writeln!(out, "  {}  {}", t.id.cyan(), t.title)?;
+            }
+        }
+        if !map.is_empty() {
+            writeln!(out, "{}", heading("Suggested id map", map.len()))?;
+            for s in &map {
+                writeln!(
+                    out,
+                    "  {} -> {}   (similar titles: {:?} / {:?}, {} %)",
+                    s.from, s.to, s.from_title, s.to_title, s.score
+                )?;
+            }
+        }
+        if !d.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", d.summary_line())?;
+    }
+    Ok(if d.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 

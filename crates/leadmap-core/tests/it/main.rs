@@ -4,6 +4,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod diagnostics;
+mod diff;
 mod format;
 mod import_outline;
 mod import_roadmapsh;

@@ -5,6 +5,7 @@ use assert_cmd::Command;
 
 mod app;
 mod content;
+mod diff;
 mod docs;
 mod limits;
 mod ops;
