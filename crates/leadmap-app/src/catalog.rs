@@ -2,6 +2,7 @@
 //! a template with a hole per topic status, the JSON of `show --json`, each area's topics.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use leadmap_core::progress::Status;
 use leadmap_core::{Kind, Node, Roadmap};
@@ -10,7 +11,7 @@ use leadmap_store::Progress;
 
 #[derive(Debug)]
 pub struct Catalog {
-    pub roadmaps: Vec<Entry>,
+    pub roadmaps: Vec<Arc<Entry>>,
 }
 
 #[derive(Debug)]
@@ -138,12 +139,17 @@ impl Catalog {
     pub fn bundled() -> Catalog {
         let roadmaps = leadmap_bundled::ROADMAPS
             .iter()
-            .map(|b| Entry::new(b.parse().roadmap))
+            .map(|b| Arc::new(Entry::new(b.parse().roadmap)))
             .collect();
         Catalog { roadmaps }
     }
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.shared(id).map(|e| &**e)
+    }
+
+    /// The entry of a bundled roadmap, to hold beyond a borrow of the catalog.
+    pub fn shared(&self, id: &str) -> Option<&Arc<Entry>> {
         self.roadmaps.iter().find(|e| e.id == id)
     }
 }

@@ -9,6 +9,8 @@
 //! - [`backup`]: scheduled backups of a SQLite database, and how many are kept.
 //! - [`activity`]: the history over time: the calendar heatmap, percent done over time, the
 //!   filters of the list of changes.
+//! - [`publish`]: roadmaps published on the server (versions, the check, the diff, orphans,
+//!   the id map) and the library that serves each current version, prepared once.
 //! - [`migrate`]: moving a SQLite database into PostgreSQL, verified table by table.
 //! - [`time`]: time on the wire and on the page.
 //!
@@ -22,6 +24,7 @@ pub mod backup;
 pub mod catalog;
 pub mod migrate;
 pub mod progress;
+pub mod publish;
 pub mod secrets;
 pub mod shares;
 pub mod time;

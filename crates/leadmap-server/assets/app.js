@@ -290,3 +290,62 @@
   root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   window.leadmap = { mark: mark, open: open, saved: function () { return saved; } };
 })();
+
+// The roadmap editor: line numbers that follow the text, a preview that follows the typing
+// (the server renders it a second after the last key), a problem's place that moves the
+// cursor there, and a file read into the text for the import.
+(function () {
+  "use strict";
+  var form = document.getElementById("editor-form");
+  if (!form) return;
+  var text = document.getElementById("markdown");
+  var ln = document.getElementById("ln");
+  var preview = document.getElementById("preview");
+  function gutter() {
+    var n = text.value.split("\n").length, out = [];
+    for (var i = 1; i <= n; i++) out.push(i);
+    ln.textContent = out.join("\n");
+    ln.scrollTop = text.scrollTop;
+  }
+  text.addEventListener("scroll", function () { ln.scrollTop = text.scrollTop; });
+  var timer = null, inflight = null;
+  function refresh() {
+    var body = new URLSearchParams(new FormData(form));
+    body.set("action", "preview");
+    body.set("fragment", "1");
+    if (inflight) inflight.abort();
+    inflight = new AbortController();
+    fetch(form.action, { method: "POST", body: body, signal: inflight.signal,
+      headers: { "content-type": "application/x-www-form-urlencoded" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) preview.innerHTML = html; })
+      .catch(function () {});
+  }
+  text.addEventListener("input", function () {
+    gutter();
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 800);
+  });
+  // A problem's "line L, column C" puts the cursor there.
+  preview.addEventListener("click", function (e) {
+    var a = e.target.closest("a[data-line]");
+    if (!a) return;
+    e.preventDefault();
+    var lines = text.value.split("\n"), line = +a.dataset.line, col = +a.dataset.col || 1, at = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+    at += Math.min(col - 1, (lines[line - 1] || "").length);
+    text.focus();
+    text.setSelectionRange(at, at);
+    // Bring the line into view: the text's line height times the lines above it.
+    var lh = parseFloat(getComputedStyle(text).lineHeight) || 20;
+    text.scrollTop = Math.max(0, (line - 3) * lh);
+    ln.scrollTop = text.scrollTop;
+  });
+  var file = document.getElementById("import-file");
+  if (file) file.addEventListener("change", function () {
+    var f = file.files && file.files[0];
+    if (!f) return;
+    f.text().then(function (t) { text.value = t; gutter(); });
+  });
+  gutter();
+})();

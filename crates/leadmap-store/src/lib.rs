@@ -512,7 +512,11 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    pub const ALL: [Visibility; 3] = [Visibility::Private, Visibility::SignedIn, Visibility::Public];
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Private,
+        Visibility::SignedIn,
+        Visibility::Public,
+    ];
 
     /// The word the store, the API and the CLI use.
     pub fn as_str(self) -> &'static str {

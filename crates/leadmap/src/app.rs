@@ -54,7 +54,7 @@ impl Db {
         Ok(Location::parse(&self.url()?)?)
     }
 
-    async fn open(&self) -> Result<Box<dyn Store>> {
+    pub(crate) async fn open(&self) -> Result<Box<dyn Store>> {
         let url = self.url()?;
         leadmap_store::open(&url)
             .await
@@ -76,7 +76,7 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -175,6 +175,10 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
                     .context("base-path")?,
                 None => None,
             },
+            roadmap_limits: leadmap_app::publish::Limits {
+                max_bytes: c.max_roadmap_bytes,
+                max_topics: c.max_roadmap_topics,
+            },
         };
         let prefix = config
             .base_path
@@ -182,6 +186,17 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
             .map(|b| b.as_str().to_owned())
             .unwrap_or_default();
         let state = leadmap_server::AppState::new(store, config).await?;
+        // Roadmaps kept in a folder (a git checkout): published before the first request,
+        // then watched.
+        if let Some(dir) = &c.roadmaps {
+            if !dir.is_dir() {
+                bail!("--roadmaps {}: no such folder", dir.display());
+            }
+            let mut seen = std::collections::HashMap::new();
+            let n = crate::watch::scan(&state, dir, &mut seen).await;
+            tracing::info!(folder = %dir.display(), published = n, "watching the roadmaps folder");
+            tokio::spawn(crate::watch::run(state.clone(), dir.clone(), seen));
+        }
         let listener = tokio::net::TcpListener::bind(&c.addr)
             .await
             .with_context(|| format!("cannot listen on {}", c.addr))?;
@@ -491,7 +506,7 @@ fn date(ms: i64) -> String {
 }
 
 /// The account a command acts for: `--user NAME`, or the only account there is.
-async fn pick_user(store: &dyn Store, name: Option<&str>) -> Result<User> {
+pub(crate) async fn pick_user(store: &dyn Store, name: Option<&str>) -> Result<User> {
     match name {
         Some(n) => Ok(store
             .credentials(n)
@@ -505,6 +520,27 @@ async fn pick_user(store: &dyn Store, name: Option<&str>) -> Result<User> {
                 1 => Ok(users.into_iter().next().context("one user")?),
                 n => bail!("{n} accounts exist: say whose with --user NAME"),
             }
+        }
+    }
+}
+
+/// A bundled roadmap, or one published on this database that `user` may read.
+async fn roadmap_for(store: &dyn Store, user: &User, id: &str) -> Result<std::sync::Arc<Entry>> {
+    if let Some(b) = leadmap_bundled::get(id) {
+        return Ok(std::sync::Arc::new(Entry::new(b.parse().roadmap)));
+    }
+    let library = leadmap_app::publish::Library::new(leadmap_app::Catalog {
+        roadmaps: Vec::new(),
+    });
+    match library.current_published(store, id).await? {
+        Some(c) if c.visible_to(Some(user)) => Ok(c.entry),
+        _ => {
+            let ids: Vec<&str> = leadmap_bundled::ROADMAPS.iter().map(|b| b.id).collect();
+            bail!(
+                "no roadmap {id:?} that {} may read; the bundled ones are {} (published ones: leadmap publish)",
+                user.name,
+                ids.join(", ")
+            )
         }
     }
 }
@@ -605,10 +641,10 @@ pub fn mark(a: MarkArgs) -> Result<ExitCode> {
         Some("none") => Some(None),
         Some(d) => Some(plan::due(d)?),
     };
-    let e = roadmap(&a.roadmap)?;
     runtime()?.block_on(async {
         let store = a.db.open().await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
+        let e = roadmap_for(&*store, &u, &a.roadmap).await?;
         let rec = progress::mark(
             &*store,
             u.id,
@@ -681,11 +717,11 @@ fn bar(percent: u32, width: usize) -> String {
 }
 
 pub fn progress(a: ProgressArgs) -> Result<ExitCode> {
-    let e = roadmap(&a.roadmap)?;
     let since = a.since.as_deref().map(activity::parse_day).transpose()?;
     runtime()?.block_on(async {
         let store = a.db.open().await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
+        let e = roadmap_for(&*store, &u, &a.roadmap).await?;
         let records = by_topic(store.progress(u.id, &e.id).await?);
         let st = |t: &str| status_in(&records, t);
         // Per topic, how its finished count moved since the day (from the history).

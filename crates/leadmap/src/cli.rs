@@ -186,6 +186,9 @@ enum Command {
     Token(crate::app::TokenCmd),
     /// Mark a topic: leadmap mark ROADMAP TOPIC done|learning|skipped|pending.
     Mark(crate::app::MarkArgs),
+    /// Publish a roadmap file as a new version on the server (into the database, or with
+    /// --server through the API): checked first; --dry-run shows the diff and the orphans.
+    Publish(crate::publish::PublishArgs),
     /// A person's progress on a roadmap: per area, with bars (--since DATE: what moved since).
     Progress(crate::app::ProgressArgs),
     /// A person's status changes: a heatmap of the last twelve months and the latest changes
@@ -309,6 +312,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(c) => crate::app::user(c),
         Command::Token(c) => crate::app::token(c),
         Command::Mark(a) => crate::app::mark(a),
+        Command::Publish(a) => crate::publish::run(a),
         Command::Progress(a) => crate::app::progress(a),
         Command::History(a) => crate::app::history(a),
         Command::Share(c) => crate::app::share(c),
@@ -790,11 +794,36 @@ fn ids_of(r: &Roadmap) -> HashSet<String> {
     r.nodes().map(|n| n.id.to_string()).collect()
 }
 
-fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
+/// The bundled roadmaps' ids, which any roadmap may link to.
+fn known_bundled() -> Known {
     let mut known = Known(HashMap::new());
     for b in leadmap_bundled::ROADMAPS {
         known.0.insert(b.id.to_owned(), ids_of(&b.parse().roadmap));
     }
+    known
+}
+
+/// A roadmap file with its topic files, checked as `leadmap check` does: its Markdown as
+/// `leadmap fmt` prints it (topic content inlined), or its errors as `file:line:col` lines.
+pub(crate) fn checked_markdown(file: &str) -> Result<std::result::Result<String, String>> {
+    let src = load(file)?;
+    let (parsed, topic_errors) = parse_source_counting(&src);
+    let diags = check(&parsed, &known_bundled());
+    if topic_errors > 0 || diags.iter().any(Diagnostic::is_error) {
+        let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+        let mut text = leadmap_core::diagnostic::render(&src.name, &src.bytes, &errors);
+        if topic_errors > 0 {
+            text.push_str(&format!(
+                "{file}: {topic_errors} error(s) in its topic files\n"
+            ));
+        }
+        return Ok(Err(text));
+    }
+    Ok(Ok(leadmap_core::print(&parsed.roadmap)))
+}
+
+fn check_files(files: &[String], strict: bool) -> Result<ExitCode> {
+    let mut known = known_bundled();
     let mut loaded = Vec::new();
     let mut unreadable = 0;
     let (mut errors, mut warnings) = (0, 0);

@@ -75,6 +75,17 @@ pub struct ServeArgs {
     /// Where scheduled backups go [default: backups/ beside the database file].
     #[arg(long, env = "LEADMAP_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Publish every roadmap file (*.md) in this folder at start and again whenever one
+    /// changes; a file that fails `leadmap check` is logged and its previous version stays
+    /// served. Off when absent.
+    #[arg(long, env = "LEADMAP_ROADMAPS")]
+    roadmaps: Option<PathBuf>,
+    /// The largest roadmap a publish may send, in bytes [default: 8388608, 8 MiB].
+    #[arg(long, env = "LEADMAP_MAX_ROADMAP_BYTES")]
+    max_roadmap_bytes: Option<usize>,
+    /// The most topics a published roadmap may have [default: 20000].
+    #[arg(long, env = "LEADMAP_MAX_ROADMAP_TOPICS")]
+    max_roadmap_topics: Option<usize>,
     #[command(flatten)]
     pub db: crate::app::Db,
 }
@@ -106,6 +117,10 @@ pub struct ServeConfig {
     pub backup_keep: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roadmaps: Option<PathBuf>,
+    pub max_roadmap_bytes: usize,
+    pub max_roadmap_topics: usize,
 }
 
 impl Default for ServeConfig {
@@ -122,6 +137,9 @@ impl Default for ServeConfig {
             backup_every: None,
             backup_keep: 14,
             backup_dir: None,
+            roadmaps: None,
+            max_roadmap_bytes: leadmap_app::publish::Limits::default().max_bytes,
+            max_roadmap_topics: leadmap_app::publish::Limits::default().max_topics,
         }
     }
 }
@@ -152,6 +170,12 @@ struct Overrides<'a> {
     backup_keep: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     backup_dir: Option<&'a Path>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roadmaps: Option<&'a Path>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_roadmap_bytes: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_roadmap_topics: Option<usize>,
 }
 
 /// The merged configuration and where its file was (or would have been).
@@ -199,6 +223,9 @@ impl ServeArgs {
             backup_every: self.backup_every.as_deref(),
             backup_keep: self.backup_keep,
             backup_dir: self.backup_dir.as_deref(),
+            roadmaps: self.roadmaps.as_deref(),
+            max_roadmap_bytes: self.max_roadmap_bytes,
+            max_roadmap_topics: self.max_roadmap_topics,
         };
         let config: ServeConfig = figment
             .merge(Serialized::defaults(overrides))

@@ -5,6 +5,8 @@ mod app;
 mod cli;
 mod config;
 mod input;
+mod publish;
+mod watch;
 
 use std::process::ExitCode;
 

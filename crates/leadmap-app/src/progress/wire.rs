@@ -16,6 +16,10 @@ pub struct Record {
     pub status: Status,
     pub note: String,
     pub updated_at: Option<String>,
+    /// The topic is not in the roadmap's current version (a publish removed it): the record
+    /// is kept, and counts again when a version brings the topic back.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub orphaned: bool,
 }
 
 impl Record {
@@ -25,6 +29,7 @@ impl Record {
             status: Status::Pending,
             note: String::new(),
             updated_at: None,
+            orphaned: false,
         }
     }
 }
@@ -35,6 +40,7 @@ impl From<&Progress> for Record {
             status: p.status,
             note: p.note.clone(),
             updated_at: Some(rfc3339(p.updated_at)),
+            orphaned: false,
         }
     }
 }
@@ -91,7 +97,14 @@ impl RoadmapProgress {
         RoadmapProgress {
             roadmap: entry.id.clone(),
             summary,
-            topics: records.iter().map(|(t, p)| (t.clone(), p.into())).collect(),
+            topics: records
+                .iter()
+                .map(|(t, p)| {
+                    let mut r = Record::from(p);
+                    r.orphaned = !entry.has_topic(t);
+                    (t.clone(), r)
+                })
+                .collect(),
         }
     }
 }

@@ -109,6 +109,10 @@ impl FromRequestParts<AppState> for Viewer {
 }
 
 impl Me {
+    pub(super) fn state(&self) -> &AppState {
+        &self.state
+    }
+
     pub fn role(&self) -> Role {
         Role::of(&self.user)
     }
@@ -154,6 +158,10 @@ impl Me {
 }
 
 impl ApiMe {
+    pub(super) fn state(&self) -> &AppState {
+        &self.state
+    }
+
     pub fn progress(&self) -> MyProgress<'_> {
         MyProgress {
             state: &self.state,

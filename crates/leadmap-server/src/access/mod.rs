@@ -14,6 +14,7 @@ mod caller;
 mod capability;
 mod client;
 mod origin;
+mod publishing;
 mod signin;
 mod state;
 
@@ -33,6 +34,7 @@ pub use capability::{
     ApiMe, Me, MyAccount, MyHistory, MyProgress, MyShares, PasswordCheck, SharedView, Viewer,
 };
 pub use client::ClientAddr;
+pub use publishing::MyRoadmaps;
 pub use signin::{Setup, SignIn, SignInError, throttle};
 pub use state::{AppState, Config};
 

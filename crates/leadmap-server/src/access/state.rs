@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use leadmap_app::Catalog;
+use leadmap_app::publish::{Current, Library, Limits};
 use leadmap_app::secrets::{self, Password};
 use leadmap_store::{Store, StoreError};
 use tokio::sync::Semaphore;
@@ -27,6 +28,8 @@ pub struct Config {
     /// The path prefix the app is served under behind a proxy that passes the path unchanged
     /// (`/leadmap`); `None`: the root. See [`crate::web::base`].
     pub base_path: Option<crate::web::base::BasePath>,
+    /// How large a roadmap may be published here.
+    pub roadmap_limits: Limits,
 }
 
 impl Config {
@@ -45,7 +48,7 @@ pub struct AppState(Arc<Inner>);
 #[derive(Debug)]
 struct Inner {
     store: Box<dyn Store>,
-    catalog: Catalog,
+    library: Library,
     config: Config,
     /// The first-run link's secret while no account exists.
     setup_token: Mutex<Option<String>>,
@@ -73,9 +76,22 @@ impl AppState {
             .map_err(|e| AppError::internal("hashing the dummy password", e))?
             .map_err(|e| AppError::internal("hashing the dummy password", e))?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let library = Library::new(Catalog::bundled());
+        // The bundled roadmaps as versions in the store: their ids are taken, their history
+        // kept across upgrades.
+        let synced = library
+            .sync_bundled(
+                &*store,
+                env!("CARGO_PKG_VERSION"),
+                leadmap_app::time::now_ms(),
+            )
+            .await?;
+        if !synced.is_empty() {
+            tracing::info!(roadmaps = ?synced, "stored a new version of the bundled roadmaps");
+        }
         Ok(AppState(Arc::new(Inner {
             store,
-            catalog: Catalog::bundled(),
+            library,
             config,
             setup_token: Mutex::new(setup_token),
             dummy_hash,
@@ -88,8 +104,61 @@ impl AppState {
         &*self.0.store
     }
 
+    /// The bundled roadmaps.
     pub fn catalog(&self) -> &Catalog {
-        &self.0.catalog
+        self.0.library.bundled()
+    }
+
+    pub(super) fn library(&self) -> &Library {
+        &self.0.library
+    }
+
+    /// The roadmap `id` as `viewer` (`None`: a visitor without an account) may read it; one
+    /// they may not read is not found, exactly like one that does not exist.
+    pub async fn roadmap(
+        &self,
+        viewer: Option<&leadmap_store::User>,
+        id: &str,
+    ) -> Result<Current, AppError> {
+        match self.library().current(self.store(), id).await? {
+            Some(c) if c.visible_to(viewer) => Ok(c),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Publishes a roadmap as the server itself (from the folder `serve --roadmaps` watches):
+    /// a new roadmap is visible to everyone signed in; editable afterwards by admins only.
+    pub async fn publish_from_folder(
+        &self,
+        source: &[u8],
+        message: &str,
+    ) -> Result<leadmap_app::publish::Report, leadmap_app::publish::PublishError> {
+        let req = leadmap_app::publish::Request {
+            id: None,
+            source,
+            message,
+            map: &[],
+            base: None,
+            dry_run: false,
+            visibility: leadmap_store::Visibility::SignedIn,
+        };
+        leadmap_app::publish::publish(
+            self.store(),
+            self.library(),
+            self.config().roadmap_limits,
+            leadmap_app::publish::Publisher::Server,
+            &req,
+            leadmap_app::time::now_ms(),
+        )
+        .await
+    }
+
+    /// Every roadmap `viewer` may read: the bundled ones, then the published ones by id.
+    pub async fn roadmaps(
+        &self,
+        viewer: Option<&leadmap_store::User>,
+    ) -> Result<Vec<Current>, AppError> {
+        Ok(self.library().visible(self.store(), viewer).await?)
     }
 
     pub fn config(&self) -> &Config {

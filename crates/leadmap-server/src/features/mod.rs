@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod authoring;
 pub mod home;
 pub mod roadmaps;
 pub mod session;
@@ -21,6 +22,7 @@ pub fn routes() -> Routes {
         .merge(setup::routes())
         .merge(session::routes())
         .merge(roadmaps::routes())
+        .merge(authoring::routes())
         .merge(account::routes())
         .merge(activity::routes())
         .merge(share::routes())

@@ -160,7 +160,19 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("GET", "/r/{roadmap}/reset", "Session"),
     ("POST", "/r/{roadmap}/reset", "Session"),
     ("GET", "/api/v1/roadmaps", "Token"),
+    ("GET", "/r/{roadmap}/v/{file}", "Session"),
+    ("GET", "/roadmaps/new", "Session"),
+    ("POST", "/roadmaps/new", "Session"),
+    ("GET", "/r/{roadmap}/edit", "Session"),
+    ("POST", "/r/{roadmap}/edit", "Session"),
+    ("GET", "/r/{roadmap}/versions", "Session"),
+    ("GET", "/r/{roadmap}/versions/{version}", "Session"),
+    ("POST", "/r/{roadmap}/versions/{version}/restore", "Session"),
+    ("POST", "/r/{roadmap}/visibility", "Session"),
     ("GET", "/api/v1/roadmaps/{roadmap}", "Token"),
+    ("PUT", "/api/v1/roadmaps/{roadmap}", "Token"),
+    ("GET", "/api/v1/roadmaps/{roadmap}/versions", "Token"),
+    ("GET", "/api/v1/roadmaps/{roadmap}/diff", "Token"),
     ("GET", "/api/v1/me/progress/{roadmap}", "Token"),
     ("GET", "/api/v1/me/progress/{roadmap}/{topic}", "Token"),
     ("PUT", "/api/v1/me/progress/{roadmap}/{topic}", "Token"),
@@ -233,6 +245,7 @@ fn concrete(app: &App, path: &str) -> String {
     path.replace("{roadmap}", EL)
         .replace("{topic}", &topic(app, 0))
         .replace("{id}", "1")
+        .replace("{version}", "1")
         .replace("{file}", "adr.md")
         .replace("{*path}", "app.css")
 }

@@ -202,6 +202,7 @@ mod activity;
 mod base_path;
 mod plans;
 mod probe;
+mod publish;
 mod roadmaps;
 mod session;
 mod setup;

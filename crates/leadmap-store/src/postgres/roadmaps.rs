@@ -7,8 +7,8 @@ use sqlx::postgres::PgRow;
 use super::PgStore;
 use crate::policy::check_texts;
 use crate::{
-    Millis, NewVersion, Publish, Result, RoadmapRecord, RoadmapStore, StoreError, UserId,
-    Version, Visibility,
+    Millis, NewVersion, Publish, Result, RoadmapRecord, RoadmapStore, StoreError, UserId, Version,
+    Visibility,
 };
 
 const ROADMAP_COLUMNS: &str =

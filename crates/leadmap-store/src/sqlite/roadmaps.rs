@@ -6,8 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{SqliteStore, collect};
 use crate::policy::check_texts;
 use crate::{
-    Millis, NewVersion, Publish, Result, RoadmapRecord, RoadmapStore, UserId, Version,
-    Visibility,
+    Millis, NewVersion, Publish, Result, RoadmapRecord, RoadmapStore, UserId, Version, Visibility,
 };
 
 const ROADMAP_COLUMNS: &str =
@@ -172,8 +171,10 @@ impl RoadmapStore for SqliteStore {
     async fn roadmap_records(&self) -> Result<Vec<RoadmapRecord>> {
         self.read(|c| {
             collect(
-                c.prepare_cached(&format!("SELECT {ROADMAP_COLUMNS} FROM roadmaps ORDER BY id"))?
-                    .query_map([], record)?,
+                c.prepare_cached(&format!(
+                    "SELECT {ROADMAP_COLUMNS} FROM roadmaps ORDER BY id"
+                ))?
+                .query_map([], record)?,
             )
         })
     }
@@ -204,10 +205,11 @@ impl RoadmapStore for SqliteStore {
     async fn set_visibility(&self, id: &str, visibility: Visibility) -> Result<bool> {
         let id = id.to_owned();
         self.write(move |c| {
-            Ok(c
-                .prepare_cached("UPDATE roadmaps SET visibility = ?2 WHERE id = ?1")?
-                .execute(params![id, visibility.as_str()])?
-                > 0)
+            Ok(
+                c.prepare_cached("UPDATE roadmaps SET visibility = ?2 WHERE id = ?1")?
+                    .execute(params![id, visibility.as_str()])?
+                    > 0,
+            )
         })
         .await
     }

@@ -138,8 +138,7 @@ async fn concurrent_publishes_on_one_base_store_exactly_one(s: &dyn Store) {
     published(s.publish(&new("team", "# v1\n", None), T0).await.unwrap());
     let bodies: Vec<String> = (0..12).map(|i| format!("# v2 by writer {i}\n")).collect();
     let news: Vec<NewVersion> = bodies.iter().map(|b| new("team", b, Some(1))).collect();
-    let answers =
-        futures_util::future::join_all(news.iter().map(|n| s.publish(n, T0 + 1))).await;
+    let answers = futures_util::future::join_all(news.iter().map(|n| s.publish(n, T0 + 1))).await;
     let won: Vec<_> = answers
         .iter()
         .filter(|a| matches!(a, Ok(Publish::Published { .. })))
@@ -155,8 +154,7 @@ async fn concurrent_publishes_on_one_base_store_exactly_one(s: &dyn Store) {
     assert_eq!(s.versions("team").await.unwrap().len(), 2);
     // The same for the first version of a new roadmap.
     let news: Vec<NewVersion> = bodies.iter().map(|b| new("fresh", b, None)).collect();
-    let answers =
-        futures_util::future::join_all(news.iter().map(|n| s.publish(n, T0 + 1))).await;
+    let answers = futures_util::future::join_all(news.iter().map(|n| s.publish(n, T0 + 1))).await;
     assert_eq!(
         answers
             .iter()
@@ -176,7 +174,9 @@ async fn an_id_map_moves_progress_without_overwriting_any(s: &dyn Store) {
     s.set_progress(ana.id, "team", "old", Status::Done, Some("mine"), T0)
         .await
         .unwrap();
-    s.set_due(ana.id, "team", "old", Some(20_000)).await.unwrap();
+    s.set_due(ana.id, "team", "old", Some(20_000))
+        .await
+        .unwrap();
     let link = Evidence {
         url: "https://example.com/a".into(),
         label: "A".into(),
@@ -209,7 +209,10 @@ async fn an_id_map_moves_progress_without_overwriting_any(s: &dyn Store) {
         )
         .await
         .unwrap();
-    assert!(matches!(answer, Publish::Published { moved: 1, .. }), "{answer:?}");
+    assert!(
+        matches!(answer, Publish::Published { moved: 1, .. }),
+        "{answer:?}"
+    );
     let ana_team = s.progress(ana.id, "team").await.unwrap();
     assert_eq!(
         ana_team
@@ -221,7 +224,11 @@ async fn an_id_map_moves_progress_without_overwriting_any(s: &dyn Store) {
     let plans = s.plans(ana.id, Some("team")).await.unwrap();
     assert_eq!(plans.len(), 1);
     assert_eq!(
-        (plans[0].topic.as_str(), plans[0].due_day, &plans[0].evidence),
+        (
+            plans[0].topic.as_str(),
+            plans[0].due_day,
+            &plans[0].evidence
+        ),
         ("new", Some(20_000), &vec![link])
     );
     // Bob had both: both stay, nothing overwritten.

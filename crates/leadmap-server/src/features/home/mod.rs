@@ -51,14 +51,14 @@ struct HomePage {
 
 /// The topics due soon or overdue and not finished, earliest first.
 fn due_soon(
-    state: &AppState,
+    entries: &HashMap<&str, &leadmap_app::Entry>,
     rows: Vec<(String, String, i64)>,
     per: &HashMap<&str, HashMap<String, Progress>>,
     today: i64,
 ) -> Vec<DueRow> {
     rows.into_iter()
         .filter_map(|(roadmap, topic, day)| {
-            let e = state.catalog().get(&roadmap)?;
+            let e = entries.get(roadmap.as_str())?;
             let n = e.roadmap.find(&topic)?;
             let status = per
                 .get(roadmap.as_str())
@@ -109,11 +109,15 @@ async fn home(
             .insert(p.topic.clone(), p.clone());
     }
     let empty = HashMap::new();
-    let roadmaps = state
-        .catalog()
-        .roadmaps
+    let visible = state.roadmaps(Some(&me.user)).await?;
+    let entries: HashMap<&str, &leadmap_app::Entry> = visible
         .iter()
-        .map(|e| {
+        .map(|c| (c.entry.id.as_str(), &*c.entry))
+        .collect();
+    let roadmaps = visible
+        .iter()
+        .map(|c| {
+            let e = &c.entry;
             let m = per.get(e.id.as_str()).unwrap_or(&empty);
             RoadmapCard {
                 id: e.id.clone(),
@@ -131,7 +135,7 @@ async fn home(
         .collect();
     let today = leadmap_app::activity::day_of(leadmap_app::time::now_ms());
     let due = due_soon(
-        &state,
+        &entries,
         me.progress().due_until(today + DUE_SOON_DAYS).await?,
         &per,
         today,

@@ -17,17 +17,19 @@ use crate::web::{ApiError, AppError};
 
 type ApiResult = Result<Response, ApiError>;
 
-pub(super) async fn roadmaps(State(state): State<AppState>, _me: ApiMe) -> ApiResult {
-    let list: Vec<RoadmapListItem> = state.catalog().roadmaps.iter().map(Into::into).collect();
+pub(super) async fn roadmaps(State(state): State<AppState>, me: ApiMe) -> ApiResult {
+    let visible = state.roadmaps(Some(&me.user)).await?;
+    let list: Vec<RoadmapListItem> = visible.iter().map(|c| (&*c.entry).into()).collect();
     Ok(Json(list).into_response())
 }
 
 pub(super) async fn roadmap(
     State(state): State<AppState>,
-    _me: ApiMe,
+    me: ApiMe,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     Ok(([(header::CONTENT_TYPE, "application/json")], e.json.clone()).into_response())
 }
 
@@ -36,7 +38,8 @@ pub(super) async fn progress(
     me: ApiMe,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     let records = me.progress().of(&e.id).await?;
     Ok(Json(RoadmapProgress::new(e, records)).into_response())
 }
@@ -46,7 +49,8 @@ pub(super) async fn topic_progress(
     me: ApiMe,
     Path((id, topic)): Path<(String, String)>,
 ) -> ApiResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     if !e.has_topic(&topic) {
         return Err(AppError::NotFound.into());
     }
@@ -80,7 +84,8 @@ pub(super) async fn put_progress(
     Path((id, topic)): Path<(String, String)>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> ApiResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     if !e.has_topic(&topic) {
         return Err(AppError::NotFound.into());
     }

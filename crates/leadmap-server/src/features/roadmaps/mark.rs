@@ -50,7 +50,8 @@ pub(super) async fn plan(
     Path((id, topic)): Path<(String, String)>,
     Form(f): Form<PlanForm>,
 ) -> PageResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     if !e.has_topic(&topic) {
         return Err(AppError::NotFound);
     }
@@ -105,7 +106,8 @@ pub(super) async fn mark(
     Path((id, topic)): Path<(String, String)>,
     Form(f): Form<MarkForm>,
 ) -> PageResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     // Everything is checked before anything is written, the way back included.
     let status = f.status.as_deref().map(parse_status).transpose()?;
     let note = f.note.as_deref().map(Note::parse).transpose()?;
@@ -159,7 +161,8 @@ pub(super) async fn reset_confirm(
     Path(id): Path<String>,
     Query(q): Query<AreaQuery>,
 ) -> PageResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     let records = by_topic(me.progress().of(&e.id).await?);
     let (area_title, marked) = if q.area.is_empty() {
         (String::new(), records.len())
@@ -190,7 +193,8 @@ pub(super) async fn reset(
     Path(id): Path<String>,
     Form(f): Form<ResetForm>,
 ) -> PageResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     let area_topics: Vec<String>;
     let scope = if f.area.is_empty() {
         ResetScope::Roadmap

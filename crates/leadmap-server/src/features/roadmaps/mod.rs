@@ -5,6 +5,7 @@ mod api;
 mod mark;
 mod page;
 mod panel;
+mod publish;
 
 use leadmap_app::Entry;
 
@@ -21,7 +22,15 @@ pub fn routes() -> Routes {
         .get("/r/{roadmap}/reset", Session, mark::reset_confirm)
         .post("/r/{roadmap}/reset", Session, mark::reset)
         .get("/api/v1/roadmaps", Token, api::roadmaps)
+        .get("/r/{roadmap}/v/{file}", Session, publish::version_markdown)
         .get("/api/v1/roadmaps/{roadmap}", Token, api::roadmap)
+        .put("/api/v1/roadmaps/{roadmap}", Token, publish::put_roadmap)
+        .get(
+            "/api/v1/roadmaps/{roadmap}/versions",
+            Token,
+            publish::versions,
+        )
+        .get("/api/v1/roadmaps/{roadmap}/diff", Token, publish::diff)
         .get("/api/v1/me/progress/{roadmap}", Token, api::progress)
         .get(
             "/api/v1/me/progress/{roadmap}/{topic}",
@@ -35,7 +44,11 @@ pub fn routes() -> Routes {
         )
 }
 
-/// The roadmap a path names, or 404.
-fn entry<'a>(state: &'a AppState, id: &str) -> Result<&'a Entry, AppError> {
-    state.catalog().get(id).ok_or(AppError::NotFound)
+/// The roadmap a path names as `user` may read it, or 404.
+async fn entry(
+    state: &AppState,
+    user: &leadmap_store::User,
+    id: &str,
+) -> Result<std::sync::Arc<Entry>, AppError> {
+    Ok(state.roadmap(Some(user), id).await?.entry)
 }

@@ -10,7 +10,6 @@ use leadmap_app::catalog::{Summary, by_topic, status_in};
 use leadmap_store::Progress;
 use serde::Deserialize;
 
-use super::entry;
 use super::panel::{Panel, panel};
 use crate::access::{AppState, Me};
 use crate::web::{Chrome, PageResult, html_sized};
@@ -53,6 +52,8 @@ struct RoadmapPage<'a> {
     notice: String,
     /// How many topics are past their target date and not finished.
     overdue: usize,
+    /// Whether this person may publish a new version of it.
+    editable: bool,
 }
 
 /// A person's diagram, written straight into the page as it renders (no copy of its own).
@@ -91,7 +92,8 @@ pub(super) async fn roadmap_page(
     Path(id): Path<String>,
     Query(query): Query<RoadmapQuery>,
 ) -> PageResult {
-    let e = entry(&state, &id)?;
+    let (current, editable) = me.roadmaps().current(&id).await?;
+    let e = &*current.entry;
     let records = by_topic(me.progress().of(&e.id).await?);
     let status = |t: &str| status_in(&records, t);
     // Overdue: a target day before today on a topic not finished. Only the days are read (one
@@ -189,6 +191,7 @@ pub(super) async fn roadmap_page(
                     .unwrap_or_default(),
             },
             overdue: overdue.len(),
+            editable,
         },
         size,
     )

@@ -220,7 +220,8 @@ pub(super) async fn topic_page(
     Path((id, topic)): Path<(String, String)>,
     Query(q): Query<TopicQuery>,
 ) -> PageResult {
-    let e = entry(&state, &id)?;
+    let e = entry(&state, &me.user, &id).await?;
+    let e = &*e;
     let n = e
         .roadmap
         .find(&topic)

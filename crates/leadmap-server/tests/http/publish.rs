@@ -1,0 +1,381 @@
+//! Publishing roadmaps through the API: versions, progress that survives every edit (orphans,
+//! the id map), conflicts, bad input, who sees what, and two servers on one database.
+
+use super::*;
+
+both_backends!(
+    a_roadmap_published_through_the_api_keeps_everyones_progress,
+    bad_publishes_are_refused_and_change_nothing,
+    a_second_server_serves_a_publish_from_its_next_request,
+);
+
+const V1: &str = "---\nid: team\n---\n# Team playbook\n\n## People\n\n- Hiring loops {#hire}\n- One-on-ones {#one-on-ones}\n\n## Delivery\n\n- Release train {#release-train}\n";
+
+const V2: &str = "---\nid: team\n---\n# Team playbook\n\n## People\n\n- One-on-ones {#one-on-ones}\n- Hiring loop design {#hiring-loop}\n\n## Delivery\n\n- Release trains {#release-train}\n";
+
+async fn publish_md(c: &reqwest::Client, app: &App, path: &str, body: &str) -> reqwest::Response {
+    c.put(format!("{}/api/v1/roadmaps/{path}", app.base))
+        .header("content-type", "text/markdown")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn json_of(r: reqwest::Response) -> Value {
+    let text = r.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let ana = owner(&app).await;
+    let ana_api = api(&token(&app, &ana).await);
+    let bob = member(&app, "bob").await;
+    let bob_api = api(&token(&app, &bob).await);
+
+    // Version 1, visible to everyone signed in.
+    let r = publish_md(
+        &ana_api,
+        &app,
+        "team?visibility=signed-in&message=first",
+        V1,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let report = json_of(r).await;
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["diff"]["added"].as_array().unwrap().len(), 5);
+
+    // Bob sees it in the list, on its page and through the API, and marks a topic.
+    let list = json_of(
+        bob_api
+            .get(format!("{}/api/v1/roadmaps", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        list.as_array().unwrap().iter().any(|r| r["id"] == "team"),
+        "{list}"
+    );
+    let html = page(&bob, format!("{}/r/team", app.base)).await;
+    assert!(html.contains("Team playbook") && html.contains("Hiring loops"));
+    let r = bob_api
+        .put(format!("{}/api/v1/me/progress/team/hire", app.base))
+        .json(&json!({"status": "done", "note": "ran two loops"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Bob may read it, not publish to it: the same 404 as a roadmap that does not exist.
+    assert_eq!(
+        publish_md(&bob_api, &app, "team", V2).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        publish_md(&bob_api, &app, "other", V1).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a file whose id is not the path's"
+    );
+
+    // A dry run of version 2 says what would happen and writes nothing.
+    let r = publish_md(&ana_api, &app, "team?dry_run=true", V2).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let dry = json_of(r).await;
+    assert_eq!(
+        (dry["dry_run"].as_bool(), dry["version"].as_i64()),
+        (Some(true), Some(2))
+    );
+    let versions = json_of(
+        ana_api
+            .get(format!("{}/api/v1/roadmaps/team/versions", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(versions.as_array().unwrap().len(), 1);
+
+    // Version 2 drops "hire": Bob's record is kept, reported as orphaned, listed as such.
+    let r = publish_md(&ana_api, &app, "team?message=loops", V2).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"2\"");
+    let report = json_of(r).await;
+    assert_eq!(
+        report["orphans"],
+        json!([{"topic": "hire", "title": "Hiring loops", "people": 1}])
+    );
+    assert_eq!(report["diff"]["renamed"][0]["id"], "release-train");
+    assert_eq!(report["suggested_map"][0]["from"], "hire");
+    assert_eq!(report["suggested_map"][0]["to"], "hiring-loop");
+    let progress = json_of(
+        bob_api
+            .get(format!("{}/api/v1/me/progress/team", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(progress["topics"]["hire"]["status"], "done");
+    assert_eq!(progress["topics"]["hire"]["orphaned"], true);
+    assert_eq!(progress["summary"]["done"], 0, "an orphan does not count");
+
+    // Version 3 with the suggested map, made from version 2: Bob's record moves.
+    let v3 = V2.replace("Release trains", "Release trains and freezes");
+    let r = ana_api
+        .put(format!("{}/api/v1/roadmaps/team", app.base))
+        .header("if-match", "\"2\"")
+        .json(&json!({"markdown": v3, "message": "keep Bob's progress", "map": {"hire": "hiring-loop"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let report = json_of(r).await;
+    assert_eq!(
+        (report["version"].as_i64(), report["moved"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(report["orphans"], json!([]));
+    let progress = json_of(
+        bob_api
+            .get(format!("{}/api/v1/me/progress/team", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(progress["topics"]["hiring-loop"]["note"], "ran two loops");
+    assert_eq!(progress["summary"]["done"], 1);
+
+    // A change made from version 2 after version 3 landed: 412, and the version to rebase on.
+    let r = ana_api
+        .put(format!("{}/api/v1/roadmaps/team", app.base))
+        .header("if-match", "\"2\"")
+        .header("content-type", "text/markdown")
+        .body(V1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(r.headers()["etag"], "\"3\"");
+    assert_eq!(json_of(r).await["current"], 3);
+
+    // The same text again publishes nothing.
+    let r = publish_md(&ana_api, &app, "team", &v3).await;
+    let same = json_of(r).await;
+    assert_eq!(
+        (same["unchanged"].as_bool(), same["version"].as_i64()),
+        (Some(true), Some(3))
+    );
+
+    // Versions, a diff between two, and any version's Markdown.
+    let versions = json_of(
+        ana_api
+            .get(format!("{}/api/v1/roadmaps/team/versions", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let numbers: Vec<i64> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [3, 2, 1]);
+    assert_eq!(versions[2]["message"], "first");
+    let d = json_of(
+        bob_api
+            .get(format!(
+                "{}/api/v1/roadmaps/team/diff?from=1&to=3",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(d["removed"][0]["id"], "hire");
+    assert_eq!(d["added"][0]["id"], "hiring-loop");
+    let md = bob
+        .get(format!("{}/r/team/v/1.md", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(md.status(), StatusCode::OK);
+    assert!(md.text().await.unwrap().contains("Hiring loops"));
+    assert_eq!(
+        bob.get(format!("{}/r/team/v/9.md", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The bundled roadmaps are read-only; stored as versions all the same.
+    let r = publish_md(&ana_api, &app, EL, V1).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let bundled = json_of(
+        ana_api
+            .get(format!("{}/api/v1/roadmaps/{EL}/versions", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bundled[0]["version"], 1);
+    assert_eq!(bundled[0]["by_person"], false);
+}
+
+async fn bad_publishes_are_refused_and_change_nothing(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let ana = owner(&app).await;
+    let ana_api = api(&token(&app, &ana).await);
+    let bob = member(&app, "bob").await;
+    let bob_api = api(&token(&app, &bob).await);
+    assert_eq!(
+        publish_md(&ana_api, &app, "team", V1).await.status(),
+        StatusCode::CREATED
+    );
+
+    // A private roadmap is not found by anyone else, on pages and in the API.
+    assert_eq!(
+        bob.get(format!("{}/r/team", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    for path in ["team", "team/versions", "team/diff?from=1&to=1"] {
+        let r = bob_api
+            .get(format!("{}/api/v1/roadmaps/{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let list = json_of(
+        bob_api
+            .get(format!("{}/api/v1/roadmaps", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(!list.to_string().contains("team"), "{list}");
+
+    // The checker's errors, with line and column.
+    let broken = "---\nid: team\n---\n# Team\n\n## Empty area\n\n## People\n\n- A {#a}\n";
+    let r = publish_md(&ana_api, &app, "team", broken).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refusal = json_of(r).await;
+    assert_eq!(refusal["problems"][0]["line"], 6, "{refusal}");
+    assert_eq!(refusal["problems"][0]["severity"], "error");
+
+    // Not UTF-8, not a roadmap, too large, a bad map: clear answers.
+    let r = ana_api
+        .put(format!("{}/api/v1/roadmaps/team", app.base))
+        .body(vec![0xff, 0xfe, 0x00, 0x41])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = publish_md(&ana_api, &app, "team", "just some words").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let big = format!("{V1}\n{}", "x".repeat(9 * 1024 * 1024));
+    let r = publish_md(&ana_api, &app, "team", &big).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        json_of(r).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("8388608")
+    );
+    let r = ana_api
+        .put(format!("{}/api/v1/roadmaps/team", app.base))
+        .json(&json!({"markdown": V2, "map": {"hire": "no-such-topic"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        json_of(r).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-topic")
+    );
+    let r = ana_api
+        .put(format!("{}/api/v1/roadmaps/team", app.base))
+        .header("if-match", "banana")
+        .body(V2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    // Racing publishes made from the same version: one lands, every other is refused with
+    // the version to rebase on (the store's own race is in the conformance suite).
+    let bodies: Vec<String> = (0..8)
+        .map(|i| V2.replace("Team playbook", &format!("Team playbook {i}")))
+        .collect();
+    let answers = futures_util::future::join_all(bodies.iter().map(|b| {
+        ana_api
+            .put(format!("{}/api/v1/roadmaps/team", app.base))
+            .header("if-match", "\"1\"")
+            .body(b.clone())
+            .send()
+    }))
+    .await;
+    let statuses: Vec<StatusCode> = answers.into_iter().map(|r| r.unwrap().status()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED),
+        "{statuses:?}"
+    );
+
+    // Nothing else was stored.
+    let versions = app.store().versions("team").await.unwrap();
+    assert_eq!(versions.len(), 2);
+}
+
+async fn a_second_server_serves_a_publish_from_its_next_request(db: Arc<TestDb>) {
+    let one = start(db.clone()).await;
+    let two = start(db).await;
+    let ana = owner(&one).await;
+    let ana_api = api(&token(&one, &ana).await);
+    assert_eq!(
+        publish_md(&ana_api, &one, "team", V1).await.status(),
+        StatusCode::CREATED
+    );
+    // Server two prepares version 1 (and keeps it in its cache) …
+    let c = browser();
+    c.post(format!("{}/login", two.base))
+        .form(&[("name", "ana"), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        page(&c, format!("{}/r/team", two.base))
+            .await
+            .contains("Hiring loops")
+    );
+    // … and serves version 2, published through server one, on its very next request.
+    assert_eq!(
+        publish_md(&ana_api, &one, "team", V2).await.status(),
+        StatusCode::OK
+    );
+    let html = page(&c, format!("{}/r/team", two.base)).await;
+    assert!(html.contains("Hiring loop design") && !html.contains("Hiring loops"));
+}
