@@ -315,7 +315,8 @@
     body.set("fragment", "1");
     if (inflight) inflight.abort();
     inflight = new AbortController();
-    fetch(form.action, { method: "POST", body: body, signal: inflight.signal,
+    // The form's "action" buttons shadow form.action: read the attribute.
+    fetch(form.getAttribute("action"), { method: "POST", body: body, signal: inflight.signal,
       headers: { "content-type": "application/x-www-form-urlencoded" } })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) { if (html !== null) preview.innerHTML = html; })

@@ -1802,3 +1802,75 @@ async fn under_a_base_path_sign_in_and_mark_a_topic() {
     })
     .await;
 }
+
+/// A roadmap written in the browser: the preview follows the typing (the diagram, the diff,
+/// the checker's problems), a problem's place moves the cursor, Publish makes version 1 and
+/// the roadmap opens; a second version shows the orphaned progress and a suggested id map.
+/// axe-core finds nothing on the editor, its preview, the versions and a version's changes,
+/// in both themes.
+#[tokio::test]
+async fn a_roadmap_is_written_previewed_and_published_in_the_browser() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        let mut found = Vec::new();
+        c.goto(&site.url("/roadmaps/new")).await.unwrap();
+        wait_for(&c, "#markdown").await;
+        found.extend(axe_violations(&c, "light /roadmaps/new").await);
+        let typed = "---\nid: guild\n---\n# Guild handbook\n\n## Craft\n\n- Code review {#code-review}\n- Pairing {#pairing}\n\n## Empty\n";
+        let set_text = "var t = document.getElementById('markdown'); t.value = arguments[0]; t.dispatchEvent(new Event('input'));";
+        js(&c, set_text, vec![json!(typed)]).await;
+        // The empty area is an error, placed on its line; its link moves the cursor there.
+        let link = wait_for(&c, "#preview a[data-line]").await;
+        assert_eq!(link.text().await.unwrap(), "line 11, column 1");
+        assert_eq!(js(&c, "return document.getElementById('ln').textContent.split('\\n').length;", vec![]).await, json!(12));
+        found.extend(axe_violations(&c, "light editor with a problem").await);
+        link.click().await.unwrap();
+        let at = js(&c, "var t = document.getElementById('markdown'); return [document.activeElement === t, t.selectionStart, t.value.indexOf('## Empty')];", vec![]).await;
+        assert_eq!(at[0], json!(true));
+        assert_eq!(at[1], at[2], "the cursor is at the start of line 11: {at}");
+        // Fixed, the preview shows the diagram and what publishing does.
+        js(&c, set_text, vec![json!(typed.replace("## Empty\n", "## Care\n\n- Mentoring {#mentoring}\n"))]).await;
+        wait_for(&c, "#preview .ed-map svg").await;
+        let said = c.find(Locator::Css("#preview h3")).await.unwrap().text().await.unwrap();
+        assert_eq!(said, "Publishing creates the roadmap at version 1");
+        found.extend(axe_violations(&c, "light editor preview").await);
+        save_screenshot(&c, "editor-preview.png").await;
+        c.find(Locator::Css("#message")).await.unwrap().send_keys("first cut").await.unwrap();
+        click(&c, "button[value=publish]").await;
+        let notice = wait_for(&c, "p.ok[role=status]").await;
+        assert_eq!(notice.text().await.unwrap(), "Published version 1.");
+        assert_eq!(url_path(&c).await, "/r/guild/versions");
+        // Mark a topic, then drop it in version 2: the preview names the orphaned progress and
+        // suggests where it belongs.
+        c.goto(&site.url("/r/guild")).await.unwrap();
+        roadmap_ready(&c).await;
+        js(&c, "return window.leadmap.mark('pairing', { status: 'done' }).then(function () { return true; });", vec![]).await;
+        c.goto(&site.url("/r/guild/edit")).await.unwrap();
+        wait_for(&c, "#markdown").await;
+        let v1: String = js(&c, "return document.getElementById('markdown').value;", vec![]).await.as_str().unwrap().to_owned();
+        js(&c, set_text, vec![json!(v1.replace("- Pairing {#pairing}", "- Pair programming {#pair-programming}"))]).await;
+        let orphans = wait_for(&c, "#preview .callout.warn").await;
+        assert!(orphans.text().await.unwrap().contains("Pairing pairing: 1 person"), "{}", orphans.text().await.unwrap());
+        let map = c.find(Locator::Css("#preview pre.map-suggestion")).await.unwrap().text().await.unwrap();
+        assert_eq!(map.trim(), "pairing -> pair-programming");
+        c.find(Locator::Css("#map")).await.unwrap().send_keys(map.trim()).await.unwrap();
+        click(&c, "button[value=publish]").await;
+        wait_for(&c, "p.ok[role=status]").await;
+        for theme in ["light", "dark"] {
+            c.goto(&site.url("/about")).await.unwrap();
+            choose_theme(&c, theme).await;
+            for page in ["/r/guild/versions", "/r/guild/versions/2", "/r/guild/edit"] {
+                c.goto(&site.url(page)).await.unwrap();
+                found.extend(axe_violations(&c, &format!("{theme} {page}")).await);
+            }
+        }
+        // The progress moved with the map: the roadmap counts it.
+        c.goto(&site.url("/r/guild")).await.unwrap();
+        roadmap_ready(&c).await;
+        let pct = c.find(Locator::Css("#overall .counts")).await.unwrap().text().await.unwrap();
+        assert!(pct.starts_with("1 done"), "{pct}");
+        assert!(found.is_empty(), "axe-core violations:\n{}", found.join("\n"));
+    })
+    .await;
+}
