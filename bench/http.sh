@@ -15,7 +15,10 @@
 #   4. the page's weight compressed (br, gzip) with its assets from /static/;
 #   5. the server's resident memory after the load;
 #   6. GET /s/TOKEN/badge.svg (a share link's badge) and nginx serving the same bytes;
-#   7. GET /s/TOKEN (the share page, without an account).
+#   7. GET /s/TOKEN (the share page, without an account);
+#   8. GET /r/engineering-leadership without an account (the public page) and nginx serving
+#      the same bytes;
+#   9. GET /r/custom signed in: a published 150-topic roadmap (leadmap synthetic 150).
 # Every request goes to 127.0.0.1. Prints a summary table at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -248,6 +251,34 @@ nginx_pid=
 run_wrk share -s "$work/count.lua" "$base$share_path"
 read -r share_rps share_p99 share_codes <"$work/last"
 
+# 8. The public roadmap page for a visitor without an account, and nginx serving its bytes.
+curl -s -o "$work/www/public.html" "$base/r/$roadmap"
+if ! grep -q 'Sign in to track your progress' "$work/www/public.html"; then
+  echo "the public roadmap page is not what a visitor gets" >&2
+  exit 1
+fi
+run_wrk public -s "$work/count.lua" "$base/r/$roadmap"
+read -r public_rps public_p99 public_codes <"$work/last"
+"$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+nginx_pid=$!
+wait_for "http://127.0.0.1:$nport/public.html"
+run_wrk nginx-public -s "$work/count.lua" "http://127.0.0.1:$nport/public.html"
+read -r npublic_rps npublic_p99 npublic_codes <"$work/last"
+kill "$nginx_pid"
+wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=
+
+# 9. A published roadmap of 150 topics, signed in (the bundled page above has 112).
+"$bin" synthetic 150 | sed '1s/^/---\nid: custom\n---\n/' >"$work/custom.md"
+code=$(curl -s -o "$work/publish.json" -w '%{http_code}' -X PUT -H "Authorization: Bearer $token" \
+  -H "Content-Type: text/markdown" --data-binary @"$work/custom.md" "$base/api/v1/roadmaps/custom")
+if [ "$code" != 201 ]; then
+  echo "publishing the 150-topic roadmap answered $code: $(head -c 600 "$work/publish.json")" >&2
+  exit 1
+fi
+run_wrk custom -s "$work/count.lua" -H "Cookie: $cookie" "$base/r/custom"
+read -r custom_rps custom_p99 custom_codes <"$work/last"
+
 # 5. Resident memory after the load (before the weighing adds anything).
 rss_after=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 
@@ -294,6 +325,9 @@ Summary ($(date -u +%Y-%m-%d), $(nproc) cores, wrk -t2 -c64 -d$duration, $("$bin
 | leadmap: GET /s/TOKEN/badge.svg | $badge_rps | $badge_p99 ms | $badge_codes |
 | nginx: the same badge as a static file | $nbadge_rps | $nbadge_p99 ms | $nbadge_codes |
 | leadmap: GET /s/TOKEN (the share page) | $share_rps | $share_p99 ms | $share_codes |
+| leadmap: GET /r/$roadmap without an account | $public_rps | $public_p99 ms | $public_codes |
+| nginx: the same public page as a static file | $npublic_rps | $npublic_p99 ms | $npublic_codes |
+| leadmap: GET /r/custom (published, 150 topics, signed in) | $custom_rps | $custom_p99 ms | $custom_codes |
 
 | page weight (page + ${#assets[@]} assets) | bytes |
 |---|---|
@@ -316,5 +350,9 @@ Targets:
 - RSS < 50 MiB after the load: $(met "$rss_after < 51200")
 - badge >= 80 % of nginx's throughput on the same bytes: $(met "$badge_rps >= $nbadge_rps * 0.8") ($(awk -v a="$badge_rps" -v b="$nbadge_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of nginx)
 - badge p99 < 10 ms: $(met "$badge_p99 < 10")
+- public page >= 80 % of nginx on the same bytes: $(met "$public_rps >= $npublic_rps * 0.8") ($(awk -v a="$public_rps" -v b="$npublic_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of nginx)
+- public page p99 < 10 ms: $(met "$public_p99 < 10")
+- public page at least as fast as the signed-in page: $(met "$public_rps >= $page_rps") ($(awk -v a="$public_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
+- a published 150-topic roadmap costs no more than the bundled one (req/s within 10 %): $(met "$custom_rps >= $page_rps * 0.9") ($(awk -v a="$custom_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
 - share page as fast as the signed-in roadmap page: $(met "$share_rps >= $page_rps * 0.9") ($(awk -v a="$share_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
 EOF

@@ -131,6 +131,11 @@
 
   // Sends a status (and/or note) for a topic; updates the page from the stored record.
   function mark(id, fields) {
+    // A visitor without an account reads; marking asks them to sign in first.
+    if (!csrf) {
+      location.href = BASE + "/login?next=" + encodeURIComponent(location.pathname + location.search);
+      return Promise.resolve(null);
+    }
     var body = new URLSearchParams();
     body.set("csrf", csrf);
     Object.keys(fields).forEach(function (f) { body.set(f, fields[f]); });
@@ -298,6 +303,7 @@
   "use strict";
   var form = document.getElementById("editor-form");
   if (!form) return;
+  var BASE = document.documentElement.getAttribute("data-base") || "";
   var text = document.getElementById("markdown");
   var ln = document.getElementById("ln");
   var preview = document.getElementById("preview");
@@ -315,8 +321,8 @@
     body.set("fragment", "1");
     if (inflight) inflight.abort();
     inflight = new AbortController();
-    // The form's "action" buttons shadow form.action: read the attribute.
-    fetch(form.getAttribute("action"), { method: "POST", body: body, signal: inflight.signal,
+    // The form's path without the prefix (its "action" buttons shadow form.action).
+    fetch(BASE + form.dataset.path, { method: "POST", body: body, signal: inflight.signal,
       headers: { "content-type": "application/x-www-form-urlencoded" } })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) { if (html !== null) preview.innerHTML = html; })

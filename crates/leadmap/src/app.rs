@@ -179,6 +179,7 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
                 max_bytes: c.max_roadmap_bytes,
                 max_topics: c.max_roadmap_topics,
             },
+            private: c.private,
         };
         let prefix = config
             .base_path
@@ -524,6 +525,18 @@ pub(crate) async fn pick_user(store: &dyn Store, name: Option<&str>) -> Result<U
     }
 }
 
+/// Refuses a roadmap id that is neither bundled nor published here (before asking whose).
+async fn known_roadmap(store: &dyn Store, id: &str) -> Result<()> {
+    if leadmap_bundled::get(id).is_some() || store.roadmap_record(id).await?.is_some() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = leadmap_bundled::ROADMAPS.iter().map(|b| b.id).collect();
+    bail!(
+        "no roadmap {id:?}; the bundled ones are {} (published ones: leadmap publish)",
+        ids.join(", ")
+    )
+}
+
 /// A bundled roadmap, or one published on this database that `user` may read.
 async fn roadmap_for(store: &dyn Store, user: &User, id: &str) -> Result<std::sync::Arc<Entry>> {
     if let Some(b) = leadmap_bundled::get(id) {
@@ -643,6 +656,7 @@ pub fn mark(a: MarkArgs) -> Result<ExitCode> {
     };
     runtime()?.block_on(async {
         let store = a.db.open().await?;
+        known_roadmap(&*store, &a.roadmap).await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
         let e = roadmap_for(&*store, &u, &a.roadmap).await?;
         let rec = progress::mark(
@@ -720,6 +734,7 @@ pub fn progress(a: ProgressArgs) -> Result<ExitCode> {
     let since = a.since.as_deref().map(activity::parse_day).transpose()?;
     runtime()?.block_on(async {
         let store = a.db.open().await?;
+        known_roadmap(&*store, &a.roadmap).await?;
         let u = pick_user(&*store, a.user.as_deref()).await?;
         let e = roadmap_for(&*store, &u, &a.roadmap).await?;
         let records = by_topic(store.progress(u.id, &e.id).await?);

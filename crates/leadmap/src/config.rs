@@ -80,6 +80,16 @@ pub struct ServeArgs {
     /// served. Off when absent.
     #[arg(long, env = "LEADMAP_ROADMAPS")]
     roadmaps: Option<PathBuf>,
+    /// Every page needs an account: visitors without one do not see the public roadmaps
+    /// (the bundled ones included) [default: false].
+    #[arg(
+        long,
+        env = "LEADMAP_PRIVATE",
+        num_args = 0..=1,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    private: Option<bool>,
     /// The largest roadmap a publish may send, in bytes [default: 8388608, 8 MiB].
     #[arg(long, env = "LEADMAP_MAX_ROADMAP_BYTES")]
     max_roadmap_bytes: Option<usize>,
@@ -121,6 +131,7 @@ pub struct ServeConfig {
     pub roadmaps: Option<PathBuf>,
     pub max_roadmap_bytes: usize,
     pub max_roadmap_topics: usize,
+    pub private: bool,
 }
 
 impl Default for ServeConfig {
@@ -140,6 +151,7 @@ impl Default for ServeConfig {
             roadmaps: None,
             max_roadmap_bytes: leadmap_app::publish::Limits::default().max_bytes,
             max_roadmap_topics: leadmap_app::publish::Limits::default().max_topics,
+            private: false,
         }
     }
 }
@@ -176,6 +188,8 @@ struct Overrides<'a> {
     max_roadmap_bytes: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_roadmap_topics: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    private: Option<bool>,
 }
 
 /// The merged configuration and where its file was (or would have been).
@@ -226,6 +240,7 @@ impl ServeArgs {
             roadmaps: self.roadmaps.as_deref(),
             max_roadmap_bytes: self.max_roadmap_bytes,
             max_roadmap_topics: self.max_roadmap_topics,
+            private: self.private,
         };
         let config: ServeConfig = figment
             .merge(Serialized::defaults(overrides))

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use leadmap_app::publish::{self, Library, Limits, Publisher, Request};
 use leadmap_app::time::now_ms;
@@ -56,10 +56,11 @@ pub fn run(a: PublishArgs) -> Result<ExitCode> {
         Ok(md) => md,
         Err(problems) => {
             anstream::eprint!("{problems}");
-            bail!(
-                "{} does not pass `leadmap check`: nothing was published",
+            anstream::eprintln!(
+                "leadmap: {} does not pass `leadmap check`: nothing was published",
                 a.file
             );
+            return Ok(ExitCode::from(1));
         }
     };
     let mut map = Vec::new();
@@ -124,9 +125,17 @@ fn local(
                 for p in problems {
                     anstream::eprintln!("{}", p.render(&a.file));
                 }
-                bail!("the roadmap does not pass `leadmap check`: nothing was published")
+                anstream::eprintln!(
+                    "leadmap: the roadmap does not pass `leadmap check`: nothing was published"
+                );
+                Ok(None)
             }
-            Err(e) => Err(e.into()),
+            Err(publish::PublishError::Store(e)) => Err(e.into()),
+            // A refusal (read-only, a conflict, a limit, a bad map): said, exit 1.
+            Err(e) => {
+                anstream::eprintln!("leadmap: error: {e}");
+                Ok(None)
+            }
         }
     })
 }

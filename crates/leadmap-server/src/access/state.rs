@@ -30,6 +30,9 @@ pub struct Config {
     pub base_path: Option<crate::web::base::BasePath>,
     /// How large a roadmap may be published here.
     pub roadmap_limits: Limits,
+    /// Every page needs an account: public roadmaps (the bundled ones too) are not shown to
+    /// visitors without one (`serve --private`).
+    pub private: bool,
 }
 
 impl Config {
@@ -121,6 +124,7 @@ impl AppState {
         id: &str,
     ) -> Result<Current, AppError> {
         match self.library().current(self.store(), id).await? {
+            Some(_) if viewer.is_none() && self.config().private => Err(AppError::NotFound),
             Some(c) if c.visible_to(viewer) => Ok(c),
             _ => Err(AppError::NotFound),
         }

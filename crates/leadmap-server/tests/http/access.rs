@@ -153,8 +153,8 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("GET", "/login", "Public"),
     ("POST", "/login", "PublicForm"),
     ("POST", "/logout", "Session"),
-    ("GET", "/r/{roadmap}", "Session"),
-    ("GET", "/r/{roadmap}/t/{topic}", "Session"),
+    ("GET", "/r/{roadmap}", "Public"),
+    ("GET", "/r/{roadmap}/t/{topic}", "Public"),
     ("POST", "/r/{roadmap}/t/{topic}", "Session"),
     ("POST", "/r/{roadmap}/t/{topic}/plan", "Session"),
     ("GET", "/r/{roadmap}/reset", "Session"),
@@ -419,6 +419,9 @@ async fn the_matrix_in_docs_security_md_is_what_the_routes_answer() {
                 "allowed²".to_owned()
             } else if *access == "Token" {
                 "allowed³".to_owned()
+            } else if *access == "Public" && path.starts_with("/r/{roadmap}") {
+                // A roadmap's pages: by its visibility (footnote 5).
+                "allowed⁵".to_owned()
             } else if path.contains("{token}") {
                 // A share link's routes: anyone, but only with a live link (footnote 4).
                 "allowed⁴".to_owned()

@@ -7,6 +7,7 @@ both_backends!(
     a_roadmap_published_through_the_api_keeps_everyones_progress,
     bad_publishes_are_refused_and_change_nothing,
     a_second_server_serves_a_publish_from_its_next_request,
+    each_visibility_shows_each_visitor_what_they_may_see,
 );
 
 const V1: &str = "---\nid: team\n---\n# Team playbook\n\n## People\n\n- Hiring loops {#hire}\n- One-on-ones {#one-on-ones}\n\n## Delivery\n\n- Release train {#release-train}\n";
@@ -208,6 +209,34 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
         .unwrap();
     assert_eq!(md.status(), StatusCode::OK);
     assert!(md.text().await.unwrap().contains("Hiring loops"));
+    for (ext, mime, magic) in [
+        ("svg", "image/svg+xml", &b"<svg"[..]),
+        ("png", "image/png", &b"\x89PNG"[..]),
+        ("pdf", "application/pdf", &b"%PDF"[..]),
+        ("html", "text/html; charset=utf-8", &b"<!doctype html"[..]),
+    ] {
+        let r = bob
+            .get(format!("{}/r/team/v/3.{ext}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{ext}");
+        assert_eq!(r.headers()["content-type"], mime);
+        let body = r.bytes().await.unwrap();
+        assert!(
+            body.starts_with(magic),
+            "{ext}: {:?}",
+            &body[..body.len().min(40)]
+        );
+    }
+    assert_eq!(
+        bob.get(format!("{}/r/team/v/3.exe", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         bob.get(format!("{}/r/team/v/9.md", app.base))
             .send()
@@ -348,6 +377,30 @@ async fn bad_publishes_are_refused_and_change_nothing(db: Arc<TestDb>) {
     // Nothing else was stored.
     let versions = app.store().versions("team").await.unwrap();
     assert_eq!(versions.len(), 2);
+
+    // The limits are the server's to set: too many topics is refused with the limit named.
+    let limits = leadmap_app::publish::Limits {
+        max_bytes: 4096,
+        max_topics: 2,
+    };
+    let small = start_with(
+        app._db.clone(),
+        Config {
+            roadmap_limits: limits,
+            ..Config::default()
+        },
+    )
+    .await;
+    let r = publish_md(&ana_api, &small, "team", V2).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let said = json_of(r).await["error"].as_str().unwrap().to_owned();
+    assert!(
+        said.contains("3 topics") && said.contains("at most 2"),
+        "{said}"
+    );
+    let r = publish_md(&ana_api, &small, "team", &"x".repeat(5000)).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.store().versions("team").await.unwrap().len(), 2);
 }
 
 async fn a_second_server_serves_a_publish_from_its_next_request(db: Arc<TestDb>) {
@@ -378,4 +431,146 @@ async fn a_second_server_serves_a_publish_from_its_next_request(db: Arc<TestDb>)
     );
     let html = page(&c, format!("{}/r/team", two.base)).await;
     assert!(html.contains("Hiring loop design") && !html.contains("Hiring loops"));
+}
+
+/// Who sees a roadmap, by its visibility and the visitor: the author, another member, an admin,
+/// a visitor without an account. A roadmap one may not read answers exactly as one that does
+/// not exist (404 when signed in, the sign-in page without an account).
+async fn each_visibility_shows_each_visitor_what_they_may_see(db: Arc<TestDb>) {
+    let app = start(db.clone()).await;
+    let admin = owner(&app).await;
+    let bob = member(&app, "bob").await;
+    let bob_api = api(&token(&app, &bob).await);
+    let cleo = member(&app, "cleo").await;
+    let anon = browser();
+    for (id, vis) in [
+        ("mine", "private"),
+        ("ours", "signed-in"),
+        ("open", "public"),
+    ] {
+        let body = V1.replace("id: team", &format!("id: {id}"));
+        let r = publish_md(&bob_api, &app, &format!("{id}?visibility={vis}"), &body).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let status = |c: &reqwest::Client, path: &str| {
+        let url = format!("{}{path}", app.base);
+        let c = c.clone();
+        async move {
+            let r = c.get(url).send().await.unwrap();
+            let s = r.status();
+            let to = location(&r);
+            (s, to)
+        }
+    };
+    let ok = (StatusCode::OK, String::new());
+    let gone = (StatusCode::NOT_FOUND, String::new());
+    for path_of in [
+        |id: &str| format!("/r/{id}"),
+        |id: &str| format!("/r/{id}/t/one-on-ones"),
+    ] {
+        let signin = |id: &str| {
+            let p = path_of(id);
+            (
+                StatusCode::SEE_OTHER,
+                format!("/login?next={}", p.replace('/', "%2F")),
+            )
+        };
+        for (id, author, member, admin_sees, visitor) in [
+            ("mine", ok.clone(), gone.clone(), ok.clone(), signin("mine")),
+            ("ours", ok.clone(), ok.clone(), ok.clone(), signin("ours")),
+            ("open", ok.clone(), ok.clone(), ok.clone(), ok.clone()),
+            (
+                "nothing",
+                gone.clone(),
+                gone.clone(),
+                gone.clone(),
+                signin("nothing"),
+            ),
+        ] {
+            let p = path_of(id);
+            assert_eq!(status(&bob, &p).await, author, "the author on {p}");
+            assert_eq!(status(&cleo, &p).await, member, "another member on {p}");
+            assert_eq!(status(&admin, &p).await, admin_sees, "the admin on {p}");
+            let got = status(&anon, &p).await;
+            assert_eq!(got.0, visitor.0, "a visitor on {p}");
+            if visitor.0 == StatusCode::SEE_OTHER {
+                assert!(
+                    got.1.starts_with("/login?next="),
+                    "a visitor on {p}: {got:?}"
+                );
+            }
+        }
+    }
+    // A visitor reads a public roadmap whole, with nothing of anyone's account, and is asked
+    // to sign in to track progress; the page may be cached.
+    let r = anon
+        .get(format!("{}/r/open", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["cache-control"], "public, max-age=60");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Sign in to track your progress") && html.contains("Release train"));
+    assert!(!html.contains("name=\"csrf\"") && !html.contains("Sign out") && !html.contains("bob"));
+    let r = anon
+        .get(format!("{}/r/{EL}/t/define-core-values", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("to track your progress on this topic") && !html.contains("Your status"));
+    // Marking stays for accounts.
+    let r = anon
+        .post(format!("{}/r/open/t/one-on-ones", app.base))
+        .header("origin", &app.base)
+        .form(&[("status", "done")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/login"));
+    // The author makes it private: the visitor is sent to sign in at once.
+    let html = page(&bob, format!("{}/r/open/versions", app.base)).await;
+    let r = bob
+        .post(format!("{}/r/open/visibility", app.base))
+        .form(&[("csrf", csrf_of(&html).as_str()), ("visibility", "private")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&anon, "/r/open").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(status(&cleo, "/r/open").await.0, StatusCode::NOT_FOUND);
+    // Cleo may not change it, nor edit it: 404 both.
+    let html = page(&cleo, format!("{}/r/ours/versions", app.base)).await;
+    let r = cleo
+        .post(format!("{}/r/ours/visibility", app.base))
+        .form(&[("csrf", csrf_of(&html).as_str()), ("visibility", "public")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(status(&cleo, "/r/ours/edit").await.0, StatusCode::NOT_FOUND);
+
+    // serve --private: every roadmap, the bundled ones too, needs an account.
+    let private = start_with(
+        db,
+        Config {
+            private: true,
+            ..Config::default()
+        },
+    )
+    .await;
+    for p in [
+        format!("/r/{EL}"),
+        "/r/ours".to_owned(),
+        format!("/r/{EL}/t/define-core-values"),
+    ] {
+        let r = anon
+            .get(format!("{}{p}", private.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{p}");
+    }
 }

@@ -77,12 +77,12 @@ async fn sign_in_fails_alike_for_unknown_user_and_wrong_password_and_is_throttle
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // The page needs a session: without one it sends to the sign-in page.
     let r = browser()
-        .get(format!("{}/r/{EL}", app.base))
+        .get(format!("{}/account", app.base))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), format!("/login?next=/r/{EL}"));
+    assert_eq!(location(&r), "/login?next=/account");
 }
 
 /// The limit holds under concurrency: of 100 wrong guesses sent at once from one address,

@@ -915,14 +915,14 @@ async fn two_servers_share_one_postgres_database() {
     let got = get_progress(&c, &a, &token).await;
     assert_eq!(got["topics"]["creativity"]["note"], "through B", "{got}");
 
-    // Without a session, B sends the roadmap page's reader to the sign-in page.
-    let page = format!("/r/{ROADMAP}");
-    let r = c.get(b.url(&page)).send().await.unwrap();
+    // Without a session, B sends the account page's reader to the sign-in page.
+    let r = c.get(b.url("/account")).send().await.unwrap();
     assert!(r.status().is_redirection(), "{}", r.status());
     let to = r.headers()[reqwest::header::LOCATION].to_str().unwrap();
     assert!(to.starts_with("/login"), "{to}");
 
     // Signed in on A, the session is good on B.
+    let page = format!("/r/{ROADMAP}");
     let r = c
         .post(a.url("/login"))
         .form(&[("name", "alice"), ("password", password), ("next", &page)])

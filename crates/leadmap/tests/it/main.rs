@@ -9,6 +9,7 @@ mod diff;
 mod docs;
 mod limits;
 mod ops;
+mod publishing;
 
 fn leadmap() -> Command {
     let mut c = Command::cargo_bin("leadmap").expect("the binary");

@@ -13,16 +13,18 @@ use crate::access::{Access, AppState, Routes};
 use crate::web::AppError;
 
 pub fn routes() -> Routes {
-    use Access::{Session, Token};
+    use Access::{Public, Session, Token};
     Routes::new()
-        .get("/r/{roadmap}", Session, page::roadmap_page)
-        .get("/r/{roadmap}/t/{topic}", Session, panel::topic_page)
+        // Public: a visitor without an account reads a public roadmap; any other roadmap (or
+        // every one, with `serve --private`) sends them to sign in.
+        .get("/r/{roadmap}", Public, page::roadmap_page)
+        .get("/r/{roadmap}/t/{topic}", Public, panel::topic_page)
         .post("/r/{roadmap}/t/{topic}", Session, mark::mark)
         .post("/r/{roadmap}/t/{topic}/plan", Session, mark::plan)
         .get("/r/{roadmap}/reset", Session, mark::reset_confirm)
         .post("/r/{roadmap}/reset", Session, mark::reset)
         .get("/api/v1/roadmaps", Token, api::roadmaps)
-        .get("/r/{roadmap}/v/{file}", Session, publish::version_markdown)
+        .get("/r/{roadmap}/v/{file}", Session, publish::version_file)
         .get("/api/v1/roadmaps/{roadmap}", Token, api::roadmap)
         .put("/api/v1/roadmaps/{roadmap}", Token, publish::put_roadmap)
         .get(

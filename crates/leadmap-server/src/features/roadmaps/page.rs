@@ -11,8 +11,8 @@ use leadmap_store::Progress;
 use serde::Deserialize;
 
 use super::panel::{Panel, panel};
-use crate::access::{AppState, Me};
-use crate::web::{Chrome, PageResult, html_sized};
+use crate::access::{AppState, Viewer};
+use crate::web::{AppError, Chrome, PageResult, html_sized};
 
 struct AreaRow<'a> {
     id: &'a str,
@@ -54,6 +54,8 @@ struct RoadmapPage<'a> {
     overdue: usize,
     /// Whether this person may publish a new version of it.
     editable: bool,
+    /// A visitor without an account: read-only, with a call to sign in.
+    anonymous: bool,
 }
 
 /// A person's diagram, written straight into the page as it renders (no copy of its own).
@@ -87,11 +89,14 @@ pub(super) struct RoadmapQuery {
 
 pub(super) async fn roadmap_page(
     State(state): State<AppState>,
-    me: Me,
+    Viewer(viewer): Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<RoadmapQuery>,
 ) -> PageResult {
+    let Some(me) = viewer else {
+        return visitor_page(&state, &headers, &id, query).await;
+    };
     let (current, editable) = me.roadmaps().current(&id).await?;
     let e = &*current.entry;
     let records = by_topic(me.progress().of(&e.id).await?);
@@ -113,10 +118,104 @@ pub(super) async fn roadmap_page(
         })
         .map(|(_, topic, _)| topic)
         .collect();
+    // The panel of a page without script (`?topic=`) shows the topic's plan.
+    let plans = if query.topic.is_empty() {
+        Vec::new()
+    } else {
+        me.progress().plans(Some(&e.id)).await?
+    };
+    let chrome = Chrome::new(Some(me.frame()), &headers, &format!("/r/{}", e.id));
+    render(
+        &state,
+        e,
+        View {
+            records: &records,
+            overdue: &overdue,
+            plans: &plans,
+            csrf: &me.session.csrf,
+            editable,
+            anonymous: false,
+        },
+        query,
+        chrome,
+    )
+}
+
+/// A visitor without an account: a public roadmap read-only (no account data, cacheable);
+/// any other sends them to sign in, the same answer whether it exists or not.
+async fn visitor_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    query: RoadmapQuery,
+) -> PageResult {
+    let sign_in = || AppError::SignIn(format!("/r/{id}"));
+    if state.config().private {
+        return Err(sign_in());
+    }
+    let current = match state.roadmap(None, id).await {
+        Ok(c) => c,
+        Err(AppError::NotFound) => return Err(sign_in()),
+        Err(e) => return Err(e),
+    };
+    let e = &*current.entry;
+    let none = HashMap::new();
+    let chrome = Chrome::new(None, headers, &format!("/r/{}", e.id));
+    let mut res = render(
+        state,
+        e,
+        View {
+            records: &none,
+            overdue: &HashSet::new(),
+            plans: &[],
+            csrf: "",
+            editable: false,
+            anonymous: true,
+        },
+        query,
+        chrome,
+    )?;
+    public_cache(&mut res);
+    Ok(res)
+}
+
+/// A page the same for every visitor without an account: shared caches may keep it a
+/// minute (it differs only by the theme cookie).
+pub(super) fn public_cache(res: &mut axum::response::Response) {
+    use axum::http::{HeaderValue, header};
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Cookie"));
+}
+
+/// What one person's page shows of them.
+struct View<'a> {
+    records: &'a HashMap<String, Progress>,
+    overdue: &'a HashSet<String>,
+    plans: &'a [leadmap_store::Plan],
+    /// Empty for a visitor without an account (no form is drawn).
+    csrf: &'a str,
+    editable: bool,
+    anonymous: bool,
+}
+
+fn render(
+    state: &AppState,
+    e: &leadmap_app::Entry,
+    v: View<'_>,
+    query: RoadmapQuery,
+    chrome: Chrome,
+) -> PageResult {
+    let records = v.records;
+    let overdue = v.overdue;
+    let status = |t: &str| status_in(records, t);
     let svg = FilledSvg {
         template: &e.svg,
-        records: &records,
-        overdue: &overdue,
+        records,
+        overdue,
     };
     let q = query.q.trim().to_lowercase();
     let mut hits = 0;
@@ -154,25 +253,13 @@ pub(super) async fn roadmap_page(
         .filter(|n| n.kind.is_learnable())
         .map(|n| {
             let back = format!("{back}?topic={}#panel", n.id);
-            panel(
-                &state,
-                e,
-                n,
-                records.get(n.id.as_str()),
-                &me.session.csrf,
-                &back,
-            )
+            panel(state, e, n, records.get(n.id.as_str()), v.csrf, &back).with_plans(v.plans)
         });
-    // The panel of a page without script (`?topic=`) shows the topic's plan.
-    let panel = match panel {
-        Some(p) => Some(p.with_plans(&me.progress().plans(Some(&e.id)).await?)),
-        None => None,
-    };
     // The page is the diagram, the list and some chrome: size the buffer once.
     let size = e.svg.len() + 400 * e.topics.len() + 8192;
     html_sized(
         &RoadmapPage {
-            chrome: Chrome::new(Some(me.frame()), &headers, &back),
+            chrome,
             id: &e.id,
             id_html: &e.id_html,
             title: e.title(),
@@ -191,7 +278,8 @@ pub(super) async fn roadmap_page(
                     .unwrap_or_default(),
             },
             overdue: overdue.len(),
-            editable,
+            editable: v.editable,
+            anonymous: v.anonymous,
         },
         size,
     )

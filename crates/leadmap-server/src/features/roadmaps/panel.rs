@@ -12,8 +12,7 @@ use leadmap_render::html::markdown_html;
 use leadmap_store::Progress;
 use serde::Deserialize;
 
-use super::entry;
-use crate::access::{AppState, Me};
+use crate::access::{AppState, Viewer};
 use crate::web::{AppError, Chrome, PageResult, html};
 
 /// A topic's panel: its status form and its content.
@@ -215,35 +214,54 @@ pub(super) struct TopicQuery {
 /// A topic on its own page, or (`?fragment=1`) just its panel, which `app.js` fetches.
 pub(super) async fn topic_page(
     State(state): State<AppState>,
-    me: Me,
+    Viewer(viewer): Viewer,
     headers: HeaderMap,
     Path((id, topic)): Path<(String, String)>,
     Query(q): Query<TopicQuery>,
 ) -> PageResult {
-    let e = entry(&state, &me.user, &id).await?;
-    let e = &*e;
+    let path = format!("/r/{id}/t/{topic}");
+    let current = match &viewer {
+        Some(me) => state.roadmap(Some(&me.user), &id).await?,
+        // A visitor reads a public roadmap's topics; anything else asks them to sign in.
+        None if state.config().private => return Err(AppError::SignIn(path)),
+        None => match state.roadmap(None, &id).await {
+            Err(AppError::NotFound) => return Err(AppError::SignIn(path)),
+            other => other?,
+        },
+    };
+    let e = &*current.entry;
     let n = e
         .roadmap
         .find(&topic)
         .filter(|n| n.kind.is_learnable())
         .ok_or(AppError::NotFound)?;
-    let records = by_topic(me.progress().of(&e.id).await?);
     let back = format!("/r/{}?topic={}#panel", e.id, n.id);
-    let p = panel(
-        &state,
-        e,
-        n,
-        records.get(n.id.as_str()),
-        &me.session.csrf,
-        &back,
-    )
-    .with_plans(&me.progress().plans(Some(&e.id)).await?);
-    if q.fragment.is_some() {
-        return html(&PanelFragment { p });
+    let p = match &viewer {
+        Some(me) => {
+            let records = by_topic(me.progress().of(&e.id).await?);
+            panel(
+                &state,
+                e,
+                n,
+                records.get(n.id.as_str()),
+                &me.session.csrf,
+                &back,
+            )
+            .with_plans(&me.progress().plans(Some(&e.id)).await?)
+        }
+        None => panel(&state, e, n, None, "", &back),
+    };
+    let mut res = if q.fragment.is_some() {
+        html(&PanelFragment { p })?
+    } else {
+        html(&TopicPage {
+            chrome: Chrome::new(viewer.as_ref().map(|m| m.frame()), &headers, &back),
+            roadmap_title: e.title(),
+            p,
+        })?
+    };
+    if viewer.is_none() {
+        super::page::public_cache(&mut res);
     }
-    html(&TopicPage {
-        chrome: Chrome::new(Some(me.frame()), &headers, &back),
-        roadmap_title: e.title(),
-        p,
-    })
+    Ok(res)
 }

@@ -264,28 +264,69 @@ pub(super) async fn diff(
     Ok(Json(&d).into_response())
 }
 
-/// `/r/{roadmap}/v/{n}.md`: one version's Markdown, as published.
-pub(super) async fn version_markdown(
+/// `/r/{roadmap}/v/{n}.md`: one version's Markdown, as published; `.svg`, `.png`, `.pdf`
+/// (A4, the width fitted) and `.html` (the self-contained page): its diagram.
+pub(super) async fn version_file(
     me: Me,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let n = file
-        .strip_suffix(".md")
-        .and_then(|n| n.parse::<i64>().ok())
+    let (n, ext) = file
+        .rsplit_once('.')
+        .and_then(|(n, ext)| Some((n.parse::<i64>().ok()?, ext.to_owned())))
         .ok_or(AppError::NotFound)?;
+    let (mime, inline) = match ext.as_str() {
+        "md" => ("text/markdown; charset=utf-8", true),
+        "svg" => ("image/svg+xml", true),
+        "png" => ("image/png", true),
+        "pdf" => ("application/pdf", false),
+        "html" => ("text/html; charset=utf-8", false),
+        _ => return Err(AppError::NotFound),
+    };
     let (_, markdown) = me.roadmaps().source(&id, n).await?;
+    let disposition = format!(
+        "{}; filename=\"{id}-v{n}.{ext}\"",
+        if inline { "inline" } else { "attachment" }
+    );
+    let body = if ext == "md" {
+        markdown.into_bytes()
+    } else {
+        let roadmap_id = id.clone();
+        tokio::task::spawn_blocking(move || export(&markdown, &roadmap_id, &ext))
+            .await
+            .map_err(|e| AppError::internal("an export's thread", e))?
+            .map_err(|e| AppError::internal("drawing an export", e))?
+    };
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "text/markdown; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{id}-v{n}.md\""),
-            ),
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
-        markdown,
+        body,
     )
         .into_response())
+}
+
+/// The shipped font, and the system's for emoji where it has them; loaded once.
+fn fonts() -> &'static leadmap_render::FontDb {
+    static FONTS: std::sync::OnceLock<leadmap_render::FontDb> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut db = leadmap_render::shipped_fonts();
+        db.load_system_fonts();
+        db
+    })
+}
+
+/// A version's diagram in `ext` (svg, png, pdf or html), as `leadmap render` draws it.
+fn export(markdown: &str, id: &str, ext: &str) -> Result<Vec<u8>, leadmap_render::RasterError> {
+    let r = leadmap_core::parse(markdown.as_bytes(), id).roadmap;
+    let layout = leadmap_render::layout(&r);
+    let (svg, spans) =
+        leadmap_render::svg::render_with_spans(&r, &layout, &leadmap_render::SvgOptions::default());
+    Ok(match ext {
+        "png" => leadmap_render::png(&svg, fonts(), 1.0, None)?,
+        "pdf" => leadmap_render::pdf(&svg, fonts(), leadmap_render::Page::A4)?,
+        "html" => leadmap_render::html::page(&r, &svg, &spans, &|t| leadmap_bundled::template(t))
+            .into_bytes(),
+        _ => svg.into_bytes(),
+    })
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Publishing roadmaps through the API: PUT /api/v1/roadmaps/{id} with synthetic roadmaps of
+# 150, 1,000 and 10,000 topics (leadmap synthetic), each published RUNS times as a new version
+# (the title changes each time), timed by curl from the request to the answer: the check, the
+# diff against the current version, the store's transaction and the preparation of the page
+# (layout, SVG) all happen before the answer. Prints the median and the slowest per size.
+#
+#   bench/publish.sh                       # builds the release binary
+#   LEADMAP=path/to/leadmap bench/publish.sh
+#   RUNS=21 bench/publish.sh               # default 11
+#   BACKEND=postgres bench/publish.sh      # on the local PostgreSQL (database leadmap_bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-11}
+if [ -n "${LEADMAP:-}" ]; then
+  bin=$LEADMAP
+else
+  cargo build --release --quiet -p leadmap
+  bin=target/release/leadmap
+fi
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+db=$work/leadmap.db
+if [ "${BACKEND:-sqlite}" = postgres ]; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS leadmap_bench' \
+    -c 'CREATE DATABASE leadmap_bench' >/dev/null
+  db=postgres://postgres@127.0.0.1:5432/leadmap_bench
+fi
+echo "plum orbit canvas lantern 87" | "$bin" user add bench --password-stdin --database-url "$db" >/dev/null
+token=$("$bin" token create bench --database-url "$db")
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+LEADMAP_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --database-url "$db" \
+  --max-roadmap-bytes 67108864 >"$work/out" 2>"$work/log" &
+server_pid=$!
+base=http://127.0.0.1:$port
+for _ in $(seq 300); do curl -s -o /dev/null "$base/healthz" && break; sleep 0.1; done
+
+echo "| topics | Markdown | versions published | median | slowest |"
+echo "|---|---|---|---|---|"
+for n in 150 1000 10000; do
+  "$bin" synthetic "$n" >"$work/base.md"
+  times=()
+  for i in $(seq "$runs"); do
+    { printf -- '---\nid: synthetic-%s\n---\n' "$n"; sed "1s/.*/# Synthetic roadmap, version $i/" "$work/base.md"; } >"$work/v.md"
+    read -r code t < <(curl -s -o "$work/answer.json" -w '%{http_code} %{time_total}\n' -X PUT \
+      -H "Authorization: Bearer $token" -H "Content-Type: text/markdown" \
+      --data-binary @"$work/v.md" "$base/api/v1/roadmaps/synthetic-$n")
+    if [ "$code" != 200 ] && [ "$code" != 201 ]; then
+      echo "publishing $n topics answered $code: $(head -c 400 "$work/answer.json")" >&2
+      exit 1
+    fi
+    times+=("$t")
+  done
+  size=$(wc -c <"$work/v.md")
+  printf '%s\n' "${times[@]}" | sort -n | awk -v n="$n" -v size="$size" -v runs="$runs" '
+    { t[NR] = $1 * 1000 }
+    END { printf "| %d | %.0f KiB | %d | %.1f ms | %.1f ms |\n", n, size / 1024, runs, t[int((NR + 1) / 2)], t[NR] }'
+done
+echo
+echo "$("$bin" --version), $(nproc) cores, $(date -u +%Y-%m-%d), database: ${BACKEND:-sqlite}"
