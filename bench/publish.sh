@@ -62,5 +62,13 @@ for n in 150 1000 10000; do
     { t[NR] = $1 * 1000 }
     END { printf "| %d | %.0f KiB | %d | %.1f ms | %.1f ms |\n", n, size / 1024, runs, t[int((NR + 1) / 2)], t[NR] }'
 done
+# A roadmap over the topic limit (100,000 topics, the default limit is 20,000): refused, with
+# the limit named, and how long the refusal takes.
+{ printf -- '---\nid: synthetic-100000\n---\n'; "$bin" synthetic 100000; } >"$work/big.md"
+read -r code t < <(curl -s -o "$work/answer.json" -w '%{http_code} %{time_total}\n' -X PUT \
+  -H "Authorization: Bearer $token" -H "Content-Type: text/markdown" \
+  --data-binary @"$work/big.md" "$base/api/v1/roadmaps/synthetic-100000")
+echo
+echo "100,000 topics ($(( $(wc -c <"$work/big.md") / 1024 )) KiB): HTTP $code in $(awk -v t="$t" 'BEGIN { printf "%.0f ms", t * 1000 }'): $(head -c 200 "$work/answer.json")"
 echo
 echo "$("$bin" --version), $(nproc) cores, $(date -u +%Y-%m-%d), database: ${BACKEND:-sqlite}"

@@ -656,3 +656,115 @@ impl Library {
         Ok(published)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library(md: &str) -> Library {
+        let entry = Entry::new(leadmap_core::parse(md.as_bytes(), "kit").roadmap);
+        Library::new(Catalog {
+            roadmaps: vec![Arc::new(entry)],
+        })
+    }
+
+    const KIT: &str = "---\nid: kit\n---\n# Kit\n\n## A\n\n- One {#one}\n";
+
+    #[tokio::test]
+    async fn bundled_roadmaps_are_stored_once_per_release_content_and_stay_read_only() {
+        let db = leadmap_store::testing::sqlite().await;
+        let s = db.store();
+        let ana = s
+            .create_user(
+                &leadmap_store::UserName::parse("ana").unwrap(),
+                "h",
+                true,
+                0,
+            )
+            .await
+            .unwrap();
+        // Version 1 on a new database; the same content again stores nothing.
+        assert_eq!(
+            library(KIT).sync_bundled(s, "1.0.0", 1).await.unwrap(),
+            ["kit"]
+        );
+        assert!(
+            library(KIT)
+                .sync_bundled(s, "1.0.0", 2)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // A release whose content changed stores version 2, by the server.
+        let newer = library(&KIT.replace("- One {#one}", "- One {#one}\n- Two {#two}"));
+        assert_eq!(newer.sync_bundled(s, "1.1.0", 3).await.unwrap(), ["kit"]);
+        let versions = s.versions("kit").await.unwrap();
+        assert_eq!(versions.len(), 2);
+        assert_eq!(versions[0].message, "bundled with leadmap 1.1.0");
+        assert_eq!(versions[0].published_by, None);
+        let record = s.roadmap_record("kit").await.unwrap().unwrap();
+        assert!(record.bundled);
+        assert_eq!(record.visibility, Visibility::Public);
+        // Nobody publishes over it, not even an admin, and not a watched folder either.
+        let req = Request {
+            id: None,
+            source: KIT.as_bytes(),
+            message: "",
+            map: &[],
+            base: None,
+            dry_run: false,
+            visibility: Visibility::Public,
+        };
+        for by in [Publisher::Person(&ana), Publisher::Server] {
+            let e = publish(s, &newer, Limits::default(), by, &req, 4)
+                .await
+                .unwrap_err();
+            assert!(matches!(e, PublishError::ReadOnly(_)), "{e:?}");
+        }
+        // Nor through a library that does not bundle it (an older binary): the record says so.
+        let other = Library::new(Catalog { roadmaps: vec![] });
+        let e = publish(
+            s,
+            &other,
+            Limits::default(),
+            Publisher::Person(&ana),
+            &req,
+            5,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, PublishError::ReadOnly(_)), "{e:?}");
+        assert_eq!(s.versions("kit").await.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn id_maps_are_read_from_lines_and_checked_for_their_shape() {
+        assert_eq!(
+            parse_map("# moves\nold -> new\n\nb=c\n").unwrap(),
+            [("old".into(), "new".into()), ("b".into(), "c".into())]
+        );
+        assert!(parse_map("old new").unwrap_err().contains("line 1"));
+        assert!(parse_map("a -> B C").is_err(), "not an id");
+        let topics: HashSet<&str> = ["new", "c"].into();
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        assert!(check_map(&pairs(&[("old", "new")]), &topics).is_ok());
+        for bad in [
+            &[("old", "gone")][..],
+            &[("old", "new"), ("old", "c")],
+            &[("new", "c"), ("old", "new")],
+            &[("c", "c")],
+        ] {
+            assert!(
+                matches!(
+                    check_map(&pairs(bad), &topics),
+                    Err(PublishError::BadMap(_))
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+}
