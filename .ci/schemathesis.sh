@@ -33,7 +33,7 @@ pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
 status=0
-"$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
+"$venv/bin/schemathesis" --config-file .ci/schemathesis.toml run "http://127.0.0.1:$port/api/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --max-examples "$examples" \

@@ -56,6 +56,8 @@ struct RoadmapPage<'a> {
     editable: bool,
     /// A visitor without an account: read-only, with a call to sign in.
     anonymous: bool,
+    /// Shipped with the binary (share links are made for these only, so far).
+    bundled: bool,
 }
 
 /// A person's diagram, written straight into the page as it renders (no copy of its own).
@@ -280,6 +282,7 @@ fn render(
             overdue: overdue.len(),
             editable: v.editable,
             anonymous: v.anonymous,
+            bundled: state.catalog().get(&e.id).is_some(),
         },
         size,
     )
