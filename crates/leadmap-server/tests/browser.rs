@@ -1868,6 +1868,22 @@ async fn a_roadmap_is_written_previewed_and_published_in_the_browser() {
         roadmap_ready(&c).await;
         let pct = c.find(Locator::Css("#overall .counts")).await.unwrap().text().await.unwrap();
         assert!(pct.starts_with("1 done"), "{pct}");
+        // A visitor without an account: the public pages, read-only, in both themes.
+        c.delete_all_cookies().await.unwrap();
+        for theme in ["light", "dark"] {
+            c.goto(&site.url("/about")).await.unwrap();
+            choose_theme(&c, theme).await;
+            for page in [
+                "/r/engineering-leadership",
+                "/r/engineering-leadership?topic=define-core-values",
+                "/r/engineering-leadership/t/define-core-values",
+            ] {
+                c.goto(&site.url(page)).await.unwrap();
+                wait_for(&c, ".signin-call a").await;
+                found.extend(axe_violations(&c, &format!("{theme} visitor {page}")).await);
+            }
+        }
+        save_screenshot(&c, "roadmap-visitor-dark.png").await;
         assert!(found.is_empty(), "axe-core violations:\n{}", found.join("\n"));
     })
     .await;
