@@ -59,7 +59,13 @@ struct Inner {
     dummy_hash: String,
     /// Password hashes running at once: each takes 19 MiB and a core for ~30 ms.
     hashing: Semaphore,
+    /// Pages that are the same for every visitor without an account (a public roadmap at one
+    /// version in one theme), rendered once; see [`AppState::visitor_page`].
+    visitor_pages: Mutex<std::collections::HashMap<String, axum::body::Bytes>>,
 }
+
+/// How many visitor pages are kept before the cache starts again (a few per roadmap).
+const VISITOR_PAGES: usize = 256;
 
 /// How long a sign-in waits for a free hashing slot before the server answers 503.
 const HASH_WAIT: Duration = Duration::from_secs(3);
@@ -99,6 +105,7 @@ impl AppState {
             setup_token: Mutex::new(setup_token),
             dummy_hash,
             hashing: Semaphore::new(cores),
+            visitor_pages: Mutex::new(std::collections::HashMap::new()),
         })))
     }
 
@@ -167,6 +174,27 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    /// A page the same for every visitor without an account, by a key that names all it
+    /// depends on (the roadmap, its version, the theme): from memory when it was rendered
+    /// before, else rendered by `render` and kept. Nothing of any account is in such a page.
+    pub fn visitor_page(
+        &self,
+        key: String,
+        render: impl FnOnce() -> Result<String, AppError>,
+    ) -> Result<axum::body::Bytes, AppError> {
+        if let Some(b) = self.0.visitor_pages.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(b);
+        }
+        let page = axum::body::Bytes::from(render()?);
+        if let Ok(mut m) = self.0.visitor_pages.lock() {
+            if m.len() >= VISITOR_PAGES {
+                m.clear();
+            }
+            m.insert(key, page.clone());
+        }
+        Ok(page)
     }
 
     /// The path of the one-time link that creates the owner account, while none exists.

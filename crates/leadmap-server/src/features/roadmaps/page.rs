@@ -6,13 +6,14 @@ use std::collections::{HashMap, HashSet};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse};
 use leadmap_app::catalog::{Summary, by_topic, status_in};
 use leadmap_store::Progress;
 use serde::Deserialize;
 
 use super::panel::{Panel, panel};
 use crate::access::{AppState, Viewer};
-use crate::web::{AppError, Chrome, PageResult, html_sized};
+use crate::web::{AppError, Chrome, PageResult};
 
 struct AreaRow<'a> {
     id: &'a str,
@@ -127,7 +128,7 @@ pub(super) async fn roadmap_page(
         me.progress().plans(Some(&e.id)).await?
     };
     let chrome = Chrome::new(Some(me.frame()), &headers, &format!("/r/{}", e.id));
-    render(
+    let page = render(
         &state,
         e,
         View {
@@ -140,7 +141,8 @@ pub(super) async fn roadmap_page(
         },
         query,
         chrome,
-    )
+    )?;
+    Ok(Html(page).into_response())
 }
 
 /// A visitor without an account: a public roadmap read-only (no account data, cacheable);
@@ -161,22 +163,33 @@ async fn visitor_page(
         Err(e) => return Err(e),
     };
     let e = &*current.entry;
-    let none = HashMap::new();
-    let chrome = Chrome::new(None, headers, &format!("/r/{}", e.id));
-    let mut res = render(
-        state,
-        e,
-        View {
-            records: &none,
-            overdue: &HashSet::new(),
-            plans: &[],
-            csrf: "",
-            editable: false,
-            anonymous: true,
-        },
-        query,
-        chrome,
-    )?;
+    let theme = crate::web::chrome::theme(headers);
+    let plain = query.topic.is_empty() && query.q.is_empty() && query.reset.is_empty();
+    let draw = move || {
+        render(
+            state,
+            e,
+            View {
+                records: &HashMap::new(),
+                overdue: &HashSet::new(),
+                plans: &[],
+                csrf: "",
+                editable: false,
+                anonymous: true,
+            },
+            query,
+            Chrome::themed(None, theme, &format!("/r/{}", e.id)),
+        )
+    };
+    // The page without a topic open or a search is the same for every visitor: rendered
+    // once per roadmap version and theme.
+    let body = if plain {
+        let version = current.record.as_ref().map_or(0, |r| r.version);
+        state.visitor_page(format!("{}\n{version}\n{theme}", e.id), draw)?
+    } else {
+        axum::body::Bytes::from(draw()?)
+    };
+    let mut res = Html(body).into_response();
     public_cache(&mut res);
     Ok(res)
 }
@@ -210,7 +223,7 @@ fn render(
     v: View<'_>,
     query: RoadmapQuery,
     chrome: Chrome,
-) -> PageResult {
+) -> Result<String, AppError> {
     let records = v.records;
     let overdue = v.overdue;
     let status = |t: &str| status_in(records, t);
@@ -259,8 +272,8 @@ fn render(
         });
     // The page is the diagram, the list and some chrome: size the buffer once.
     let size = e.svg.len() + 400 * e.topics.len() + 8192;
-    html_sized(
-        &RoadmapPage {
+    let mut out = String::with_capacity(size);
+    RoadmapPage {
             chrome,
             id: &e.id,
             id_html: &e.id_html,
@@ -283,7 +296,7 @@ fn render(
             editable: v.editable,
             anonymous: v.anonymous,
             bundled: state.catalog().get(&e.id).is_some(),
-        },
-        size,
-    )
+    }
+    .render_into(&mut out)?;
+    Ok(out)
 }
