@@ -184,7 +184,13 @@ impl AppState {
         key: String,
         render: impl FnOnce() -> Result<String, AppError>,
     ) -> Result<axum::body::Bytes, AppError> {
-        if let Some(b) = self.0.visitor_pages.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(b) = self
+            .0
+            .visitor_pages
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
             return Ok(b);
         }
         let page = axum::body::Bytes::from(render()?);

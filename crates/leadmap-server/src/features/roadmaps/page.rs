@@ -274,28 +274,28 @@ fn render(
     let size = e.svg.len() + 400 * e.topics.len() + 8192;
     let mut out = String::with_capacity(size);
     RoadmapPage {
-            chrome,
-            id: &e.id,
-            id_html: &e.id_html,
-            title: e.title(),
-            svg,
-            summary: Summary::of(e.topics.iter(), status),
-            areas,
-            panel,
-            q: query.q,
-            hits,
-            notice: match query.reset.as_str() {
-                "" => String::new(),
-                "all" => "Your progress on this roadmap is reset.".to_owned(),
-                area => e
-                    .area(area)
-                    .map(|a| format!("Your progress on {} is reset.", a.title))
-                    .unwrap_or_default(),
-            },
-            overdue: overdue.len(),
-            editable: v.editable,
-            anonymous: v.anonymous,
-            bundled: state.catalog().get(&e.id).is_some(),
+        chrome,
+        id: &e.id,
+        id_html: &e.id_html,
+        title: e.title(),
+        svg,
+        summary: Summary::of(e.topics.iter(), status),
+        areas,
+        panel,
+        q: query.q,
+        hits,
+        notice: match query.reset.as_str() {
+            "" => String::new(),
+            "all" => "Your progress on this roadmap is reset.".to_owned(),
+            area => e
+                .area(area)
+                .map(|a| format!("Your progress on {} is reset.", a.title))
+                .unwrap_or_default(),
+        },
+        overdue: overdue.len(),
+        editable: v.editable,
+        anonymous: v.anonymous,
+        bundled: state.catalog().get(&e.id).is_some(),
     }
     .render_into(&mut out)?;
     Ok(out)
