@@ -520,6 +520,32 @@ async fn each_visibility_shows_each_visitor_what_they_may_see(db: Arc<TestDb>) {
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains("to track your progress on this topic") && !html.contains("Your status"));
+    // The visitor's page is kept in memory per version and theme: a new version shows at once,
+    // and the dark theme is the dark page.
+    let v2 = V1
+        .replace("id: team", "id: open")
+        .replace("Release train", "Release calendar");
+    let r = bob_api
+        .put(format!("{}/api/v1/roadmaps/open", app.base))
+        .header("content-type", "text/markdown")
+        .body(v2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = page(&anon, format!("{}/r/open", app.base)).await;
+    assert!(html.contains("Release calendar") && !html.contains("Release train"));
+    let dark = anon
+        .get(format!("{}/r/open", app.base))
+        .header("cookie", "leadmap_theme=dark")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dark.contains("data-theme=\"dark\""), "{}", &dark[..200]);
+    assert!(!html.contains("data-theme=\"dark\""));
     // Marking stays for accounts.
     let r = anon
         .post(format!("{}/r/open/t/one-on-ones", app.base))
