@@ -71,6 +71,19 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    // Bob's activity knows the roadmap: its filter, its line, the API's history.
+    let r = bob_api
+        .get(format!("{}/api/v1/me/history?roadmap=team", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(json_of(r).await["changes"][0]["topic"], "hire");
+    let html = page(&bob, format!("{}/activity", app.base)).await;
+    assert!(
+        html.contains("<option value=\"team\""),
+        "the roadmap filter"
+    );
     // Bob may read it, not publish to it: the same 404 as a roadmap that does not exist.
     assert_eq!(
         publish_md(&bob_api, &app, "team", V2).await.status(),

@@ -79,7 +79,8 @@ async fn activity_page(
     headers: HeaderMap,
     Query(q): Query<FilterQuery>,
 ) -> PageResult {
-    let catalog = state.catalog();
+    // Every roadmap this person may read: the bundled ones and the published ones.
+    let catalog = &readable(&state, &me.user).await?;
     let now = now_ms();
     let today = activity::day_of(now);
     let first = Calendar::first_day(today);
@@ -183,6 +184,17 @@ async fn activity_page(
     }
 }
 
+/// The roadmaps `user` may read, as one catalog (the bundled ones first).
+async fn readable(
+    state: &AppState,
+    user: &leadmap_store::User,
+) -> Result<leadmap_app::Catalog, AppError> {
+    let roadmaps = state.roadmaps(Some(user)).await?;
+    Ok(leadmap_app::Catalog {
+        roadmaps: roadmaps.into_iter().map(|c| c.entry).collect(),
+    })
+}
+
 async fn api_history(
     State(state): State<AppState>,
     me: ApiMe,
@@ -190,7 +202,7 @@ async fn api_history(
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|e| AppError::Unprocessable(e.body_text()))?;
     // An unknown roadmap is not found, as everywhere else in the API.
-    let filter = match q.filter(state.catalog()) {
+    let filter = match q.filter(&readable(&state, &me.user).await?) {
         Err(leadmap_app::progress::Invalid::Roadmap(_)) => return Err(AppError::NotFound.into()),
         filter => filter?,
     };
