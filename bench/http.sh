@@ -20,7 +20,8 @@
 #      the same bytes;
 #   9. GET /r/custom signed in: a published roadmap of 160 topics (leadmap synthetic 68), and
 #      GET /r/el-copy: the bundled roadmap's own text published under another id (the same
-#      page, so the difference is what serving a published roadmap costs).
+#      page, so the difference is what serving a published roadmap costs), against the
+#      bundled page for an account without progress, alternating.
 # Every request goes to 127.0.0.1. Prints a summary table at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -282,13 +283,33 @@ run_wrk custom -s "$work/count.lua" -H "Cookie: $cookie" "$base/r/custom"
 read -r custom_rps custom_p99 custom_codes <"$work/last"
 curl -s -H "Cookie: $cookie" "$base/r/$roadmap/v/1.md" | sed "s/^id: $roadmap\$/id: el-copy/" >"$work/copy.md"
 code=$(curl -s -o "$work/publish.json" -w '%{http_code}' -X PUT -H "Authorization: Bearer $token" \
-  -H "Content-Type: text/markdown" --data-binary @"$work/copy.md" "$base/api/v1/roadmaps/el-copy")
+  -H "Content-Type: text/markdown" --data-binary @"$work/copy.md" "$base/api/v1/roadmaps/el-copy?visibility=signed-in")
 if [ "$code" != 201 ]; then
   echo "publishing the copy answered $code: $(head -c 600 "$work/publish.json")" >&2
   exit 1
 fi
-run_wrk copy -s "$work/count.lua" -H "Cookie: $cookie" "$base/r/el-copy"
-read -r copy_rps copy_p99 copy_codes <"$work/last"
+# The copy against the bundled page, fairly: a second account with no progress on either (the
+# bench account now has a record of every bundled topic and a long history), three 5-second
+# runs of each, alternating; the means.
+printf '%s\n' "$password" | "$bin" user add reader --password-stdin --database-url "$db" >/dev/null
+reader=$(curl -s -o /dev/null -D - \
+  --data-urlencode name=reader --data-urlencode "password=$password" "$base/login" |
+  tr -d '\r' | sed -n 's/^set-cookie: \(leadmap_session=[^;]*\).*/\1/Ip' | head -n 1)
+for p in "$roadmap" el-copy; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $reader" "$base/r/$p")
+  if [ "$code" != 200 ]; then
+    echo "the second account's /r/$p answered $code" >&2
+    exit 1
+  fi
+done
+ab_bundled=() ab_copy=()
+for _ in 1 2 3; do
+  ab_bundled+=("$(wrk -t2 -c64 -d5s -H "Cookie: $reader" "$base/r/$roadmap" | awk '/^Requests\/sec:/ {print $2}')")
+  ab_copy+=("$(wrk -t2 -c64 -d5s -H "Cookie: $reader" "$base/r/el-copy" | awk '/^Requests\/sec:/ {print $2}')")
+done
+echo "== A/B, bundled: ${ab_bundled[*]}; copy: ${ab_copy[*]}" >&2
+again_rps=$(printf '%s\n' "${ab_bundled[@]}" | awk '{ s += $1 } END { printf "%.2f", s / NR }')
+copy_rps=$(printf '%s\n' "${ab_copy[@]}" | awk '{ s += $1 } END { printf "%.2f", s / NR }')
 
 # 5. Resident memory after the load (before the weighing adds anything).
 rss_after=$(ps -o rss= -p "$server_pid" | tr -d ' ')
@@ -339,7 +360,8 @@ Summary ($(date -u +%Y-%m-%d), $(nproc) cores, wrk -t2 -c64 -d$duration, $("$bin
 | leadmap: GET /r/$roadmap without an account | $public_rps | $public_p99 ms | $public_codes |
 | nginx: the same public page as a static file | $npublic_rps | $npublic_p99 ms | $npublic_codes |
 | leadmap: GET /r/custom (published, 160 topics, signed in) | $custom_rps | $custom_p99 ms | $custom_codes |
-| leadmap: GET /r/el-copy (the bundled roadmap published as a copy, signed in) | $copy_rps | $copy_p99 ms | $copy_codes |
+| leadmap: GET /r/$roadmap, an account without progress (mean of 3 × 5 s, alternating) | $again_rps | | |
+| leadmap: GET /r/el-copy, the bundled roadmap published as a copy (the same) | $copy_rps | | |
 
 | page weight (page + ${#assets[@]} assets) | bytes |
 |---|---|
@@ -365,7 +387,7 @@ Targets:
 - public page >= 80 % of nginx on the same bytes: $(met "$public_rps >= $npublic_rps * 0.8") ($(awk -v a="$public_rps" -v b="$npublic_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of nginx)
 - public page p99 < 10 ms: $(met "$public_p99 < 10")
 - public page at least as fast as the signed-in page: $(met "$public_rps >= $page_rps") ($(awk -v a="$public_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
-- the bundled roadmap published as a copy costs no more than the bundled one (req/s within 10 %): $(met "$copy_rps >= $page_rps * 0.9") ($(awk -v a="$copy_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
-- a published 160-topic roadmap (43 % more topics) within 10 % of the bundled one: $(met "$custom_rps >= $page_rps * 0.9") ($(awk -v a="$custom_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
+- the bundled roadmap published as a copy costs no more than the bundled one (alternating runs, req/s within 10 %): $(met "$copy_rps >= $again_rps * 0.9") ($(awk -v a="$copy_rps" -v b="$again_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
+- a published 160-topic roadmap (43 % more topics) within 10 % of the bundled one (its first run): $(met "$custom_rps >= $page_rps * 0.9") ($(awk -v a="$custom_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
 - share page as fast as the signed-in roadmap page: $(met "$share_rps >= $page_rps * 0.9") ($(awk -v a="$share_rps" -v b="$page_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }') of it)
 EOF

@@ -8,6 +8,7 @@ both_backends!(
     bad_publishes_are_refused_and_change_nothing,
     a_second_server_serves_a_publish_from_its_next_request,
     each_visibility_shows_each_visitor_what_they_may_see,
+    every_roadmap_route_answers_by_visibility_and_caller,
 );
 
 const V1: &str = "---\nid: team\n---\n# Team playbook\n\n## People\n\n- Hiring loops {#hire}\n- One-on-ones {#one-on-ones}\n\n## Delivery\n\n- Release train {#release-train}\n";
@@ -611,5 +612,160 @@ async fn each_visibility_shows_each_visitor_what_they_may_see(db: Arc<TestDb>) {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{p}");
+    }
+}
+
+/// Every roadmap route, for every visibility and every kind of caller: the author, another
+/// member, an admin (each signed in, and with a token for the API) and a visitor without an
+/// account. What one may not read answers like what does not exist; what one may not change
+/// is 404 too (never 403), and nothing changes.
+async fn every_roadmap_route_answers_by_visibility_and_caller(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let admin = owner(&app).await;
+    let bob = member(&app, "bob").await;
+    let cleo = member(&app, "cleo").await;
+    let anon = browser();
+    let admin_api = api(&token(&app, &admin).await);
+    let bob_api = api(&token(&app, &bob).await);
+    let cleo_api = api(&token(&app, &cleo).await);
+    for (id, vis) in [
+        ("mine", "private"),
+        ("ours", "signed-in"),
+        ("open", "public"),
+    ] {
+        let body = V1.replace("id: team", &format!("id: {id}"));
+        let r = publish_md(&bob_api, &app, &format!("{id}?visibility={vis}"), &body).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    // (name, browser, token client); the visitor has no token.
+    let callers = [
+        ("author", &bob, Some(&bob_api)),
+        ("member", &cleo, Some(&cleo_api)),
+        ("admin", &admin, Some(&admin_api)),
+        ("visitor", &anon, None),
+    ];
+    let readable = |caller: &str, id: &str| match id {
+        "mine" => caller == "author" || caller == "admin",
+        "ours" => caller != "visitor",
+        "open" => true,
+        _ => false,
+    };
+    let editable =
+        |caller: &str, id: &str| id != "nothing" && (caller == "author" || caller == "admin");
+    let mut wrong = Vec::new();
+    let mut table = String::new();
+    for id in ["mine", "ours", "open", "nothing"] {
+        for (caller, web, token) in &callers {
+            // Pages: the roadmap and a topic are open to visitors (by visibility); the rest
+            // need an account.
+            for (path, public, edit) in [
+                (format!("/r/{id}"), true, false),
+                (format!("/r/{id}/t/one-on-ones"), true, false),
+                (format!("/r/{id}/versions"), false, false),
+                (format!("/r/{id}/versions/1"), false, false),
+                (format!("/r/{id}/v/1.md"), false, false),
+                (format!("/r/{id}/v/1.svg"), false, false),
+                (format!("/r/{id}/edit"), false, true),
+            ] {
+                let r = web.get(format!("{}{path}", app.base)).send().await.unwrap();
+                let got = r.status();
+                let expect = if *caller == "visitor" && !(public && readable(caller, id)) {
+                    StatusCode::SEE_OTHER
+                } else if (edit && editable(caller, id)) || (!edit && readable(caller, id)) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                table.push_str(&format!("{id} {caller} GET {path}: {got}\n"));
+                if got != expect {
+                    wrong.push(format!("{caller} GET {path}: {got}, expected {expect}"));
+                }
+            }
+            // The API, with a token.
+            if let Some(t) = token {
+                for path in [
+                    format!("/api/v1/roadmaps/{id}"),
+                    format!("/api/v1/roadmaps/{id}/versions"),
+                    format!("/api/v1/roadmaps/{id}/diff?from=1&to=1"),
+                    format!("/api/v1/me/progress/{id}"),
+                ] {
+                    let got = t
+                        .get(format!("{}{path}", app.base))
+                        .send()
+                        .await
+                        .unwrap()
+                        .status();
+                    let expect = if readable(caller, id) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::NOT_FOUND
+                    };
+                    if got != expect {
+                        wrong.push(format!("{caller} GET {path}: {got}, expected {expect}"));
+                    }
+                }
+                // A publish by someone who may not: 404 (a new roadmap "nothing" would be
+                // theirs to create, so it is left out here).
+                if id != "nothing" && !editable(caller, id) {
+                    let body = V2.replace("id: team", &format!("id: {id}"));
+                    let got = publish_md(t, &app, id, &body).await.status();
+                    if got != StatusCode::NOT_FOUND {
+                        wrong.push(format!(
+                            "{caller} PUT /api/v1/roadmaps/{id}: {got}, expected 404"
+                        ));
+                    }
+                }
+            }
+            // Changes in the browser by someone who may not: 404 (a visitor: sign in first).
+            if !editable(caller, id) {
+                let csrf = if *caller == "visitor" {
+                    String::new()
+                } else {
+                    csrf_of(&page(web, format!("{}/account", app.base)).await)
+                };
+                for (path, form) in [
+                    (
+                        format!("/r/{id}/visibility"),
+                        vec![("visibility", "public")],
+                    ),
+                    (format!("/r/{id}/versions/1/restore"), vec![]),
+                    (
+                        format!("/r/{id}/edit"),
+                        vec![("markdown", V2), ("action", "publish")],
+                    ),
+                ] {
+                    let mut fields = form.clone();
+                    fields.push(("csrf", csrf.as_str()));
+                    let r = web
+                        .post(format!("{}{path}", app.base))
+                        .header("origin", &app.base)
+                        .form(&fields)
+                        .send()
+                        .await
+                        .unwrap();
+                    let expect = if *caller == "visitor" {
+                        StatusCode::SEE_OTHER
+                    } else {
+                        StatusCode::NOT_FOUND
+                    };
+                    if r.status() != expect {
+                        wrong.push(format!(
+                            "{caller} POST {path}: {}, expected {expect}",
+                            r.status()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}\n\nall:\n{table}", wrong.join("\n"));
+    // Nothing changed: each roadmap still at version 1, with its visibility.
+    for (id, vis) in [
+        ("mine", "private"),
+        ("ours", "signed-in"),
+        ("open", "public"),
+    ] {
+        let r = app.store().roadmap_record(id).await.unwrap().unwrap();
+        assert_eq!((r.version, r.visibility.as_str()), (1, vis), "{id}");
     }
 }
