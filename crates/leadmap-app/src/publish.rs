@@ -565,6 +565,16 @@ fn check_map(map: &[(String, String)], new_topics: &HashSet<&str>) -> Result<(),
     Ok(())
 }
 
+/// A bundled roadmap that got a new version at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Synced {
+    pub roadmap: String,
+    pub version: i64,
+    /// Records of topics this release's content no longer has (kept, counted again if the
+    /// topic comes back).
+    pub orphans: Vec<Orphan>,
+}
+
 /// Parses `old -> new` (or `old=new`) lines of an id map; blank lines and `#` comments skipped.
 pub fn parse_map(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
@@ -618,14 +628,15 @@ impl Library {
     }
 
     /// Stores the bundled roadmaps as versions of read-only roadmaps: version 1 on a new
-    /// database, a new version when this binary's content differs from the stored one.
-    /// Returns the ids that got a new version.
+    /// database, a new version when this binary's content differs from the stored one (by the
+    /// rules of every publish: nothing is deleted; the records of topics the new content does
+    /// not have are reported as orphaned). Returns what got a new version.
     pub async fn sync_bundled(
         &self,
         store: &dyn Store,
         release: &str,
         now: i64,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Vec<Synced>, StoreError> {
         let mut published = Vec::new();
         for e in &self.bundled.roadmaps {
             let markdown = leadmap_core::print(&e.roadmap);
@@ -649,8 +660,23 @@ impl Library {
                 id_map: &[],
             };
             // Another server starting at the same time may have stored it first: fine.
-            if let Publish::Published { .. } = store.publish(&new, now).await? {
-                published.push(e.id.clone());
+            if let Publish::Published { version, .. } = store.publish(&new, now).await? {
+                let orphans = store
+                    .topic_holders(&e.id)
+                    .await?
+                    .into_iter()
+                    .filter(|(t, _)| !e.has_topic(t))
+                    .map(|(topic, people)| Orphan {
+                        topic,
+                        title: None,
+                        people,
+                    })
+                    .collect();
+                published.push(Synced {
+                    roadmap: e.id.clone(),
+                    version: version.version,
+                    orphans,
+                });
             }
         }
         Ok(published)
@@ -684,20 +710,27 @@ mod tests {
             .await
             .unwrap();
         // Version 1 on a new database; the same content again stores nothing.
+        let first = library(KIT).sync_bundled(s, "1.0.0", 1).await.unwrap();
+        assert_eq!((first[0].roadmap.as_str(), first[0].version), ("kit", 1));
+        let again = library(KIT).sync_bundled(s, "1.0.0", 2).await.unwrap();
+        assert!(again.is_empty());
+        s.set_progress(ana.id, "kit", "one", leadmap_store::Status::Done, None, 2)
+            .await
+            .unwrap();
+        // A release whose content changed stores version 2, by the server; a topic it dropped
+        // keeps its records, reported as orphaned.
+        let newer = library(&KIT.replace("- One {#one}", "- Two {#two}"));
+        let synced = newer.sync_bundled(s, "1.1.0", 3).await.unwrap();
+        assert_eq!(synced[0].version, 2);
         assert_eq!(
-            library(KIT).sync_bundled(s, "1.0.0", 1).await.unwrap(),
-            ["kit"]
+            synced[0].orphans,
+            [Orphan {
+                topic: "one".into(),
+                title: None,
+                people: 1
+            }]
         );
-        assert!(
-            library(KIT)
-                .sync_bundled(s, "1.0.0", 2)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        // A release whose content changed stores version 2, by the server.
-        let newer = library(&KIT.replace("- One {#one}", "- One {#one}\n- Two {#two}"));
-        assert_eq!(newer.sync_bundled(s, "1.1.0", 3).await.unwrap(), ["kit"]);
+        assert_eq!(s.progress(ana.id, "kit").await.unwrap().len(), 1);
         let versions = s.versions("kit").await.unwrap();
         assert_eq!(versions.len(), 2);
         assert_eq!(versions[0].message, "bundled with leadmap 1.1.0");

@@ -95,8 +95,22 @@ impl AppState {
                 leadmap_app::time::now_ms(),
             )
             .await?;
-        if !synced.is_empty() {
-            tracing::info!(roadmaps = ?synced, "stored a new version of the bundled roadmaps");
+        for s in &synced {
+            tracing::info!(
+                roadmap = %s.roadmap,
+                version = s.version,
+                "stored this release's bundled roadmap as a new version"
+            );
+            if !s.orphans.is_empty() {
+                let records: i64 = s.orphans.iter().map(|o| o.people).sum();
+                let topics: Vec<&str> = s.orphans.iter().map(|o| o.topic.as_str()).collect();
+                tracing::warn!(
+                    roadmap = %s.roadmap,
+                    records,
+                    topics = ?topics,
+                    "progress on topics this release's roadmap no longer has is kept, orphaned"
+                );
+            }
         }
         Ok(AppState(Arc::new(Inner {
             store,

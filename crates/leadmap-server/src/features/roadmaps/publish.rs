@@ -202,7 +202,8 @@ fn publish_refusal(e: PublishError, had_if_match: bool) -> Result<Response, ApiE
         | PublishError::WrongId { .. }
         | PublishError::BadId(_)
         | PublishError::BadMap(_) => plain(StatusCode::UNPROCESSABLE_ENTITY),
-        PublishError::ReadOnly(_) => plain(StatusCode::FORBIDDEN),
+        // Not the caller's to publish to: 404 like every such refusal (the message says why).
+        PublishError::ReadOnly(_) => plain(StatusCode::NOT_FOUND),
         PublishError::NotFound => return Err(AppError::NotFound.into()),
         PublishError::Store(_) => {
             let PublishError::Store(s) = e else {
