@@ -106,14 +106,7 @@ impl Library {
                 record: None,
             }));
         }
-        let Some(record) = store.roadmap_record(id).await? else {
-            return Ok(None);
-        };
-        let entry = self.prepared_entry(store, id, record.version).await?;
-        Ok(entry.map(|entry| Current {
-            entry,
-            record: Some(record),
-        }))
+        self.current_published(store, id).await
     }
 
     async fn prepared_entry(

@@ -24,6 +24,11 @@ async fn publish_md(c: &reqwest::Client, app: &App, path: &str, body: &str) -> r
         .unwrap()
 }
 
+/// GET `url` with `c`, its JSON answer.
+async fn get_json(c: &reqwest::Client, url: String) -> Value {
+    json_of(c.get(url).send().await.unwrap()).await
+}
+
 async fn json_of(r: reqwest::Response) -> Value {
     let text = r.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
@@ -51,14 +56,7 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
     assert_eq!(report["diff"]["added"].as_array().unwrap().len(), 5);
 
     // Bob sees it in the list, on its page and through the API, and marks a topic.
-    let list = json_of(
-        bob_api
-            .get(format!("{}/api/v1/roadmaps", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let list = get_json(&bob_api, format!("{}/api/v1/roadmaps", app.base)).await;
     assert!(
         list.as_array().unwrap().iter().any(|r| r["id"] == "team"),
         "{list}"
@@ -104,12 +102,9 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
         (dry["dry_run"].as_bool(), dry["version"].as_i64()),
         (Some(true), Some(2))
     );
-    let versions = json_of(
-        ana_api
-            .get(format!("{}/api/v1/roadmaps/team/versions", app.base))
-            .send()
-            .await
-            .unwrap(),
+    let versions = get_json(
+        &ana_api,
+        format!("{}/api/v1/roadmaps/team/versions", app.base),
     )
     .await;
     assert_eq!(versions.as_array().unwrap().len(), 1);
@@ -126,14 +121,7 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
     assert_eq!(report["diff"]["renamed"][0]["id"], "release-train");
     assert_eq!(report["suggested_map"][0]["from"], "hire");
     assert_eq!(report["suggested_map"][0]["to"], "hiring-loop");
-    let progress = json_of(
-        bob_api
-            .get(format!("{}/api/v1/me/progress/team", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let progress = get_json(&bob_api, format!("{}/api/v1/me/progress/team", app.base)).await;
     assert_eq!(progress["topics"]["hire"]["status"], "done");
     assert_eq!(progress["topics"]["hire"]["orphaned"], true);
     assert_eq!(progress["summary"]["done"], 0, "an orphan does not count");
@@ -154,14 +142,7 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
         (Some(3), Some(1))
     );
     assert_eq!(report["orphans"], json!([]));
-    let progress = json_of(
-        bob_api
-            .get(format!("{}/api/v1/me/progress/team", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let progress = get_json(&bob_api, format!("{}/api/v1/me/progress/team", app.base)).await;
     assert_eq!(progress["topics"]["hiring-loop"]["note"], "ran two loops");
     assert_eq!(progress["summary"]["done"], 1);
 
@@ -187,12 +168,9 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
     );
 
     // Versions, a diff between two, and any version's Markdown.
-    let versions = json_of(
-        ana_api
-            .get(format!("{}/api/v1/roadmaps/team/versions", app.base))
-            .send()
-            .await
-            .unwrap(),
+    let versions = get_json(
+        &ana_api,
+        format!("{}/api/v1/roadmaps/team/versions", app.base),
     )
     .await;
     let numbers: Vec<i64> = versions
@@ -203,15 +181,9 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
         .collect();
     assert_eq!(numbers, [3, 2, 1]);
     assert_eq!(versions[2]["message"], "first");
-    let d = json_of(
-        bob_api
-            .get(format!(
-                "{}/api/v1/roadmaps/team/diff?from=1&to=3",
-                app.base
-            ))
-            .send()
-            .await
-            .unwrap(),
+    let d = get_json(
+        &bob_api,
+        format!("{}/api/v1/roadmaps/team/diff?from=1&to=3", app.base),
     )
     .await;
     assert_eq!(d["removed"][0]["id"], "hire");
@@ -269,12 +241,9 @@ async fn a_roadmap_published_through_the_api_keeps_everyones_progress(db: Arc<Te
             .unwrap()
             .contains("read-only")
     );
-    let bundled = json_of(
-        ana_api
-            .get(format!("{}/api/v1/roadmaps/{EL}/versions", app.base))
-            .send()
-            .await
-            .unwrap(),
+    let bundled = get_json(
+        &ana_api,
+        format!("{}/api/v1/roadmaps/{EL}/versions", app.base),
     )
     .await;
     assert_eq!(bundled[0]["version"], 1);
@@ -309,14 +278,7 @@ async fn bad_publishes_are_refused_and_change_nothing(db: Arc<TestDb>) {
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    let list = json_of(
-        bob_api
-            .get(format!("{}/api/v1/roadmaps", app.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let list = get_json(&bob_api, format!("{}/api/v1/roadmaps", app.base)).await;
     assert!(!list.to_string().contains("team"), "{list}");
 
     // The checker's errors, with line and column.
