@@ -8,14 +8,16 @@ use super::{PgStore, history};
 use crate::policy::{check_text, check_texts};
 use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
 
+/// A row of `roadmap, topic, status, note, updated_at`, in that order (every statement here
+/// selects or returns those columns so), read by position.
 fn progress(row: &PgRow) -> Result<Progress> {
-    let status: String = row.try_get("status")?;
+    let status: &str = row.try_get(2)?;
     Ok(Progress {
-        roadmap: row.try_get("roadmap")?,
-        topic: row.try_get("topic")?,
-        status: status_from_db(&status)?,
-        note: row.try_get("note")?,
-        updated_at: row.try_get("updated_at")?,
+        roadmap: row.try_get(0)?,
+        topic: row.try_get(1)?,
+        status: status_from_db(status)?,
+        note: row.try_get(3)?,
+        updated_at: row.try_get(4)?,
     })
 }
 
