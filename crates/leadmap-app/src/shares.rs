@@ -42,12 +42,14 @@ pub async fn create(
     show_notes: bool,
     now: i64,
 ) -> Result<Created, Error> {
-    let label = if label.trim().is_empty() {
+    // Both are optional: one with nothing visible in it (spaces, control characters) is absent.
+    let blank = |s: &str| s.chars().all(|c| c.is_whitespace() || c.is_control());
+    let label = if blank(label) {
         entry.title()
     } else {
         short_text(label, "a link's label", TEXT_MAX)?
     };
-    let shown_name = if shown_name.trim().is_empty() {
+    let shown_name = if blank(shown_name) {
         user.shown_name().to_owned()
     } else {
         short_text(shown_name, "the name shown", TEXT_MAX)?
