@@ -528,6 +528,10 @@ async fn each_visibility_shows_each_visitor_what_they_may_see(db: Arc<TestDb>) {
         .unwrap();
     assert!(dark.contains("data-theme=\"dark\""), "{}", &dark[..200]);
     assert!(!html.contains("data-theme=\"dark\""));
+    // The welcome page lists what a visitor may read: the bundled and the public roadmaps.
+    let welcome = page(&anon, format!("{}/", app.base)).await;
+    assert!(welcome.contains("href=\"/r/open\"") && welcome.contains(&format!("href=\"/r/{EL}\"")));
+    assert!(!welcome.contains("/r/mine") && !welcome.contains("/r/ours"));
     // Marking stays for accounts.
     let r = anon
         .post(format!("{}/r/open/t/one-on-ones", app.base))
@@ -569,6 +573,11 @@ async fn each_visibility_shows_each_visitor_what_they_may_see(db: Arc<TestDb>) {
         },
     )
     .await;
+    let welcome = page(&anon, format!("{}/", private.base)).await;
+    assert!(
+        !welcome.contains("without an account"),
+        "nothing is listed with --private"
+    );
     for p in [
         format!("/r/{EL}"),
         "/r/ours".to_owned(),

@@ -88,6 +88,8 @@ fn due_soon(
 struct WelcomePage {
     chrome: Chrome,
     no_account: bool,
+    /// The roadmaps anyone may read here: (id, title, topics).
+    public: Vec<(String, String, usize)>,
 }
 
 async fn home(
@@ -98,7 +100,22 @@ async fn home(
     let chrome = Chrome::new(viewer.as_ref().map(|m| m.frame()), &headers, "/");
     let Some(me) = viewer else {
         let no_account = !state.has_accounts().await?;
-        return html(&WelcomePage { chrome, no_account });
+        // Empty with `serve --private`: nothing is open to visitors then.
+        let public = if state.config().private {
+            Vec::new()
+        } else {
+            state
+                .roadmaps(None)
+                .await?
+                .iter()
+                .map(|c| (c.entry.id.clone(), c.entry.title(), c.entry.topics.len()))
+                .collect()
+        };
+        return html(&WelcomePage {
+            chrome,
+            no_account,
+            public,
+        });
     };
     let name = me.shown_name().to_owned();
     let all = me.progress().all().await?;
