@@ -81,7 +81,7 @@ pub enum StoreError {
 
 /// The schema version this build knows: the number of migrations, the same on both backends.
 /// A database with a larger version is refused untouched.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -622,6 +622,258 @@ pub trait RoadmapStore {
     async fn topic_holders(&self, roadmap: &str) -> Result<Vec<(String, i64)>>;
 }
 
+/// A person's role in a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TeamRole {
+    /// Sees the team's (and every team beneath it) members' statuses and shared notes,
+    /// invites, suggests focus topics, prepares 1:1s.
+    Manager,
+    /// Sees the team's aggregate, their own focus topics.
+    Member,
+}
+
+impl TeamRole {
+    pub const ALL: [TeamRole; 2] = [TeamRole::Manager, TeamRole::Member];
+
+    /// The word the store, the API and the CLI use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamRole::Manager => "manager",
+            TeamRole::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TeamRole> {
+        TeamRole::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl fmt::Display for TeamRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A team of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    pub id: i64,
+    /// The team's address (`/teams/{slug}`), unique.
+    pub slug: String,
+    /// Unique without regard to case.
+    pub name: String,
+    pub parent: Option<i64>,
+    /// Members see their team's aggregate with names (otherwise without).
+    pub show_names: bool,
+    pub created_at: Millis,
+}
+
+/// A team to create; the caller has checked the slug's and the name's shape.
+#[derive(Debug, Clone)]
+pub struct NewTeam<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub parent: Option<i64>,
+}
+
+/// What may change about a team.
+#[derive(Debug, Clone)]
+pub struct TeamChange<'a> {
+    pub name: Option<&'a str>,
+    /// `Some(None)`: no parent any more.
+    pub parent: Option<Option<i64>>,
+    pub show_names: Option<bool>,
+}
+
+/// A person in a team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub team: i64,
+    pub user: User,
+    pub role: TeamRole,
+    pub added_at: Millis,
+}
+
+/// An invite link to a team (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub id: i64,
+    pub team: i64,
+    pub role: TeamRole,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub expires_at: Millis,
+    pub revoked_at: Option<Millis>,
+    pub created_by: Option<UserId>,
+    pub created_at: Millis,
+    /// Who used it and when, in the order they joined.
+    pub used_by: Vec<(User, Millis)>,
+}
+
+/// An invite to create.
+#[derive(Debug, Clone)]
+pub struct NewInvite<'a> {
+    pub team: i64,
+    pub token_hash: &'a [u8],
+    pub role: TeamRole,
+    pub max_uses: i64,
+    pub expires_at: Millis,
+    pub created_by: Option<UserId>,
+}
+
+/// Who redeems an invite: a person with an account, or a new person (the account is created in
+/// the redemption's transaction, only if the invite still has a use).
+#[derive(Debug, Clone)]
+pub enum Redeemer<'a> {
+    Existing(UserId),
+    New {
+        name: &'a UserName,
+        password_hash: &'a str,
+    },
+}
+
+/// What redeeming an invite did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The person joined the team with the invite's role (or, already a member, got the
+    /// invite's role if it is higher); a use was counted.
+    Joined {
+        user: User,
+        team: Team,
+        role: TeamRole,
+    },
+    /// The person was already in the team with this role or a higher one: no use was counted.
+    AlreadyMember {
+        user: User,
+        team: Team,
+        role: TeamRole,
+    },
+    /// No such invite, or it expired, was revoked or has no use left: nothing changed.
+    Gone,
+}
+
+/// A topic a manager suggests to a member (`user: Some`) or to a whole team (`None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Focus {
+    pub id: i64,
+    pub team: i64,
+    pub user: Option<UserId>,
+    pub roadmap: String,
+    pub topic: String,
+    /// UTC days since 1970-01-01.
+    pub due_day: Option<i64>,
+    pub reason: String,
+    pub created_by: Option<UserId>,
+    pub created_at: Millis,
+}
+
+/// A focus topic to create.
+#[derive(Debug, Clone)]
+pub struct NewFocus<'a> {
+    pub team: i64,
+    pub user: Option<UserId>,
+    pub roadmap: &'a str,
+    pub topic: &'a str,
+    pub due_day: Option<i64>,
+    pub reason: &'a str,
+    pub created_by: Option<UserId>,
+}
+
+/// One member's record of a topic as their managers may see it: the status and its time; the
+/// note only when its owner shared it with their managers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRecord {
+    pub user: UserId,
+    pub topic: String,
+    pub status: Status,
+    pub updated_at: Millis,
+    /// `None` unless the note is shared (and not empty).
+    pub shared_note: Option<String>,
+}
+
+/// Teams, their members, invites, focus topics and 1:1 dates. Rights are read from here on
+/// every request (no cache of them outlives a request).
+#[async_trait]
+pub trait TeamStore {
+    /// Refused with [`StoreError::Conflict`] when the slug or the name (without regard to case)
+    /// is taken, [`StoreError::Invalid`] when the parent does not exist.
+    async fn create_team(&self, new: &NewTeam<'_>, now: Millis) -> Result<Team>;
+    /// Every team, by name.
+    async fn teams(&self) -> Result<Vec<Team>>;
+    async fn team(&self, slug: &str) -> Result<Option<Team>>;
+    /// Refused with [`StoreError::Refused`] when the new parent is the team or beneath it (a
+    /// cycle), checked in the change's transaction; `Ok(None)`: no such team.
+    async fn change_team(&self, team: i64, change: &TeamChange<'_>) -> Result<Option<Team>>;
+    /// Deletes the team, its memberships, invites, focus topics and 1:1 dates (never progress);
+    /// its child teams keep their members and have no parent any more.
+    async fn delete_team(&self, team: i64) -> Result<bool>;
+    /// Adds the person to the team with the role, or changes their role.
+    async fn set_member(&self, team: i64, user: UserId, role: TeamRole, now: Millis) -> Result<()>;
+    async fn remove_member(&self, team: i64, user: UserId) -> Result<bool>;
+    /// The members of these teams (a person in several of them once per team), by team, then
+    /// shown name.
+    async fn members(&self, teams: &[i64]) -> Result<Vec<Member>>;
+    /// The teams a person is in, with their role in each.
+    async fn memberships(&self, user: UserId) -> Result<Vec<(Team, TeamRole)>>;
+    async fn create_invite(&self, new: &NewInvite<'_>, now: Millis) -> Result<Invite>;
+    /// A team's invites, newest first, with who used each.
+    async fn invites(&self, team: i64) -> Result<Vec<Invite>>;
+    async fn revoke_invite(&self, team: i64, id: i64, now: Millis) -> Result<bool>;
+    /// The invite and its team, while it can still be used.
+    async fn invite_by_token(
+        &self,
+        token_hash: &[u8],
+        now: Millis,
+    ) -> Result<Option<(Invite, Team)>>;
+    /// Atomically: takes one use of the invite if it has one left (not expired, not revoked),
+    /// creates the new person's account if that is who redeems, and adds them to the team.
+    /// Exactly one of two concurrent redemptions of the last use wins, on every server. A new
+    /// person's name that is taken is [`StoreError::Conflict`] and takes no use.
+    async fn redeem_invite(
+        &self,
+        token_hash: &[u8],
+        who: &Redeemer<'_>,
+        now: Millis,
+    ) -> Result<Redeemed>;
+    /// The records of these people on one roadmap that are not pending (notes only where
+    /// shared), by person then topic.
+    async fn team_records(&self, users: &[UserId], roadmap: &str) -> Result<Vec<TeamRecord>>;
+    /// The status changes of these people on one roadmap to or from `done`, oldest first, as
+    /// (person, when, +1 or -1): what a team's trend is drawn from.
+    async fn done_moves(
+        &self,
+        users: &[UserId],
+        roadmap: &str,
+    ) -> Result<Vec<(UserId, Millis, i64)>>;
+    /// Marks the person's note on a topic shared with their managers (or private again);
+    /// `false`: no record there.
+    async fn set_note_shared(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        topic: &str,
+        shared: bool,
+    ) -> Result<bool>;
+    /// The topics of a roadmap whose notes the person shares.
+    async fn shared_note_topics(&self, user: UserId, roadmap: &str) -> Result<Vec<String>>;
+    async fn add_focus(&self, new: &NewFocus<'_>, now: Millis) -> Result<Focus>;
+    async fn delete_focus(&self, team: i64, id: i64) -> Result<bool>;
+    /// A team's focus topics, by due day (none last), then when suggested.
+    async fn team_focus(&self, team: i64) -> Result<Vec<Focus>>;
+    /// Every focus topic suggested to the person, directly or to a team they are in.
+    async fn focus_for(&self, user: UserId) -> Result<Vec<Focus>>;
+    /// Records a 1:1 held at `at`.
+    async fn record_one_on_one(
+        &self,
+        team: i64,
+        member: UserId,
+        manager: Option<UserId>,
+        at: Millis,
+    ) -> Result<()>;
+    /// The latest 1:1 recorded with the member in the team.
+    async fn last_one_on_one(&self, team: i64, member: UserId) -> Result<Option<Millis>>;
+}
+
 #[async_trait]
 pub trait ThrottleStore {
     /// Atomically (no other reserve for any of these keys interleaves, on every server sharing
@@ -654,6 +906,7 @@ pub trait Store:
     + PlanStore
     + ShareStore
     + RoadmapStore
+    + TeamStore
     + ThrottleStore
     + Send
     + Sync
@@ -681,7 +934,7 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         HistoryStore, PlanStore, ProgressStore, RoadmapStore, SessionStore, ShareStore, Store,
-        ThrottleStore, TokenStore, UserStore,
+        TeamStore, ThrottleStore, TokenStore, UserStore,
     };
 }
 

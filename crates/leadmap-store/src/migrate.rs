@@ -37,6 +37,12 @@ pub const TABLES: &[&str] = &[
     "shares",
     "roadmaps",
     "roadmap_versions",
+    "teams",
+    "team_members",
+    "team_invites",
+    "team_invite_uses",
+    "focus_topics",
+    "one_on_ones",
 ];
 
 /// Tables of a schema that belong to the migration machinery, not to the data.

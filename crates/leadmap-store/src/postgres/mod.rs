@@ -16,6 +16,7 @@ mod progress;
 mod roadmaps;
 mod sessions;
 mod shares;
+mod teams;
 mod throttle;
 mod tokens;
 mod users;
@@ -59,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "roadmaps",
         include_str!("../../migrations/postgres/0006_roadmaps.sql"),
+    ),
+    (
+        7,
+        "teams",
+        include_str!("../../migrations/postgres/0007_teams.sql"),
     ),
 ];
 

@@ -36,6 +36,7 @@ mod progress;
 pub(crate) mod roadmaps;
 mod sessions;
 mod shares;
+mod teams;
 mod throttle;
 mod tokens;
 mod users;
@@ -48,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0004_display_name.sql"),
     include_str!("../../migrations/sqlite/0005_history_shares.sql"),
     include_str!("../../migrations/sqlite/0006_roadmaps.sql"),
+    include_str!("../../migrations/sqlite/0007_teams.sql"),
 ];
 
 /// How long a statement waits for another process's lock before failing.

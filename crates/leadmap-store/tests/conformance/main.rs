@@ -46,6 +46,7 @@ mod roadmaps;
 mod sessions;
 mod shares;
 mod store;
+mod teams;
 mod text;
 mod throttle;
 mod tokens;

@@ -72,7 +72,7 @@ async fn a_postgres_database_of_a_newer_leadmap_is_refused_untouched() {
     // users, sessions, tokens, progress, sign_in_failures, progress_history, history_days,
     // topic_due, evidence, shares, roadmaps, roadmap_versions,
     // _sqlx_migrations, future.
-    assert_eq!(tables, 14);
+    assert_eq!(tables, 20);
     drop(c);
     let mut admin = sqlx::PgConnection::connect(&leadmap_store::testing::postgres_server_url())
         .await
