@@ -180,6 +180,7 @@ pub fn serve(a: crate::config::ServeArgs) -> Result<ExitCode> {
                 max_topics: c.max_roadmap_topics,
             },
             private: c.private,
+            open_signup: c.open_signup,
         };
         let prefix = config
             .base_path

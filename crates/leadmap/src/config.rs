@@ -90,6 +90,16 @@ pub struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     private: Option<bool>,
+    /// Anyone who reaches the server may create an account at /signup (off: people join by
+    /// an invite link, or an admin creates their account).
+    #[arg(
+        long,
+        env = "LEADMAP_OPEN_SIGNUP",
+        num_args = 0..=1,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    open_signup: Option<bool>,
     /// The largest roadmap a publish may send, in bytes [default: 8388608, 8 MiB].
     #[arg(long, env = "LEADMAP_MAX_ROADMAP_BYTES")]
     max_roadmap_bytes: Option<usize>,
@@ -132,6 +142,7 @@ pub struct ServeConfig {
     pub max_roadmap_bytes: usize,
     pub max_roadmap_topics: usize,
     pub private: bool,
+    pub open_signup: bool,
 }
 
 impl Default for ServeConfig {
@@ -152,6 +163,7 @@ impl Default for ServeConfig {
             max_roadmap_bytes: leadmap_app::publish::Limits::default().max_bytes,
             max_roadmap_topics: leadmap_app::publish::Limits::default().max_topics,
             private: false,
+            open_signup: false,
         }
     }
 }
@@ -190,6 +202,8 @@ struct Overrides<'a> {
     max_roadmap_topics: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     private: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_signup: Option<bool>,
 }
 
 /// The merged configuration and where its file was (or would have been).
@@ -241,6 +255,7 @@ impl ServeArgs {
             max_roadmap_bytes: self.max_roadmap_bytes,
             max_roadmap_topics: self.max_roadmap_topics,
             private: self.private,
+            open_signup: self.open_signup,
         };
         let config: ServeConfig = figment
             .merge(Serialized::defaults(overrides))

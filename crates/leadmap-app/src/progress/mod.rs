@@ -38,6 +38,9 @@ pub enum Invalid {
     Cursor,
     #[error("{0}")]
     EvidenceUrl(String),
+    /// Anything else, in its own words.
+    #[error("{0}")]
+    Other(String),
 }
 
 /// A status word as the API documents it: `pending`, `learning`, `done` or `skipped`, exactly.

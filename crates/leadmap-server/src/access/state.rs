@@ -33,6 +33,9 @@ pub struct Config {
     /// Every page needs an account: public roadmaps (the bundled ones too) are not shown to
     /// visitors without one (`serve --private`).
     pub private: bool,
+    /// Anyone may create an account at /signup (`serve --open-signup`); off, people join by
+    /// an invite link or an admin creates their account.
+    pub open_signup: bool,
 }
 
 impl Config {
@@ -184,6 +187,18 @@ impl AppState {
         viewer: Option<&leadmap_store::User>,
     ) -> Result<Vec<Current>, AppError> {
         Ok(self.library().visible(self.store(), viewer).await?)
+    }
+
+    /// The origin links are written with: the configured public URL, else this request's
+    /// host.
+    pub fn link_origin(&self, headers: &axum::http::HeaderMap) -> String {
+        self.config().public_origin().unwrap_or_else(|| {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        })
     }
 
     pub fn config(&self) -> &Config {

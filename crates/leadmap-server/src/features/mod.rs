@@ -11,6 +11,7 @@ pub mod session;
 pub mod setup;
 pub mod share;
 pub mod site;
+pub mod teams;
 
 use crate::access::Routes;
 
@@ -26,4 +27,5 @@ pub fn routes() -> Routes {
         .merge(account::routes())
         .merge(activity::routes())
         .merge(share::routes())
+        .merge(teams::routes())
 }

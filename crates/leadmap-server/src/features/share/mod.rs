@@ -304,15 +304,9 @@ struct ManagePage {
     error: String,
 }
 
-/// The origin links are written with: the configured public URL, else this request's host.
+/// The origin links are written with.
 fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    state.config().public_origin().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    })
+    state.link_origin(headers)
 }
 
 async fn manage_page(
