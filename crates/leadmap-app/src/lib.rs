@@ -27,6 +27,7 @@ pub mod progress;
 pub mod publish;
 pub mod secrets;
 pub mod shares;
+pub mod teams;
 pub mod time;
 
 pub use catalog::{Catalog, Entry, Summary};

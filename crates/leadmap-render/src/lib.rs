@@ -4,6 +4,7 @@
 //! Invariants (see `ARCHITECTURE.md`): no I/O (fonts are compiled in), no async, no clock;
 //! the same roadmap and options always give the same bytes.
 
+pub mod heatmap;
 pub mod html;
 pub mod layout;
 pub mod raster;

@@ -126,8 +126,20 @@ impl SvgTemplate {
     pub fn fill_into_marked<W: fmt::Write + ?Sized>(
         &self,
         out: &mut W,
+        status_of: impl FnMut(&str) -> Status,
+        overdue: impl FnMut(&str) -> bool,
+    ) -> fmt::Result {
+        self.fill_into_flagged(out, status_of, overdue, |_| false)
+    }
+
+    /// [`SvgTemplate::fill_into_marked`], with focus topics (suggested by a manager) marked
+    /// too: the class `focus` and "focus topic" in the node's name.
+    pub fn fill_into_flagged<W: fmt::Write + ?Sized>(
+        &self,
+        out: &mut W,
         mut status_of: impl FnMut(&str) -> Status,
         mut overdue: impl FnMut(&str) -> bool,
+        mut focus: impl FnMut(&str) -> bool,
     ) -> fmt::Result {
         let mut pieces = self.pieces.iter();
         if let Some(p) = pieces.next() {
@@ -137,10 +149,14 @@ impl SvgTemplate {
             let s = status_of(id);
             let pending = s == Status::Pending;
             let late = overdue(id);
+            let focused = focus(id);
             if let Some(p) = pieces.next() {
                 out.write_str(s.as_str())?;
                 if late {
                     out.write_str(" overdue")?;
+                }
+                if focused {
+                    out.write_str(" focus")?;
                 }
                 out.write_str(p)?;
             }
@@ -151,6 +167,9 @@ impl SvgTemplate {
                 }
                 if late {
                     out.write_str(", overdue")?;
+                }
+                if focused {
+                    out.write_str(", focus topic")?;
                 }
                 out.write_str(p)?;
             }

@@ -860,7 +860,8 @@ pub trait TeamStore {
     async fn delete_focus(&self, team: i64, id: i64) -> Result<bool>;
     /// A team's focus topics, by due day (none last), then when suggested.
     async fn team_focus(&self, team: i64) -> Result<Vec<Focus>>;
-    /// Every focus topic suggested to the person, directly or to a team they are in.
+    /// Every focus topic suggested to the person (directly, or to the whole team) by a team
+    /// they are in now.
     async fn focus_for(&self, user: UserId) -> Result<Vec<Focus>>;
     /// Records a 1:1 held at `at`.
     async fn record_one_on_one(

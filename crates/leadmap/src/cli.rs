@@ -201,6 +201,14 @@ enum Command {
     /// Store N synthetic status changes for a person (benchmarks of the activity page).
     #[command(hide = true)]
     SyntheticHistory(crate::app::SyntheticHistoryArgs),
+    /// Teams: `team create NAME`, `list`, `show TEAM`, `add TEAM USER --role manager|member`,
+    /// `remove`, `invite TEAM` (prints the link), `delete`, `heatmap TEAM ROADMAP -o FILE`.
+    #[command(subcommand)]
+    Team(crate::team::TeamCmd),
+    /// Publish a synthetic roadmap and make a large team with a year of statuses on it
+    /// (benchmarks of the team dashboard).
+    #[command(hide = true)]
+    SyntheticTeam(crate::team::SyntheticTeamArgs),
     /// Write a person's progress on a roadmap as JSON (what `render --progress` reads) or CSV.
     ExportProgress(crate::app::ExportArgs),
     /// Read progress from a JSON or CSV export into the database.
@@ -317,6 +325,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::History(a) => crate::app::history(a),
         Command::Share(c) => crate::app::share(c),
         Command::SyntheticHistory(a) => crate::app::synthetic_history(a),
+        Command::Team(c) => crate::team::team(c),
+        Command::SyntheticTeam(a) => crate::team::synthetic_team(a),
         Command::ExportProgress(a) => crate::app::export(a),
         Command::ImportProgress(a) => crate::app::import(a),
         Command::Backup(a) => crate::app::backup(a),
@@ -375,7 +385,7 @@ fn topic_files(path: &Path) -> Result<Vec<(String, String, Vec<u8>)>> {
 /// truncated to nothing when it is closed (its guard for programs that rewrite a file without
 /// `fsync`), so rendering a map again over its previous file waited for the disk. Anything
 /// but a regular file (`/dev/stdout`, a pipe) is written as it is.
-fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut f = std::fs::OpenOptions::new()
         .write(true)

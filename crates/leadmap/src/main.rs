@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod input;
 mod publish;
+mod team;
 mod watch;
 
 use std::process::ExitCode;

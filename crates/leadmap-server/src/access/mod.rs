@@ -38,7 +38,9 @@ pub use client::ClientAddr;
 pub use publishing::MyRoadmaps;
 pub use signin::{Setup, SignIn, SignInError, throttle};
 pub use state::{AppState, Config};
-pub use teams::{Managed, MyTeams, Relation, TeamProgress, TeamView, invite_team, join_as_new, sign_up};
+pub use teams::{
+    Managed, MyTeams, Relation, TeamProgress, TeamView, invite_team, join_as_new, sign_up,
+};
 
 use crate::web::chrome::ViewerInfo;
 use crate::web::error::{ApiError, AppError, ErrorInfo};

@@ -12,8 +12,8 @@ use leadmap_app::Entry;
 use leadmap_app::secrets;
 use leadmap_app::time::now_ms;
 use leadmap_store::{
-    Change, Focus, HistoryFilter, Invite, Member, NewFocus, Redeemed, Redeemer,
-    StoreError, Team, TeamChange, TeamRecord, TeamRole, User, UserId, UserName,
+    Change, Focus, HistoryFilter, Invite, Member, NewFocus, Redeemed, Redeemer, StoreError, Team,
+    TeamChange, TeamRecord, TeamRole, User, UserId, UserName,
 };
 
 use super::capability::{ApiMe, Me};
@@ -69,7 +69,11 @@ pub fn descendants(teams: &[Team], root: i64) -> Vec<i64> {
 
 /// How `user` stands to every team they may see: admins to all; a manager to their teams and
 /// every team beneath; a member to their own teams.
-fn relations(user: &User, teams: &[Team], memberships: &[(Team, TeamRole)]) -> HashMap<i64, Relation> {
+fn relations(
+    user: &User,
+    teams: &[Team],
+    memberships: &[(Team, TeamRole)],
+) -> HashMap<i64, Relation> {
     let mut out = HashMap::new();
     if user.is_admin {
         for t in teams {
@@ -195,20 +199,7 @@ impl<'a> MyTeams<'a> {
 
     /// The focus topics suggested to this person (directly or to a team of theirs).
     pub async fn focus(&self) -> Result<Vec<Focus>, AppError> {
-        let store = self.state.store();
-        let teams: HashSet<i64> = store
-            .memberships(self.user.id)
-            .await?
-            .iter()
-            .map(|(t, _)| t.id)
-            .collect();
-        // Only while they are in the team that suggested it.
-        Ok(store
-            .focus_for(self.user.id)
-            .await?
-            .into_iter()
-            .filter(|f| teams.contains(&f.team))
-            .collect())
+        Ok(self.state.store().focus_for(self.user.id).await?)
     }
 
     /// Shares the person's note on a topic with their managers, or makes it private again.
@@ -238,7 +229,10 @@ impl<'a> MyTeams<'a> {
 }
 
 /// An invite's team, as whoever holds the link sees it (before joining).
-pub async fn invite_team(state: &AppState, token: &str) -> Result<Option<(Invite, Team)>, AppError> {
+pub async fn invite_team(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(Invite, Team)>, AppError> {
     if token.len() > 128 {
         return Ok(None);
     }
@@ -465,7 +459,11 @@ impl Managed<'_> {
     }
 
     /// Members' records of a roadmap, with the notes they shared.
-    pub async fn records(&self, people: &[Member], roadmap: &str) -> Result<Vec<TeamRecord>, AppError> {
+    pub async fn records(
+        &self,
+        people: &[Member],
+        roadmap: &str,
+    ) -> Result<Vec<TeamRecord>, AppError> {
         let ids: Vec<UserId> = people.iter().map(|m| m.user.id).collect();
         Ok(self.store().team_records(&ids, roadmap).await?)
     }
@@ -514,7 +512,9 @@ impl Managed<'_> {
             .credentials(name.trim())
             .await?
             .map(|c| c.user)
-            .ok_or_else(|| AppError::Unprocessable(format!("no account named {:?}", name.trim())))?;
+            .ok_or_else(|| {
+                AppError::Unprocessable(format!("no account named {:?}", name.trim()))
+            })?;
         self.store()
             .set_member(self.team().id, user.id, role, now_ms())
             .await?;
@@ -526,7 +526,10 @@ impl Managed<'_> {
         let Some(c) = self.store().credentials(name.trim()).await? else {
             return Ok(false);
         };
-        Ok(self.store().remove_member(self.team().id, c.user.id).await?)
+        Ok(self
+            .store()
+            .remove_member(self.team().id, c.user.id)
+            .await?)
     }
 
     /// Renames, moves or changes whether members see names.
@@ -536,9 +539,7 @@ impl Managed<'_> {
         parent: Option<Option<&str>>,
         show_names: Option<bool>,
     ) -> Result<Team, AppError> {
-        let name = name
-            .map(leadmap_app::teams::TeamName::parse)
-            .transpose()?;
+        let name = name.map(leadmap_app::teams::TeamName::parse).transpose()?;
         let parent = match parent {
             None => None,
             Some(None) => Some(None),

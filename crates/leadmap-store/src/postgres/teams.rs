@@ -616,9 +616,8 @@ impl TeamStore for PgStore {
     async fn focus_for(&self, user: UserId) -> Result<Vec<Focus>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {FOCUS_COLUMNS} FROM focus_topics
-             WHERE user_id = $1
-                OR (user_id IS NULL AND team_id IN
-                      (SELECT team_id FROM team_members WHERE user_id = $1))
+             WHERE team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)
+               AND (user_id = $1 OR user_id IS NULL)
              ORDER BY due_day IS NULL, due_day, created_at, id"
         )))
         .bind(user.0)

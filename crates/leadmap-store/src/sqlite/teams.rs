@@ -600,9 +600,8 @@ impl TeamStore for SqliteStore {
             collect(
                 c.prepare_cached(&format!(
                     "SELECT {FOCUS_COLUMNS} FROM focus_topics
-                     WHERE user_id = ?1
-                        OR (user_id IS NULL AND team_id IN
-                              (SELECT team_id FROM team_members WHERE user_id = ?1))
+                     WHERE team_id IN (SELECT team_id FROM team_members WHERE user_id = ?1)
+               AND (user_id = ?1 OR user_id IS NULL)
                      ORDER BY due_day IS NULL, due_day, created_at, id"
                 ))?
                 .query_map([user.0], focus)?,

@@ -10,6 +10,7 @@ mod docs;
 mod limits;
 mod ops;
 mod publishing;
+mod teams;
 
 fn leadmap() -> Command {
     let mut c = Command::cargo_bin("leadmap").expect("the binary");

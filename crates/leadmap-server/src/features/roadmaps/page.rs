@@ -59,6 +59,8 @@ struct RoadmapPage<'a> {
     anonymous: bool,
     /// Shipped with the binary (share links are made for these only, so far).
     bundled: bool,
+    /// Focus topics a manager suggested on this roadmap (done ones ticked off).
+    focus: Vec<FocusItem>,
 }
 
 /// A person's diagram, written straight into the page as it renders (no copy of its own).
@@ -67,16 +69,28 @@ struct FilledSvg<'a> {
     records: &'a HashMap<String, Progress>,
     /// Topics past their target date and not finished.
     overdue: &'a HashSet<String>,
+    /// Open focus topics (suggested by a manager, not done yet).
+    focus: &'a HashSet<String>,
 }
 
 impl std::fmt::Display for FilledSvg<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.template.fill_into_marked(
+        self.template.fill_into_flagged(
             f,
             |t| status_in(self.records, t),
             |t| self.overdue.contains(t),
+            |t| !self.focus.is_empty() && self.focus.contains(t),
         )
     }
+}
+
+/// A focus topic as the roadmap page lists it.
+pub(super) struct FocusItem {
+    pub id: String,
+    pub title: String,
+    pub due: String,
+    pub reason: String,
+    pub done: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -121,6 +135,14 @@ pub(super) async fn roadmap_page(
         })
         .map(|(_, topic, _)| topic)
         .collect();
+    // Focus topics a manager suggested (one statement; none for someone in no team).
+    let focus: Vec<leadmap_store::Focus> = me
+        .teams()
+        .focus()
+        .await?
+        .into_iter()
+        .filter(|f| f.roadmap == e.id && e.has_topic(&f.topic))
+        .collect();
     // The panel of a page without script (`?topic=`) shows the topic's plan.
     let plans = if query.topic.is_empty() {
         Vec::new()
@@ -134,6 +156,7 @@ pub(super) async fn roadmap_page(
         View {
             records: &records,
             overdue: &overdue,
+            focus: &focus,
             plans: &plans,
             csrf: &me.session.csrf,
             editable,
@@ -172,6 +195,7 @@ async fn visitor_page(
             View {
                 records: &HashMap::new(),
                 overdue: &HashSet::new(),
+                focus: &[],
                 plans: &[],
                 csrf: "",
                 editable: false,
@@ -210,6 +234,7 @@ pub(super) fn public_cache(res: &mut axum::response::Response) {
 struct View<'a> {
     records: &'a HashMap<String, Progress>,
     overdue: &'a HashSet<String>,
+    focus: &'a [leadmap_store::Focus],
     plans: &'a [leadmap_store::Plan],
     /// Empty for a visitor without an account (no form is drawn).
     csrf: &'a str,
@@ -227,10 +252,17 @@ fn render(
     let records = v.records;
     let overdue = v.overdue;
     let status = |t: &str| status_in(records, t);
+    let open_focus: HashSet<String> = v
+        .focus
+        .iter()
+        .filter(|f| status(&f.topic) != leadmap_core::progress::Status::Done)
+        .map(|f| f.topic.clone())
+        .collect();
     let svg = FilledSvg {
         template: &e.svg,
         records,
         overdue,
+        focus: &open_focus,
     };
     let q = query.q.trim().to_lowercase();
     let mut hits = 0;
@@ -296,6 +328,23 @@ fn render(
         editable: v.editable,
         anonymous: v.anonymous,
         bundled: state.catalog().get(&e.id).is_some(),
+        focus: v
+            .focus
+            .iter()
+            .map(|f| FocusItem {
+                id: f.topic.clone(),
+                title: e
+                    .area_of(&f.topic)
+                    .and_then(|a| a.topics.iter().find(|t| t.id == f.topic))
+                    .map_or_else(|| f.topic.clone(), |t| t.title.clone()),
+                due: f
+                    .due_day
+                    .map(leadmap_app::activity::day_date)
+                    .unwrap_or_default(),
+                reason: f.reason.clone(),
+                done: status(&f.topic) == leadmap_core::progress::Status::Done,
+            })
+            .collect(),
     }
     .render_into(&mut out)?;
     Ok(out)

@@ -68,13 +68,22 @@ pub(super) async fn create(
     me: ApiMe,
     body: Result<Json<CreateBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(b) = body.map_err(|r| json_error(&r, r#"{"name": "Platform", "slug": "platform", "parent": "engineering"}"#))?;
+    let Json(b) = body.map_err(|r| {
+        json_error(
+            &r,
+            r#"{"name": "Platform", "slug": "platform", "parent": "engineering"}"#,
+        )
+    })?;
     let t = me
         .teams()
         .create(&b.name, b.slug.as_deref(), b.parent.as_deref())
         .await?;
     let all = me.teams().list().await?;
-    Ok((StatusCode::CREATED, Json(team_json(&t, &all, Relation::Admin))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(team_json(&t, &all, Relation::Admin)),
+    )
+        .into_response())
 }
 
 #[derive(Serialize)]
@@ -200,7 +209,8 @@ pub(super) async fn invite(
     Path(slug): Path<String>,
     body: Result<Json<InviteBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(b) = body.map_err(|r| json_error(&r, r#"{"role": "member", "uses": 1, "days": 7}"#))?;
+    let Json(b) =
+        body.map_err(|r| json_error(&r, r#"{"role": "member", "uses": 1, "days": 7}"#))?;
     let teams = me.teams();
     let view = teams.open(&slug).await?;
     let managed = view.managed()?;

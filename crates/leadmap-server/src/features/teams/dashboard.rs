@@ -132,12 +132,10 @@ pub(super) fn focus_rows(d: &Dashboard<'_>, focus: &[Focus], people: &[Member]) 
                 .map_or_else(|| f.topic.clone(), |t| t.title.clone());
             let (who, state) = match f.user {
                 Some(u) => {
-                    let name = people
-                        .iter()
-                        .find(|m| m.user.id == u)
-                        .map_or_else(|| "someone who left the team".to_owned(), |m| {
-                            m.user.shown_name().to_owned()
-                        });
+                    let name = people.iter().find(|m| m.user.id == u).map_or_else(
+                        || "someone who left the team".to_owned(),
+                        |m| m.user.shown_name().to_owned(),
+                    );
                     let done = d
                         .row(u)
                         .zip(column)
@@ -295,7 +293,9 @@ pub(super) async fn page(
             .collect(),
         ..base
     };
-    let size = page.heatmap.as_ref().map_or(0, |h| h.light.len() * 2) + 200 * persons.len() * (entry.areas.len() + 2) + 16_384;
+    let size = page.heatmap.as_ref().map_or(0, |h| h.light.len() * 2)
+        + 200 * persons.len() * (entry.areas.len() + 2)
+        + 16_384;
     html_sized(&page, size)
 }
 
@@ -360,8 +360,15 @@ async fn member_page(
 async fn managed_dashboard<'v>(
     view: &'v TeamView<'v>,
     roadmap: &str,
-) -> Result<(Managed<'v>, std::sync::Arc<Entry>, Vec<Member>, Vec<leadmap_store::TeamRecord>), AppError>
-{
+) -> Result<
+    (
+        Managed<'v>,
+        std::sync::Arc<Entry>,
+        Vec<Member>,
+        Vec<leadmap_store::TeamRecord>,
+    ),
+    AppError,
+> {
     let managed = view.managed()?;
     let entry = view.roadmap(roadmap).await?;
     let people = view.people().await?;
@@ -535,7 +542,11 @@ pub(super) async fn trend(
         today,
         TREND_WEEKS,
     );
-    let heading = format!("{}: percent done on {}, by week", view.team.name, entry.title());
+    let heading = format!(
+        "{}: percent done on {}, by week",
+        view.team.name,
+        entry.title()
+    );
     html(&TrendPage {
         chrome: Chrome::new(
             Some(me.frame()),

@@ -152,7 +152,16 @@ pub(super) async fn post(
         Ok(v) => v,
         Err(errors) => return again(errors),
     };
-    match join_as_new(&state, &token, &name, shown.as_deref(), password, agent(&headers)).await {
+    match join_as_new(
+        &state,
+        &token,
+        &name,
+        shown.as_deref(),
+        password,
+        agent(&headers),
+    )
+    .await
+    {
         Ok((Redeemed::Joined { team, .. }, Some(session))) => {
             let mut res = Redirect::to(&format!("/teams/{}", team.slug)).into_response();
             cookies::set_session(&mut res, &session, state.config().secure_cookies);
@@ -166,10 +175,7 @@ pub(super) async fn post(
     }
 }
 
-pub(super) async fn signup_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> PageResult {
+pub(super) async fn signup_page(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     if !state.config().open_signup {
         return Err(AppError::NotFound);
     }

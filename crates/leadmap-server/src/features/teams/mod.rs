@@ -39,7 +39,11 @@ pub fn routes() -> Routes {
         .get("/signup", Public, join::signup_page)
         .post("/signup", PublicForm, join::signup)
         .get("/teams/{team}/r/{roadmap}", Session, dashboard::page)
-        .get("/teams/{team}/r/{roadmap}/matrix", Session, dashboard::matrix)
+        .get(
+            "/teams/{team}/r/{roadmap}/matrix",
+            Session,
+            dashboard::matrix,
+        )
         .get(
             "/teams/{team}/r/{roadmap}/matrix.csv",
             Session,
@@ -85,7 +89,11 @@ pub fn routes() -> Routes {
         .get("/api/v1/teams", Token, api::list)
         .post("/api/v1/teams", Token, api::create)
         .get("/api/v1/teams/{team}", Token, api::show)
-        .put("/api/v1/teams/{team}/members/{name}", Token, api::put_member)
+        .put(
+            "/api/v1/teams/{team}/members/{name}",
+            Token,
+            api::put_member,
+        )
         .delete(
             "/api/v1/teams/{team}/members/{name}",
             Token,

@@ -33,7 +33,13 @@ struct ListPage {
     slug: String,
 }
 
-async fn list_page(me: &Me, headers: &HeaderMap, error: String, name: String, slug: String) -> PageResult {
+async fn list_page(
+    me: &Me,
+    headers: &HeaderMap,
+    error: String,
+    name: String,
+    slug: String,
+) -> PageResult {
     let teams = me.teams().list().await?;
     let name_of = |id: Option<i64>| {
         id.and_then(|id| teams.iter().find(|(t, _)| t.id == id))
@@ -201,7 +207,11 @@ async fn team_page(me: &Me, headers: &HeaderMap, view: &TeamView<'_>, said: Said
     };
     let subtree = view.subtree();
     let page = TeamPage {
-        chrome: Chrome::new(Some(me.frame()), headers, &format!("/teams/{}", view.team.slug)),
+        chrome: Chrome::new(
+            Some(me.frame()),
+            headers,
+            &format!("/teams/{}", view.team.slug),
+        ),
         slug: view.team.slug.clone(),
         name: view.team.name.clone(),
         relation: view.relation,
@@ -420,10 +430,7 @@ pub(super) async fn invite(
     team_page(&me, &headers, &view, said).await
 }
 
-pub(super) async fn revoke_invite(
-    me: Me,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
+pub(super) async fn revoke_invite(me: Me, Path((slug, id)): Path<(String, i64)>) -> PageResult {
     let teams = me.teams();
     let view = teams.open(&slug).await?;
     if !view.managed()?.revoke_invite(id).await? {

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The team dashboard of a large team, and a member's own roadmap page with and without teams,
+# on SQLite and on PostgreSQL.
+#
+#   bench/teams.sh                         # builds the release binary
+#   LEADMAP=path/to/leadmap bench/teams.sh
+#   MEMBERS=10000 bench/teams.sh           # a larger team (default 1,000)
+#   TOPICS=300 DAYS=365 bench/teams.sh     # the roadmap's learnable topics, the history's days
+#   PG=postgres://postgres@127.0.0.1:5432 bench/teams.sh   # the PostgreSQL server to use
+#   BACKENDS=sqlite bench/teams.sh         # one backend only
+#   ROUNDS=3 bench/teams.sh                # alternations of the personal page (default 3)
+#   NO_ANALYZE=1 bench/teams.sh            # PostgreSQL measured right after the load, before
+#                                          # its statistics are gathered
+#
+# For each backend, two databases made by `leadmap synthetic-team` with the same seed: the same
+# synthetic roadmap (published as `synthetic-team`, visible to the signed-in), a manager and
+# MEMBERS members with a spread of statuses over DAYS days, through the same writes as an
+# import (so the history fills); one with the team `bench` (the manager manages it, everyone
+# else is a member), one without any team (the baseline). Both servers run at once; wrk with one
+# connection (-t1 -c1: the latency is the server's time plus the loopback) measures
+#   1. GET /teams/bench/r/synthetic-team (the dashboard: heatmap, gaps, single points), as the
+#      manager;
+#   2. GET /teams/bench/r/synthetic-team/matrix (members × topics), as the manager;
+#   3. GET /api/v1/teams/bench/dashboard/synthetic-team with the manager's token;
+#   4. GET /r/synthetic-team as member0001, on the database with the team and on the one
+#      without, alternating ROUNDS times.
+# Prints p50 and p99 of each. The bars: the dashboard under 50 ms at p50 and under 100 ms at
+# p99; the personal page with the team within 10 % of the page without.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=${DURATION:-10s}
+members=${MEMBERS:-1000}
+topics=${TOPICS:-300}
+days=${DAYS:-365}
+rounds=${ROUNDS:-3}
+pg=${PG:-postgres://postgres@127.0.0.1:5432}
+roadmap=synthetic-team
+
+if [ -n "${LEADMAP:-}" ]; then
+  bin=$LEADMAP
+else
+  cargo build --release --quiet -p leadmap
+  bin=${CARGO_TARGET_DIR:-target}/release/leadmap
+fi
+
+work=$(mktemp -d)
+pids=()
+pgdbs=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  for d in "${pgdbs[@]}"; do
+    psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_for() {
+  for _ in $(seq 300); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "nothing answers at $1" >&2
+  exit 1
+}
+# p QUANTILE FILE: wrk's latency at that quantile, in ms.
+p() { awk -v q="$1" '$1 == q {
+      v = $2
+      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
+      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
+      printf "%.2f", v }' "$2"; }
+# sign_in BASE NAME: the session cookie of NAME.
+sign_in() {
+  curl -s -o /dev/null -D - \
+    --data-urlencode "name=$2" --data-urlencode "password=$password" \
+    --data-urlencode "next=/" "$1/login" |
+    tr -d '\r' | sed -n 's/^set-cookie: \(leadmap_session=[^;]*\).*/\1/Ip' | head -n 1
+}
+# check BASE PATH HEADER NEEDLE: the request answers 200 with NEEDLE in its body.
+check() {
+  local code
+  code=$(curl -s -o "$work/body" -w '%{http_code}' -H "$3" "$1$2")
+  if [ "$code" != 200 ] || ! grep -q -- "$4" "$work/body"; then
+    echo "GET $2 answered $code without $4" >&2
+    head -c 600 "$work/body" >&2
+    echo >&2
+    exit 1
+  fi
+}
+# measure NAME BASE PATH HEADER: wrk into $work/NAME.wrk.
+measure() {
+  wrk -t1 -c1 -d"$duration" --latency -H "$4" "$2$3" >"$work/$1.wrk" 2>&1
+  if grep -q 'Non-2xx' "$work/$1.wrk"; then
+    echo "GET $3: answers other than 2xx" >&2
+    cat "$work/$1.wrk" >&2
+    exit 1
+  fi
+}
+# mean of numbers on standard input, two decimals.
+mean() { awk '{ s += $1; n++ } END { printf "%.2f", s / n }'; }
+
+password="bench $(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n') passphrase"
+rows=()
+for backend in ${BACKENDS:-sqlite postgres}; do
+  declare -A url=()
+  for kind in team base; do
+    if [ "$backend" = sqlite ]; then
+      url[$kind]=$work/$kind.db
+    else
+      d=leadmap_bench_teams_${kind}_$$
+      psql -q "$pg/postgres" -c "CREATE DATABASE $d" >/dev/null
+      pgdbs+=("$d")
+      url[$kind]=$pg/$d
+    fi
+    flag=()
+    [ "$kind" = base ] && flag=(--no-team)
+    start=$(date +%s.%N)
+    "$bin" synthetic-team --members "$members" --topics "$topics" --days "$days" \
+      --password "$password" "${flag[@]}" --database-url "${url[$kind]}" >&2
+    echo "$backend/$kind: generated in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s" >&2
+    # The planner's statistics, as autovacuum gathers them a minute after a bulk load: without
+    # them PostgreSQL plans for a few dozen rows where there are a hundred thousand.
+    if [ "$backend" = postgres ] && [ -z "${NO_ANALYZE:-}" ]; then
+      psql -q "${url[$kind]}" -c ANALYZE >/dev/null
+    fi
+  done
+  token=$("$bin" token create bench --user manager --database-url "${url[team]}")
+
+  declare -A base=()
+  for kind in team base; do
+    port=$(free_port)
+    LEADMAP_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --database-url "${url[$kind]}" \
+      >"$work/serve-$kind.out" 2>"$work/serve-$kind.log" &
+    pids+=($!)
+    base[$kind]=http://127.0.0.1:$port
+    wait_for "${base[$kind]}/healthz"
+  done
+
+  manager=$(sign_in "${base[team]}" manager)
+  member_team=$(sign_in "${base[team]}" member0001)
+  member_base=$(sign_in "${base[base]}" member0001)
+  if [ -z "$manager" ] || [ -z "$member_team" ] || [ -z "$member_base" ]; then
+    echo "$backend: signing in failed" >&2
+    exit 1
+  fi
+  dash=/teams/bench/r/$roadmap
+  check "${base[team]}" "$dash" "Cookie: $manager" '<svg'
+  check "${base[team]}" "$dash/matrix" "Cookie: $manager" 'member0001'
+  check "${base[team]}" "/api/v1/teams/bench/dashboard/$roadmap" "Authorization: Bearer $token" 'member0001'
+  check "${base[team]}" "/r/$roadmap" "Cookie: $member_team" 'data-kind="topic"'
+  check "${base[base]}" "/r/$roadmap" "Cookie: $member_base" 'data-kind="topic"'
+  for what in "$dash" "$dash/matrix" "/api/v1/teams/bench/dashboard/$roadmap"; do
+    if [ "${what#/api}" != "$what" ]; then auth="Authorization: Bearer $token"; else auth="Cookie: $manager"; fi
+    measure one "${base[team]}" "$what" "$auth"
+    rows+=("| $backend | GET $what | $(p 50% "$work/one.wrk") ms | $(p 99% "$work/one.wrk") ms | $(awk '/^Requests\/sec:/ {print $2}' "$work/one.wrk") |")
+  done
+
+  # The personal page, alternating: without any team, then with the team.
+  : >"$work/page-base"
+  : >"$work/page-team"
+  for round in $(seq "$rounds"); do
+    measure page "${base[base]}" "/r/$roadmap" "Cookie: $member_base"
+    echo "$(p 50% "$work/page.wrk") $(p 99% "$work/page.wrk") $(awk '/^Requests\/sec:/ {print $2}' "$work/page.wrk")" >>"$work/page-base"
+    measure page "${base[team]}" "/r/$roadmap" "Cookie: $member_team"
+    echo "$(p 50% "$work/page.wrk") $(p 99% "$work/page.wrk") $(awk '/^Requests\/sec:/ {print $2}' "$work/page.wrk")" >>"$work/page-team"
+    echo "$backend: round $round: page without teams $(tail -n 1 "$work/page-base"), with the team $(tail -n 1 "$work/page-team") (p50 p99 req/s)" >&2
+  done
+  for kind in base team; do
+    label="GET /r/$roadmap as member0001, $([ "$kind" = base ] && echo "no team (baseline)" || echo "in the team")"
+    rows+=("| $backend | $label | $(cut -d' ' -f1 "$work/page-$kind" | mean) ms | $(cut -d' ' -f2 "$work/page-$kind" | mean) ms | $(cut -d' ' -f3 "$work/page-$kind" | mean) |")
+  done
+  ratio=$(paste -d' ' "$work/page-team" "$work/page-base" | awk '{ t += $1; b += $4 } END { printf "%.0f", 100 * t / b }')
+  rows+=("| $backend | personal page p50, with the team / without | $ratio % | | |")
+
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+  if grep -q -i panick "$work"/serve-*.log; then
+    echo "$backend: a server panicked" >&2
+    cat "$work"/serve-*.log >&2
+    exit 1
+  fi
+  unset url base
+done
+
+cat <<EOT
+
+Summary ($(date -u +%Y-%m-%d), $(nproc) cores, $members members × $topics topics, $days days of history, wrk -t1 -c1 -d$duration, personal page: mean of $rounds alternating runs)
+| backend | request | p50 | p99 | req/s |
+|---|---|---|---|---|
+$(printf '%s\n' "${rows[@]}")
+EOT
