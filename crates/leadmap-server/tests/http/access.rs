@@ -196,6 +196,40 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/me/shares", "Token"),
     ("POST", "/api/v1/me/shares", "Token"),
     ("DELETE", "/api/v1/me/shares/{id}", "Token"),
+    ("GET", "/teams", "Session"),
+    ("POST", "/teams", "Session"),
+    ("GET", "/teams/{team}", "Session"),
+    ("POST", "/teams/{team}/settings", "Session"),
+    ("POST", "/teams/{team}/delete", "Session"),
+    ("POST", "/teams/{team}/members", "Session"),
+    ("POST", "/teams/{team}/members/{name}/remove", "Session"),
+    ("POST", "/teams/{team}/invites", "Session"),
+    ("POST", "/teams/{team}/invites/{id}/revoke", "Session"),
+    ("GET", "/join/{token}", "Public"),
+    ("POST", "/join/{token}", "PublicForm"),
+    ("GET", "/signup", "Public"),
+    ("POST", "/signup", "PublicForm"),
+    ("GET", "/teams/{team}/r/{roadmap}", "Session"),
+    ("GET", "/teams/{team}/r/{roadmap}/matrix", "Session"),
+    ("GET", "/teams/{team}/r/{roadmap}/matrix.csv", "Session"),
+    ("GET", "/teams/{team}/r/{roadmap}/heatmap.svg", "Session"),
+    ("GET", "/teams/{team}/r/{roadmap}/trend", "Session"),
+    ("POST", "/teams/{team}/focus", "Session"),
+    ("POST", "/teams/{team}/focus/{id}/delete", "Session"),
+    ("GET", "/teams/{team}/members/{name}/r/{roadmap}", "Session"),
+    ("GET", "/teams/{team}/members/{name}/one-on-one", "Session"),
+    ("GET", "/teams/{team}/members/{name}/one-on-one.md", "Session"),
+    ("POST", "/teams/{team}/members/{name}/one-on-one", "Session"),
+    ("POST", "/r/{roadmap}/t/{topic}/note-sharing", "Session"),
+    ("GET", "/api/v1/teams", "Token"),
+    ("POST", "/api/v1/teams", "Token"),
+    ("GET", "/api/v1/teams/{team}", "Token"),
+    ("PUT", "/api/v1/teams/{team}/members/{name}", "Token"),
+    ("DELETE", "/api/v1/teams/{team}/members/{name}", "Token"),
+    ("POST", "/api/v1/teams/{team}/invites", "Token"),
+    ("GET", "/api/v1/teams/{team}/dashboard/{roadmap}", "Token"),
+    ("GET", "/api/v1/teams/{team}/matrix/{roadmap}", "Token"),
+    ("GET", "/api/v1/me/focus", "Token"),
 ];
 
 /// The metrics listener's routes (`serve --metrics-addr`), a table of their own: the app's
@@ -248,6 +282,8 @@ fn concrete(app: &App, path: &str) -> String {
         .replace("{version}", "1")
         .replace("{file}", "adr.md")
         .replace("{*path}", "app.css")
+        .replace("{team}", "web")
+        .replace("{name}", "bob")
 }
 
 #[tokio::test]
@@ -422,6 +458,9 @@ async fn the_matrix_in_docs_security_md_is_what_the_routes_answer() {
             } else if *access == "Public" && path.starts_with("/r/{roadmap}") {
                 // A roadmap's pages: by its visibility (footnote 5).
                 "allowed⁵".to_owned()
+            } else if path.starts_with("/join/") || *path == "/signup" {
+                // An invite link (footnote 6) or open sign-up (footnote 7).
+                "allowed⁶".to_owned()
             } else if path.contains("{token}") {
                 // A share link's routes: anyone, but only with a live link (footnote 4).
                 "allowed⁴".to_owned()
