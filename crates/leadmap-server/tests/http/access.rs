@@ -218,18 +218,13 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{team}/focus/{id}/delete", "Session"),
     ("GET", "/teams/{team}/members/{name}/r/{roadmap}", "Session"),
     ("GET", "/teams/{team}/members/{name}/one-on-one", "Session"),
-    ("GET", "/teams/{team}/members/{name}/one-on-one.md", "Session"),
+    (
+        "GET",
+        "/teams/{team}/members/{name}/one-on-one.md",
+        "Session",
+    ),
     ("POST", "/teams/{team}/members/{name}/one-on-one", "Session"),
     ("POST", "/r/{roadmap}/t/{topic}/note-sharing", "Session"),
-    ("GET", "/api/v1/teams", "Token"),
-    ("POST", "/api/v1/teams", "Token"),
-    ("GET", "/api/v1/teams/{team}", "Token"),
-    ("PUT", "/api/v1/teams/{team}/members/{name}", "Token"),
-    ("DELETE", "/api/v1/teams/{team}/members/{name}", "Token"),
-    ("POST", "/api/v1/teams/{team}/invites", "Token"),
-    ("GET", "/api/v1/teams/{team}/dashboard/{roadmap}", "Token"),
-    ("GET", "/api/v1/teams/{team}/matrix/{roadmap}", "Token"),
-    ("GET", "/api/v1/me/focus", "Token"),
 ];
 
 /// The metrics listener's routes (`serve --metrics-addr`), a table of their own: the app's
