@@ -1888,3 +1888,126 @@ async fn a_roadmap_is_written_previewed_and_published_in_the_browser() {
     })
     .await;
 }
+
+/// Teams in the browser: the admin makes a team, adds themself as its manager, marks two
+/// topics, makes an invite link and suggests a focus topic; the team's page, the dashboard
+/// (heatmap and table), the matrix, the trend, a member's roadmap, the 1:1 page and the
+/// invite page have no axe-core violation in either theme, at 1366×900 and on a phone
+/// (390×844), where no page runs wider than the screen.
+#[tokio::test]
+async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+        roadmap_ready(&c).await;
+        let (id, _) = first_topic(&c).await;
+        click(&c, &node_css(&id)).await;
+        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+        click(&c, "#panel button[name=status][value=done]").await;
+        eventually("the node to be marked done", async || {
+            has_class(&c, &node_css(&id), "done").await
+        })
+        .await;
+
+        c.goto(&site.url("/teams")).await.unwrap();
+        wait_for(&c, "#team-name").await.send_keys("Web").await.unwrap();
+        click(&c, "form[action=\"/teams\"] button[type=submit]").await;
+        eventually("the new team's page", async || {
+            let p = url_path(&c).await;
+            if p == "/teams/web" { Ok(()) } else { Err(p) }
+        })
+        .await;
+        wait_for(&c, "#member-name").await.send_keys(NAME).await.unwrap();
+        js(&c, "document.getElementById('member-role').value = 'manager';", vec![]).await;
+        click(&c, "form[action=\"/teams/web/members\"] button[type=submit]").await;
+        wait_for(&c, "a[href=\"/teams/web/members/ada/one-on-one\"]").await;
+        click(&c, "form[action=\"/teams/web/invites\"] button[type=submit]").await;
+        let link = wait_for(&c, "#invite-link")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(link.contains("/join/"), "{link}");
+        let join = link[link.find("/join/").unwrap()..].to_owned();
+
+        // A focus topic for the whole team, from the dashboard's form.
+        let dashboard = format!("/teams/web/r/{ROADMAP}");
+        c.goto(&site.url(&dashboard)).await.unwrap();
+        wait_for(&c, ".th-light svg").await;
+        let second = js(
+            &c,
+            "return document.querySelectorAll('#focus-topic option')[2].value;",
+            vec![],
+        )
+        .await;
+        js(
+            &c,
+            "var f = document.getElementById('focus-topic').form; f.topic.value = arguments[0];\
+             f.reason.value = 'We start on-call in January'; f.submit();",
+            vec![second],
+        )
+        .await;
+        eventually("the focus topic on the dashboard", async || {
+            let t = text_of(&c, "main").await;
+            if t.contains("We start on-call in January") { Ok(()) } else { Err(t) }
+        })
+        .await;
+
+        let pages = [
+            "/teams".to_owned(),
+            "/teams/web".to_owned(),
+            dashboard.clone(),
+            format!("{dashboard}/matrix"),
+            format!("{dashboard}/trend"),
+            format!("/teams/web/members/{NAME}/r/{ROADMAP}"),
+            format!("/teams/web/members/{NAME}/one-on-one?roadmap={ROADMAP}"),
+            join.clone(),
+            "/".to_owned(),
+        ];
+        let mut found = Vec::new();
+        for theme in ["light", "dark"] {
+            c.goto(&site.url("/teams")).await.unwrap();
+            choose_theme(&c, theme).await;
+            for p in &pages {
+                c.goto(&site.url(p)).await.unwrap();
+                wait_for(&c, "main h1").await;
+                found.extend(axe_violations(&c, &format!("{theme} {p}")).await);
+            }
+        }
+        assert_eq!(found, Vec::<String>::new());
+        choose_theme(&c, "light").await;
+        for (p, name) in [
+            (&dashboard, "team-dashboard.png"),
+            (&format!("{dashboard}/matrix"), "team-matrix.png"),
+            (&format!("/teams/web/members/{NAME}/one-on-one?roadmap={ROADMAP}"), "team-one-on-one.png"),
+            (&"/teams/web".to_owned(), "team.png"),
+        ] {
+            c.goto(&site.url(p)).await.unwrap();
+            wait_for(&c, "main h1").await;
+            save_screenshot(&c, name).await;
+        }
+        // The home page lists the focus topic.
+        c.goto(&site.url("/")).await.unwrap();
+        let home = text_of(&c, "main").await;
+        assert!(home.contains("We start on-call in January"), "{home}");
+
+        c.set_window_size(390, 844).await.unwrap();
+        for p in &pages {
+            c.goto(&site.url(p)).await.unwrap();
+            wait_for(&c, "main h1").await;
+            let wide = js(
+                &c,
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await;
+            assert!(wide.as_i64().unwrap_or(0) <= 1, "{p} runs {wide} px wider than a phone");
+        }
+        c.goto(&site.url(&dashboard)).await.unwrap();
+        wait_for(&c, "main h1").await;
+        save_screenshot(&c, "team-dashboard-phone.png").await;
+    })
+    .await;
+}

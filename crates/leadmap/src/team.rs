@@ -248,28 +248,6 @@ fn slug_of(teams: &[Team], id: Option<i64>) -> Option<&str> {
     teams.iter().find(|t| t.id == id).map(|t| t.slug.as_str())
 }
 
-/// The teams below `root` (not `root` itself), parents before children.
-fn beneath(teams: &[Team], root: i64) -> Vec<i64> {
-    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-    for t in teams {
-        if let Some(p) = t.parent {
-            children.entry(p).or_default().push(t.id);
-        }
-    }
-    let mut out = Vec::new();
-    let mut seen = HashSet::from([root]);
-    let mut next = vec![root];
-    while let Some(id) = next.pop() {
-        for &c in children.get(&id).map_or(&[][..], Vec::as_slice) {
-            if seen.insert(c) {
-                out.push(c);
-                next.push(c);
-            }
-        }
-    }
-    out
-}
-
 async fn create(db: &Db, name: &str, slug: Option<&str>, parent: Option<&str>) -> Done {
     let store = db.open().await?;
     let made = manage::create_team(&*store, name, slug, parent, now_ms()).await;
@@ -592,7 +570,7 @@ async fn any_roadmap(store: &dyn Store, id: &str) -> std::result::Result<Arc<Ent
 /// first, so their role there wins), by shown name.
 pub(crate) async fn people(store: &dyn Store, team: &Team) -> Result<Vec<Member>, StoreError> {
     let mut ids = vec![team.id];
-    ids.extend(beneath(&store.teams().await?, team.id));
+    ids.extend(leadmap_app::teams::descendants(&store.teams().await?, team.id));
     let members = store.members(&ids).await?;
     let (here, below): (Vec<Member>, Vec<Member>) =
         members.into_iter().partition(|m| m.team == team.id);

@@ -210,6 +210,28 @@ impl FocusReason {
     }
 }
 
+/// The teams below `root` (not `root` itself), parents before children.
+pub fn descendants(teams: &[leadmap_store::Team], root: i64) -> Vec<i64> {
+    let mut children: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for t in teams {
+        if let Some(p) = t.parent {
+            children.entry(p).or_default().push(t.id);
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::from([root]);
+    let mut next = vec![root];
+    while let Some(id) = next.pop() {
+        for &c in children.get(&id).map_or(&[][..], Vec::as_slice) {
+            if seen.insert(c) {
+                out.push(c);
+                next.push(c);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,28 +45,6 @@ impl Relation {
     }
 }
 
-/// The teams below `root` (not `root` itself), parents before children.
-pub fn descendants(teams: &[Team], root: i64) -> Vec<i64> {
-    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-    for t in teams {
-        if let Some(p) = t.parent {
-            children.entry(p).or_default().push(t.id);
-        }
-    }
-    let mut out = Vec::new();
-    let mut seen = HashSet::from([root]);
-    let mut next = vec![root];
-    while let Some(id) = next.pop() {
-        for &c in children.get(&id).map_or(&[][..], Vec::as_slice) {
-            if seen.insert(c) {
-                out.push(c);
-                next.push(c);
-            }
-        }
-    }
-    out
-}
-
 /// How `user` stands to every team they may see: admins to all; a manager to their teams and
 /// every team beneath; a member to their own teams.
 fn relations(
@@ -85,7 +63,7 @@ fn relations(
         match role {
             TeamRole::Manager => {
                 out.insert(t.id, Relation::Manager);
-                for d in descendants(teams, t.id) {
+                for d in leadmap_app::teams::descendants(teams, t.id) {
                     out.insert(d, Relation::Manager);
                 }
             }
@@ -353,7 +331,7 @@ impl<'a> TeamView<'a> {
     /// This team and every team beneath it.
     pub fn subtree(&self) -> Vec<i64> {
         let mut ids = vec![self.team.id];
-        ids.extend(descendants(&self.teams, self.team.id));
+        ids.extend(leadmap_app::teams::descendants(&self.teams, self.team.id));
         ids
     }
 

@@ -225,6 +225,15 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ),
     ("POST", "/teams/{team}/members/{name}/one-on-one", "Session"),
     ("POST", "/r/{roadmap}/t/{topic}/note-sharing", "Session"),
+    ("GET", "/api/v1/teams", "Token"),
+    ("POST", "/api/v1/teams", "Token"),
+    ("GET", "/api/v1/teams/{team}", "Token"),
+    ("PUT", "/api/v1/teams/{team}/members/{name}", "Token"),
+    ("DELETE", "/api/v1/teams/{team}/members/{name}", "Token"),
+    ("POST", "/api/v1/teams/{team}/invites", "Token"),
+    ("GET", "/api/v1/teams/{team}/roadmaps/{roadmap}", "Token"),
+    ("GET", "/api/v1/teams/{team}/roadmaps/{roadmap}/matrix", "Token"),
+    ("GET", "/api/v1/me/focus", "Token"),
 ];
 
 /// The metrics listener's routes (`serve --metrics-addr`), a table of their own: the app's
@@ -466,15 +475,24 @@ async fn the_matrix_in_docs_security_md_is_what_the_routes_answer() {
         }
         table.push('\n');
     }
+    doc_table("| Method | Route | Access |", &table);
+}
+
+/// Compares a generated table with the one of `docs/security.md` that begins with `header`
+/// (up to the next blank line), or with `LEADMAP_UPDATE_DOCS=1` writes it there. The two
+/// matrix tests run at once: the read and the write happen under one lock.
+fn doc_table(header: &str, table: &str) {
+    static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = DOC.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let doc_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/security.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap();
     let start = doc
-        .find("| Method | Route | Access |")
-        .expect("the matrix in docs/security.md");
+        .find(header)
+        .unwrap_or_else(|| panic!("a table beginning {header} in docs/security.md"));
     let end = start
         + doc[start..]
             .find("\n\n")
-            .expect("a blank line after the matrix")
+            .expect("a blank line after the table")
         + 1;
     if std::env::var_os("LEADMAP_UPDATE_DOCS").is_some() {
         let updated = format!("{}{table}{}", &doc[..start], &doc[end..]);
@@ -483,8 +501,172 @@ async fn the_matrix_in_docs_security_md_is_what_the_routes_answer() {
     }
     assert_eq!(
         doc[start..end],
-        table,
-        "docs/security.md's matrix differs from what the routes answer; rerun with \
+        *table,
+        "docs/security.md's table {header} differs from what the routes answer; rerun with \
          LEADMAP_UPDATE_DOCS=1 and review the change"
     );
+}
+
+/// The role × team-route matrix of `docs/security.md`: every route of ACCESS under `/teams`
+/// or `/api/v1/teams`, called as each role a person can have towards the team `web` (see
+/// `teams::world`), in a world of its own per role. A state change carries the role's CSRF
+/// token and, where the route takes one, a body the handler refuses after the access check,
+/// so that the cell says what the check decided; the changes that cannot be refused (remove
+/// a member, delete the team) come last and bob is put back after each request.
+#[tokio::test]
+async fn the_team_matrix_in_docs_security_md_is_what_the_routes_answer() {
+    use leadmap_store::{NewFocus, NewInvite, TeamRole};
+    const ROLES: [&str; 6] = [
+        "Anonymous",
+        "Member",
+        "Member of another team",
+        "Manager",
+        "Manager of the parent team",
+        "Admin",
+    ];
+    let team_rows: Vec<(&str, &str, &str)> = ACCESS
+        .iter()
+        .copied()
+        .filter(|(_, p, _)| p.starts_with("/teams") || p.starts_with("/api/v1/teams"))
+        .collect();
+    // The order requests are sent in: the changes nothing can refuse last, deleting last of all.
+    let last = |(m, p, _): &(&str, &str, &str)| match (*m, *p) {
+        ("POST", "/teams/{team}/delete") => 3,
+        ("POST", "/teams/{team}/members/{name}/remove") => 2,
+        ("DELETE", _) => 1,
+        _ => 0,
+    };
+    let mut order = team_rows.clone();
+    order.sort_by_key(last);
+    let mut cells: std::collections::HashMap<(usize, &str, &str), String> =
+        std::collections::HashMap::new();
+    for (r, role) in ROLES.iter().enumerate() {
+        let db = Arc::new(leadmap_store::testing::sqlite().await);
+        let app = start(db).await;
+        let w = super::teams::world(&app).await;
+        let web = super::teams::team_id(&app, "web").await;
+        let bob = super::teams::user_id(&app, "bobwise").await;
+        let hash = leadmap_app::secrets::secret_hash("matrix-invite");
+        let s = app.store();
+        s.create_invite(
+            &NewInvite {
+                team: web,
+                token_hash: &hash,
+                role: TeamRole::Member,
+                max_uses: 1,
+                expires_at: i64::MAX / 2,
+                created_by: None,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        s.add_focus(
+            &NewFocus {
+                team: web,
+                user: None,
+                roadmap: EL,
+                topic: &topic(&app, 0),
+                due_day: None,
+                reason: "",
+                created_by: None,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let anonymous = browser();
+        let session = match r {
+            0 => &anonymous,
+            1 => &w.bob,
+            2 => &w.dan,
+            3 => &w.mia,
+            4 => &w.carol,
+            _ => &w.ana,
+        };
+        let (csrf, api_client) = if r == 0 {
+            (String::new(), reqwest::Client::new())
+        } else {
+            let html = page(session, format!("{}/account", app.base)).await;
+            (csrf_of(&html), api(&token(&app, session).await))
+        };
+        for (method, path, _) in &order {
+            let url = format!(
+                "{}{}",
+                app.base,
+                path.replace("{team}", "web")
+                    .replace("{name}", "bobwise")
+                    .replace("{roadmap}", EL)
+                    .replace("{id}", "1")
+            );
+            let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let api_route = path.starts_with("/api/");
+            let req = if api_route {
+                let body = match *method {
+                    "POST" if *path == "/api/v1/teams" => Some(json!({"name": ""})),
+                    "POST" | "PUT" => Some(json!({"role": "no-such-role"})),
+                    _ => None,
+                };
+                let req = api_client.request(m, &url);
+                match body {
+                    Some(b) => req.json(&b),
+                    None => req,
+                }
+            } else if *method == "GET" {
+                session.get(&url)
+            } else {
+                let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+                form.extend_from_slice(match *path {
+                    "/teams" | "/teams/{team}/settings" => &[("name", "")],
+                    "/teams/{team}/members" => &[("name", "bobwise"), ("role", "no-such-role")],
+                    "/teams/{team}/invites" => &[("role", "no-such-role")],
+                    "/teams/{team}/focus" => &[("roadmap", EL), ("topic", "no-such-topic")],
+                    _ => &[],
+                });
+                session.request(m, &url).form(&form)
+            };
+            let res = req.send().await.unwrap();
+            let cell = match res.status() {
+                StatusCode::SEE_OTHER if location(&res).starts_with("/login?next=") => {
+                    "sign-in redirect"
+                }
+                StatusCode::UNAUTHORIZED => "401",
+                StatusCode::NOT_FOUND => "404",
+                StatusCode::FORBIDDEN => "403",
+                s if s.is_server_error() => panic!("{role} {method} {path}: {s}"),
+                _ => "allowed",
+            };
+            cells.insert((r, method, path), cell.to_owned());
+            // Bob back in web, whatever the request did.
+            if s.team("web").await.unwrap().is_some() {
+                s.set_member(web, bob, TeamRole::Member, 0).await.unwrap();
+            }
+        }
+    }
+    let mut table = String::from("| Method | Team route |");
+    for role in ROLES {
+        table.push_str(&format!(" {role} |"));
+    }
+    table.push_str("\n| --- | --- |");
+    table.push_str(&" --- |".repeat(ROLES.len()));
+    table.push('\n');
+    for (method, path, _) in &team_rows {
+        table.push_str(&format!("| {method} | `{path}` |"));
+        for (r, role) in ROLES.iter().enumerate() {
+            let cell = &cells[&(r, *method, *path)];
+            assert_ne!(cell, "403", "{role} {method} {path}: never 403");
+            if r == 0 {
+                assert!(
+                    cell == "sign-in redirect" || cell == "401",
+                    "{method} {path}: anonymous got {cell}"
+                );
+            }
+            if r == 2 && path.contains("{team}") {
+                assert_eq!(cell, "404", "another team's member: {method} {path}");
+            }
+            table.push_str(&format!(" {cell} |"));
+        }
+        table.push('\n');
+    }
+    doc_table("| Method | Team route |", &table);
 }

@@ -208,3 +208,4 @@ mod session;
 mod setup;
 mod shares;
 mod site;
+mod teams;

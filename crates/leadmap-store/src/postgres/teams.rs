@@ -492,8 +492,7 @@ impl TeamStore for PgStore {
             "SELECT user_id, topic, status, updated_at,
                     CASE WHEN note_shared AND note <> '' THEN note END
              FROM progress
-             WHERE user_id = ANY($1) AND roadmap = $2 AND status <> 'pending'
-             ORDER BY user_id, topic",
+             WHERE user_id = ANY($1) AND roadmap = $2 AND status <> 'pending'",
         )
         .bind(&ids)
         .bind(roadmap)

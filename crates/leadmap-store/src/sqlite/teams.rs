@@ -464,8 +464,7 @@ impl TeamStore for SqliteStore {
                             CASE WHEN note_shared AND note <> '' THEN note END
                      FROM progress
                      WHERE user_id IN (SELECT value FROM json_each(?1)) AND roadmap = ?2
-                       AND status <> 'pending'
-                     ORDER BY user_id, topic",
+                       AND status <> 'pending'",
                 )?
                 .query_map(params![ids, roadmap], |r| {
                     Ok((

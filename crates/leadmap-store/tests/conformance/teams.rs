@@ -389,7 +389,8 @@ async fn managers_read_statuses_and_only_shared_notes(s: &dyn Store) {
     assert!(!s.set_note_shared(ana.id, "el", "zzz", true).await.unwrap());
     assert_eq!(s.shared_note_topics(ana.id, "el").await.unwrap(), ["b"]);
 
-    let records = s.team_records(&[ana.id, bob.id], "el").await.unwrap();
+    let mut records = s.team_records(&[ana.id, bob.id], "el").await.unwrap();
+    records.sort_by(|a, b| (a.user, &a.topic).cmp(&(b.user, &b.topic)));
     let got: Vec<(UserId, &str, Status, Option<&str>)> = records
         .iter()
         .map(|r| (r.user, r.topic.as_str(), r.status, r.shared_note.as_deref()))
@@ -472,6 +473,13 @@ async fn focus_topics_and_one_on_ones(s: &dyn Store) {
     assert_eq!(s.team_focus(web.id).await.unwrap().len(), 2);
     assert!(!s.delete_focus(api.id, whole.id).await.unwrap());
     assert!(s.delete_focus(web.id, whole.id).await.unwrap());
+    assert_eq!(s.focus_for(bob.id).await.unwrap().len(), 1);
+    // Out of the team, its focus topics (even one suggested to bob alone) are not his.
+    assert!(s.remove_member(web.id, bob.id).await.unwrap());
+    assert!(s.focus_for(bob.id).await.unwrap().is_empty());
+    s.set_member(web.id, bob.id, TeamRole::Member, T0)
+        .await
+        .unwrap();
     assert_eq!(s.focus_for(bob.id).await.unwrap().len(), 1);
 
     assert_eq!(s.last_one_on_one(web.id, bob.id).await.unwrap(), None);

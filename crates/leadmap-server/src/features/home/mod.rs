@@ -36,6 +36,59 @@ struct DueRow {
     overdue: bool,
 }
 
+/// A focus topic a manager suggested (home/focus.html): open ones first, done ones ticked off.
+struct FocusRow {
+    roadmap_id: String,
+    roadmap: String,
+    topic_id: String,
+    topic: String,
+    team: String,
+    /// `YYYY-MM-DD`, empty when none.
+    due: String,
+    overdue: bool,
+    reason: String,
+    done: bool,
+}
+
+/// The focus topics of roadmaps the person may read, open ones first (due first), then the
+/// done ones.
+fn focus_rows(
+    entries: &HashMap<&str, &leadmap_app::Entry>,
+    focus: Vec<leadmap_store::Focus>,
+    teams: &[(leadmap_store::Team, leadmap_store::TeamRole)],
+    per: &HashMap<&str, HashMap<String, Progress>>,
+    today: i64,
+) -> Vec<FocusRow> {
+    let mut rows: Vec<FocusRow> = focus
+        .into_iter()
+        .filter_map(|f| {
+            let e = entries.get(f.roadmap.as_str())?;
+            let n = e.roadmap.find(&f.topic)?;
+            let done = per.get(f.roadmap.as_str()).is_some_and(|m| {
+                matches!(status_in(m, &f.topic), leadmap_core::progress::Status::Done)
+            });
+            Some(FocusRow {
+                roadmap: e.title(),
+                topic: n.title.plain(),
+                team: teams
+                    .iter()
+                    .find(|(t, _)| t.id == f.team)
+                    .map(|(t, _)| t.name.clone())
+                    .unwrap_or_default(),
+                due: f.due_day.map(leadmap_app::activity::day_date).unwrap_or_default(),
+                overdue: !done && f.due_day.is_some_and(|d| d < today),
+                reason: f.reason,
+                done,
+                roadmap_id: f.roadmap,
+                topic_id: f.topic,
+            })
+        })
+        .collect();
+    // Stable: the store's order (due first) within the open and the done ones.
+    rows.sort_by_key(|r| r.done);
+    rows
+}
+
 /// How far ahead "Due soon" looks.
 const DUE_SOON_DAYS: i64 = 14;
 
@@ -47,6 +100,7 @@ struct HomePage {
     name: String,
     roadmaps: Vec<RoadmapCard>,
     due: Vec<DueRow>,
+    focus: Vec<FocusRow>,
 }
 
 /// The topics due soon or overdue and not finished, earliest first.
@@ -157,10 +211,25 @@ async fn home(
         &per,
         today,
     );
+    // Focus topics (one statement, and the teams' names only when there are some).
+    let teams = me.teams();
+    let suggested = teams.focus().await?;
+    let focus = if suggested.is_empty() {
+        Vec::new()
+    } else {
+        focus_rows(
+            &entries,
+            suggested,
+            &teams.memberships().await?,
+            &per,
+            today,
+        )
+    };
     html(&HomePage {
         chrome,
         name,
         roadmaps,
         due,
+        focus,
     })
 }

@@ -1,6 +1,8 @@
 //! A topic's panel: its status form and its content, in the roadmap page, on a page of its
 //! own, or as a fragment the page's script fetches.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -40,6 +42,9 @@ pub(super) struct Panel {
     pub(super) due: String,
     /// Evidence links: (URL, label or the URL).
     pub(super) evidence: Vec<(String, String)>,
+    /// For a person in a team with a note here: whether the note is shared with their
+    /// managers. `None`: no switch (no team, or nothing written yet).
+    pub(super) sharing: Option<bool>,
 }
 
 impl Panel {
@@ -56,6 +61,15 @@ impl Panel {
                 })
                 .collect();
         }
+        self
+    }
+
+    /// Offers the switch "shared with my managers" for a person in a team (`shared`: the
+    /// topics whose note they share on this roadmap), once there is a note to share.
+    pub(super) fn with_sharing(mut self, shared: Option<&HashSet<String>>) -> Panel {
+        self.sharing = shared
+            .filter(|_| !self.note.trim().is_empty())
+            .map(|s| s.contains(&self.id));
         self
     }
 }
@@ -188,6 +202,7 @@ pub(super) fn panel(
         back: back.to_owned(),
         due: String::new(),
         evidence: Vec::new(),
+        sharing: None,
     }
 }
 
@@ -239,6 +254,12 @@ pub(super) async fn topic_page(
     let p = match &viewer {
         Some(me) => {
             let records = by_topic(me.progress().of(&e.id).await?);
+            let teams = me.teams();
+            let shared = if teams.memberships().await?.is_empty() {
+                None
+            } else {
+                Some(teams.shared_notes(&e.id).await?)
+            };
             panel(
                 &state,
                 e,
@@ -248,6 +269,7 @@ pub(super) async fn topic_page(
                 &back,
             )
             .with_plans(&me.progress().plans(Some(&e.id)).await?)
+            .with_sharing(shared.as_ref())
         }
         None => panel(&state, e, n, None, "", &back),
     };

@@ -218,8 +218,8 @@ pub(super) async fn invite(
         None => TeamRole::Member,
         Some(r) => super::pages::role(r)?,
     };
-    let uses = b.uses.map(|n| n.to_string());
-    let days = b.days.map(|n| n.to_string());
+    let uses = b.uses.as_ref().map(whole);
+    let days = b.days.as_ref().map(whole);
     let (inv, token) = managed
         .invite(role, uses.as_deref(), days.as_deref())
         .await?;
@@ -236,6 +236,17 @@ pub(super) async fn invite(
         }),
     )
         .into_response())
+}
+
+/// A JSON number as the text the invite's terms parse: `3.0` is the whole number 3 (JSON
+/// Schema counts it as an integer); anything else is passed on as written and refused there.
+fn whole(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.as_i64().is_none() && f.fract() == 0.0 && f.abs() < 1e15 => {
+            format!("{f:.0}")
+        }
+        _ => n.to_string(),
+    }
 }
 
 pub(super) async fn dashboard(

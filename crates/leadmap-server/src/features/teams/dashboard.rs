@@ -394,12 +394,26 @@ struct MatrixPage {
     areas: Vec<(String, String)>,
     topics: Vec<(String, String)>,
     rows: Vec<MatrixRow>,
+    /// This page's people (1-based, inclusive) and how many there are.
+    first: usize,
+    last: usize,
+    people: usize,
+    /// The previous and next page's numbers, 0 when none.
+    prev: usize,
+    next: usize,
 }
+
+/// People per page of the matrix: 300 topics × 250 people is about 3 MB of HTML; a team of
+/// 10,000 is 40 pages rather than one page of 120 MB.
+const MATRIX_PAGE: usize = 250;
 
 #[derive(Deserialize, Default)]
 pub(super) struct MatrixQuery {
     #[serde(default)]
     area: String,
+    /// 1-based; a page past the end shows the last one.
+    #[serde(default)]
+    page: Option<String>,
 }
 
 pub(super) async fn matrix(
@@ -418,9 +432,20 @@ pub(super) async fn matrix(
         Some(a) => d.area_columns(a),
         None => 0..d.topics().len(),
     };
-    let rows = d
-        .by_name()
+    let order = d.by_name();
+    let pages = order.len().div_ceil(MATRIX_PAGE).max(1);
+    let page_no = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let skip = (page_no - 1) * MATRIX_PAGE;
+    let shown = order.len().saturating_sub(skip).min(MATRIX_PAGE);
+    let rows = order
         .into_iter()
+        .skip(skip)
+        .take(MATRIX_PAGE)
         .map(|p| MatrixRow {
             name: persons[p].name.clone(),
             user: people[p].user.name.clone(),
@@ -447,8 +472,13 @@ pub(super) async fn matrix(
             .map(|c| (d.topics()[c].id.clone(), d.topics()[c].title.clone()))
             .collect(),
         rows,
+        first: if shown == 0 { 0 } else { skip + 1 },
+        last: skip + shown,
+        people: persons.len(),
+        prev: page_no - 1,
+        next: if page_no < pages { page_no + 1 } else { 0 },
     };
-    let size = 40 * persons.len() * page.topics.len() + 100 * page.topics.len() + 16_384;
+    let size = 40 * page.rows.len() * page.topics.len() + 100 * page.topics.len() + 16_384;
     html_sized(&page, size)
 }
 

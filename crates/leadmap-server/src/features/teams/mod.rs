@@ -6,8 +6,6 @@
 //! `Me::teams()`/`ApiMe::teams()`: a team the caller has no relation to is not found; what
 //! only managers see needs `TeamView::managed()`.
 
-// The team API is written but not served until the OpenAPI document describes it.
-#[allow(dead_code)]
 mod api;
 mod dashboard;
 mod join;
@@ -17,7 +15,7 @@ mod pages;
 use crate::access::{Access, Routes};
 
 pub fn routes() -> Routes {
-    use Access::{Public, PublicForm, Session};
+    use Access::{Public, PublicForm, Session, Token};
     Routes::new()
         .get("/teams", Session, pages::list)
         .post("/teams", Session, pages::create)
@@ -88,4 +86,21 @@ pub fn routes() -> Routes {
             Session,
             member::share_note,
         )
+        .get("/api/v1/teams", Token, api::list)
+        .post("/api/v1/teams", Token, api::create)
+        .get("/api/v1/teams/{team}", Token, api::show)
+        .put("/api/v1/teams/{team}/members/{name}", Token, api::put_member)
+        .delete("/api/v1/teams/{team}/members/{name}", Token, api::delete_member)
+        .post("/api/v1/teams/{team}/invites", Token, api::invite)
+        .get(
+            "/api/v1/teams/{team}/roadmaps/{roadmap}",
+            Token,
+            api::dashboard,
+        )
+        .get(
+            "/api/v1/teams/{team}/roadmaps/{roadmap}/matrix",
+            Token,
+            api::matrix,
+        )
+        .get("/api/v1/me/focus", Token, api::my_focus)
 }
