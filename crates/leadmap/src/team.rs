@@ -570,7 +570,10 @@ async fn any_roadmap(store: &dyn Store, id: &str) -> std::result::Result<Arc<Ent
 /// first, so their role there wins), by shown name.
 pub(crate) async fn people(store: &dyn Store, team: &Team) -> Result<Vec<Member>, StoreError> {
     let mut ids = vec![team.id];
-    ids.extend(leadmap_app::teams::descendants(&store.teams().await?, team.id));
+    ids.extend(leadmap_app::teams::descendants(
+        &store.teams().await?,
+        team.id,
+    ));
     let members = store.members(&ids).await?;
     let (here, below): (Vec<Member>, Vec<Member>) =
         members.into_iter().partition(|m| m.team == team.id);

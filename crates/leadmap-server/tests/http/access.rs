@@ -232,7 +232,11 @@ const ACCESS: &[(&str, &str, &str)] = &[
     ("DELETE", "/api/v1/teams/{team}/members/{name}", "Token"),
     ("POST", "/api/v1/teams/{team}/invites", "Token"),
     ("GET", "/api/v1/teams/{team}/roadmaps/{roadmap}", "Token"),
-    ("GET", "/api/v1/teams/{team}/roadmaps/{roadmap}/matrix", "Token"),
+    (
+        "GET",
+        "/api/v1/teams/{team}/roadmaps/{roadmap}/matrix",
+        "Token",
+    ),
     ("GET", "/api/v1/me/focus", "Token"),
 ];
 
@@ -483,7 +487,9 @@ async fn the_matrix_in_docs_security_md_is_what_the_routes_answer() {
 /// matrix tests run at once: the read and the write happen under one lock.
 fn doc_table(header: &str, table: &str) {
     static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = DOC.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one_at_a_time = DOC
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let doc_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/security.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap();
     let start = doc

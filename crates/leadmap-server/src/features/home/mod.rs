@@ -75,7 +75,10 @@ fn focus_rows(
                     .find(|(t, _)| t.id == f.team)
                     .map(|(t, _)| t.name.clone())
                     .unwrap_or_default(),
-                due: f.due_day.map(leadmap_app::activity::day_date).unwrap_or_default(),
+                due: f
+                    .due_day
+                    .map(leadmap_app::activity::day_date)
+                    .unwrap_or_default(),
                 overdue: !done && f.due_day.is_some_and(|d| d < today),
                 reason: f.reason,
                 done,

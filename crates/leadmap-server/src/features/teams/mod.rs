@@ -89,8 +89,16 @@ pub fn routes() -> Routes {
         .get("/api/v1/teams", Token, api::list)
         .post("/api/v1/teams", Token, api::create)
         .get("/api/v1/teams/{team}", Token, api::show)
-        .put("/api/v1/teams/{team}/members/{name}", Token, api::put_member)
-        .delete("/api/v1/teams/{team}/members/{name}", Token, api::delete_member)
+        .put(
+            "/api/v1/teams/{team}/members/{name}",
+            Token,
+            api::put_member,
+        )
+        .delete(
+            "/api/v1/teams/{team}/members/{name}",
+            Token,
+            api::delete_member,
+        )
         .post("/api/v1/teams/{team}/invites", Token, api::invite)
         .get(
             "/api/v1/teams/{team}/roadmaps/{roadmap}",
