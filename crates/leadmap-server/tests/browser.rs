@@ -2003,7 +2003,21 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
                 vec![],
             )
             .await;
-            assert!(wide.as_i64().unwrap_or(0) <= 1, "{p} runs {wide} px wider than a phone");
+            if wide.as_i64().unwrap_or(0) > 1 {
+                let culprits = js(
+                    &c,
+                    "var w = document.documentElement.clientWidth, out = [];\
+                     document.querySelectorAll('main *').forEach(function (e) {\
+                       var r = e.getBoundingClientRect();\
+                       if (r.right > w + 1 && e.parentElement.getBoundingClientRect().right <= w + 1)\
+                         out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right) + ' in ' + e.parentElement.className + ' overflow ' + getComputedStyle(e.parentElement).overflowX + ' sticky? ' + getComputedStyle(e.parentElement).position);\
+                     }); return out.slice(0, 8).join('; ');",
+                    vec![],
+                )
+                .await;
+                let _ = std::fs::write("/tmp/wide.html", c.source().await.unwrap_or_default());
+                panic!("{p} runs {wide} px wider than a phone: {culprits}");
+            }
         }
         c.goto(&site.url(&dashboard)).await.unwrap();
         wait_for(&c, "main h1").await;
