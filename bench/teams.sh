@@ -21,7 +21,7 @@
 #   1. GET /teams/bench/r/synthetic-team (the dashboard: heatmap, gaps, single points), as the
 #      manager;
 #   2. GET /teams/bench/r/synthetic-team/matrix (members × topics), as the manager;
-#   3. GET /api/v1/teams/bench/dashboard/synthetic-team with the manager's token;
+#   3. GET /api/v1/teams/bench/roadmaps/synthetic-team with the manager's token;
 #   4. GET /r/synthetic-team as member0001, on the database with the team and on the one
 #      without, alternating ROUNDS times.
 # Prints p50 and p99 of each. The bars: the dashboard under 50 ms at p50 and under 100 ms at
@@ -154,10 +154,10 @@ for backend in ${BACKENDS:-sqlite postgres}; do
   dash=/teams/bench/r/$roadmap
   check "${base[team]}" "$dash" "Cookie: $manager" '<svg'
   check "${base[team]}" "$dash/matrix" "Cookie: $manager" 'member0001'
-  check "${base[team]}" "/api/v1/teams/bench/dashboard/$roadmap" "Authorization: Bearer $token" 'member0001'
+  check "${base[team]}" "/api/v1/teams/bench/roadmaps/$roadmap" "Authorization: Bearer $token" 'member0001'
   check "${base[team]}" "/r/$roadmap" "Cookie: $member_team" 'data-kind="topic"'
   check "${base[base]}" "/r/$roadmap" "Cookie: $member_base" 'data-kind="topic"'
-  for what in "$dash" "$dash/matrix" "/api/v1/teams/bench/dashboard/$roadmap"; do
+  for what in "$dash" "$dash/matrix" "/api/v1/teams/bench/roadmaps/$roadmap"; do
     if [ "${what#/api}" != "$what" ]; then auth="Authorization: Bearer $token"; else auth="Cookie: $manager"; fi
     measure one "${base[team]}" "$what" "$auth"
     rows+=("| $backend | GET $what | $(p 50% "$work/one.wrk") ms | $(p 99% "$work/one.wrk") ms | $(awk '/^Requests\/sec:/ {print $2}' "$work/one.wrk") |")
