@@ -74,6 +74,13 @@ pub(super) async fn create(
             r#"{"name": "Platform", "slug": "platform", "parent": "engineering"}"#,
         )
     })?;
+    // The page's form trims what people type; the API takes an address as written.
+    if let Some(s) = b.slug.as_deref().filter(|s| s.trim() != *s) {
+        return Err(AppError::Unprocessable(format!(
+            "a team's address has no spaces around it: {s:?}"
+        ))
+        .into());
+    }
     let t = me
         .teams()
         .create(&b.name, b.slug.as_deref(), b.parent.as_deref())
