@@ -36,6 +36,9 @@ days=${DAYS:-365}
 rounds=${ROUNDS:-3}
 pg=${PG:-postgres://postgres@127.0.0.1:5432}
 roadmap=synthetic-team
+# The first member, named as `leadmap synthetic-team` names them (zero-padded to the count's width,
+# at least four digits).
+first=$(printf "member%0*d" "$(( ${#members} > 4 ? ${#members} : 4 ))" 1)
 
 if [ -n "${LEADMAP:-}" ]; then
   bin=$LEADMAP
@@ -145,16 +148,16 @@ for backend in ${BACKENDS:-sqlite postgres}; do
   done
 
   manager=$(sign_in "${base[team]}" manager)
-  member_team=$(sign_in "${base[team]}" member0001)
-  member_base=$(sign_in "${base[base]}" member0001)
+  member_team=$(sign_in "${base[team]}" "$first")
+  member_base=$(sign_in "${base[base]}" "$first")
   if [ -z "$manager" ] || [ -z "$member_team" ] || [ -z "$member_base" ]; then
     echo "$backend: signing in failed" >&2
     exit 1
   fi
   dash=/teams/bench/r/$roadmap
   check "${base[team]}" "$dash" "Cookie: $manager" '<svg'
-  check "${base[team]}" "$dash/matrix" "Cookie: $manager" 'member0001'
-  check "${base[team]}" "/api/v1/teams/bench/roadmaps/$roadmap" "Authorization: Bearer $token" 'member0001'
+  check "${base[team]}" "$dash/matrix" "Cookie: $manager" "$first"
+  check "${base[team]}" "/api/v1/teams/bench/roadmaps/$roadmap" "Authorization: Bearer $token" "$first"
   check "${base[team]}" "/r/$roadmap" "Cookie: $member_team" 'data-kind="topic"'
   check "${base[base]}" "/r/$roadmap" "Cookie: $member_base" 'data-kind="topic"'
   for what in "$dash" "$dash/matrix" "/api/v1/teams/bench/roadmaps/$roadmap"; do
@@ -174,7 +177,7 @@ for backend in ${BACKENDS:-sqlite postgres}; do
     echo "$backend: round $round: page without teams $(tail -n 1 "$work/page-base"), with the team $(tail -n 1 "$work/page-team") (p50 p99 req/s)" >&2
   done
   for kind in base team; do
-    label="GET /r/$roadmap as member0001, $([ "$kind" = base ] && echo "no team (baseline)" || echo "in the team")"
+    label="GET /r/$roadmap as $first, $([ "$kind" = base ] && echo "no team (baseline)" || echo "in the team")"
     rows+=("| $backend | $label | $(cut -d' ' -f1 "$work/page-$kind" | mean) ms | $(cut -d' ' -f2 "$work/page-$kind" | mean) ms | $(cut -d' ' -f3 "$work/page-$kind" | mean) |")
   done
   ratio=$(paste -d' ' "$work/page-team" "$work/page-base" | awk '{ t += $1; b += $4 } END { printf "%.0f", 100 * t / b }')
