@@ -20,6 +20,7 @@
 pub mod account;
 pub mod activity;
 pub mod agent;
+pub mod assess;
 pub mod backup;
 pub mod catalog;
 pub mod migrate;

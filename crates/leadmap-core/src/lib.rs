@@ -5,6 +5,7 @@
 //! clock, no environment), spawns nothing and never panics on any input; parsers return a
 //! value and diagnostics, never `Err` for bad input.
 
+pub mod assessment;
 mod blocks;
 pub mod check;
 pub mod diagnostic;

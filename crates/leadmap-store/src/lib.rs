@@ -14,6 +14,7 @@
 use std::fmt;
 
 use async_trait::async_trait;
+pub use leadmap_core::assessment::{Level, Rating};
 pub use leadmap_core::progress::Status;
 
 pub mod migrate;
@@ -81,7 +82,7 @@ pub enum StoreError {
 
 /// The schema version this build knows: the number of migrations, the same on both backends.
 /// A database with a larger version is refused untouched.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -876,6 +877,149 @@ pub trait TeamStore {
     async fn last_one_on_one(&self, team: i64, member: UserId) -> Result<Option<Millis>>;
 }
 
+/// Whose practices an assessment rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Assessed {
+    /// The organisation (the whole server) as one.
+    Organisation,
+    /// One team (by id).
+    Team(i64),
+}
+
+impl Assessed {
+    pub fn team(self) -> Option<i64> {
+        match self {
+            Assessed::Organisation => None,
+            Assessed::Team(t) => Some(t),
+        }
+    }
+}
+
+/// An assessment's state: a draft is rated; a published one is never changed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssessmentState {
+    Draft,
+    Published,
+}
+
+impl AssessmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentState::Draft => "draft",
+            AssessmentState::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AssessmentState> {
+        match s {
+            "draft" => Some(AssessmentState::Draft),
+            "published" => Some(AssessmentState::Published),
+            _ => None,
+        }
+    }
+}
+
+/// A practice assessment: the organisation or one team, on one roadmap version, on a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub id: i64,
+    pub assessed: Assessed,
+    pub roadmap: String,
+    /// The roadmap's version when the assessment was started (0: a bundled roadmap).
+    pub roadmap_version: i64,
+    pub title: String,
+    /// The day it describes (UTC days since 1970-01-01).
+    pub assessed_on: i64,
+    pub state: AssessmentState,
+    /// The assessment it started as a copy of.
+    pub based_on: Option<i64>,
+    pub created_by: Option<UserId>,
+    pub created_at: Millis,
+    pub published_at: Option<Millis>,
+}
+
+/// An assessment to start.
+#[derive(Debug, Clone)]
+pub struct NewAssessment<'a> {
+    pub assessed: Assessed,
+    pub roadmap: &'a str,
+    pub roadmap_version: i64,
+    pub title: &'a str,
+    pub assessed_on: i64,
+    pub created_by: Option<UserId>,
+    /// Copy the ratings of this assessment (only of the practices in `keep`).
+    pub copy_from: Option<(i64, &'a [String])>,
+}
+
+/// A practice's rating in an assessment (or one write of it, in the history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PracticeRating {
+    pub topic: String,
+    pub rating: Rating,
+    pub rationale: String,
+    /// Links (URLs), in the order given.
+    pub evidence: Vec<String>,
+    pub owner: Option<UserId>,
+    pub next_step: String,
+    /// When the next step is due (UTC days since 1970-01-01).
+    pub due_day: Option<i64>,
+    pub rated_by: Option<UserId>,
+    pub rated_at: Millis,
+}
+
+/// A change to a practice's rating: `None` keeps what is there. The first write of a practice
+/// must carry a rating.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RatingChange {
+    pub rating: Option<Rating>,
+    pub rationale: Option<String>,
+    pub evidence: Option<Vec<String>>,
+    pub owner: Option<Option<UserId>>,
+    pub next_step: Option<String>,
+    pub due_day: Option<Option<i64>>,
+}
+
+/// Practice assessments, their ratings and every write of a rating.
+#[async_trait]
+pub trait AssessmentStore {
+    /// Starts a draft, copying the ratings of `copy_from` (the practices in its list) in the
+    /// same transaction. [`StoreError::Invalid`] when the team or the source does not exist.
+    async fn create_assessment(&self, new: &NewAssessment<'_>, now: Millis) -> Result<Assessment>;
+    /// Every assessment, by roadmap, then owner (the organisation first), then day, then id.
+    async fn assessments(&self) -> Result<Vec<Assessment>>;
+    async fn assessment(&self, id: i64) -> Result<Option<Assessment>>;
+    /// The current ratings of these assessments, as (assessment, rating), by assessment and
+    /// topic.
+    async fn ratings(&self, assessments: &[i64]) -> Result<Vec<(i64, PracticeRating)>>;
+    /// Applies the change to the practice's rating and appends the result to the history, in
+    /// one transaction: [`StoreError::Refused`] when the assessment is published (checked in
+    /// the transaction), [`StoreError::Invalid`] for a first write without a rating;
+    /// `Ok(None)`: no such assessment.
+    async fn rate(
+        &self,
+        assessment: i64,
+        topic: &str,
+        change: &RatingChange,
+        by: Option<UserId>,
+        now: Millis,
+    ) -> Result<Option<PracticeRating>>;
+    /// Removes a practice's rating from a draft (the history keeps it); `false`: none there.
+    async fn unrate(&self, assessment: i64, topic: &str) -> Result<bool>;
+    /// Every write of a rating in the assessment, oldest first.
+    async fn rating_history(&self, assessment: i64) -> Result<Vec<PracticeRating>>;
+    /// Publishes a draft; [`StoreError::Refused`] when it is published already.
+    async fn publish_assessment(&self, id: i64, now: Millis) -> Result<Option<Assessment>>;
+    /// Changes a draft's title and day; [`StoreError::Refused`] when it is published.
+    async fn retitle_assessment(
+        &self,
+        id: i64,
+        title: &str,
+        assessed_on: i64,
+    ) -> Result<Option<Assessment>>;
+    /// Deletes a draft and its ratings; [`StoreError::Refused`] when it is published.
+    async fn delete_assessment(&self, id: i64) -> Result<bool>;
+}
+
 #[async_trait]
 pub trait ThrottleStore {
     /// Atomically (no other reserve for any of these keys interleaves, on every server sharing
@@ -909,6 +1053,7 @@ pub trait Store:
     + ShareStore
     + RoadmapStore
     + TeamStore
+    + AssessmentStore
     + ThrottleStore
     + Send
     + Sync
@@ -935,8 +1080,8 @@ pub trait Store:
 /// The storage traits, for `use leadmap_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        HistoryStore, PlanStore, ProgressStore, RoadmapStore, SessionStore, ShareStore, Store,
-        TeamStore, ThrottleStore, TokenStore, UserStore,
+        AssessmentStore, HistoryStore, PlanStore, ProgressStore, RoadmapStore, SessionStore,
+        ShareStore, Store, TeamStore, ThrottleStore, TokenStore, UserStore,
     };
 }
 
@@ -982,6 +1127,74 @@ fn connect_reason(e: &sqlx::Error) -> String {
         }
         e => e.to_string(),
     }
+}
+
+pub(crate) fn state_from_db(s: &str) -> Result<AssessmentState> {
+    AssessmentState::parse(s)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown assessment state {s:?}")))
+}
+
+/// Evidence links as one column: one per line (a link holds no line break).
+pub(crate) fn evidence_to_db(links: &[String]) -> String {
+    links.join("\n")
+}
+
+pub(crate) fn evidence_from_db(s: &str) -> Vec<String> {
+    s.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+/// The text arguments of a change, checked before any SQL.
+pub(crate) fn check_change(topic: &str, change: &RatingChange) -> Result<()> {
+    policy::check_texts([
+        topic,
+        change.rationale.as_deref().unwrap_or_default(),
+        change.next_step.as_deref().unwrap_or_default(),
+    ])?;
+    for link in change.evidence.iter().flatten() {
+        policy::check_text(link)?;
+        if link.contains(['\n', '\r']) || link.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "an evidence link is one line, not empty: {link:?}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A rating with a change applied (`old`: the current one, if any); `None`: a first write
+/// without a rating.
+pub(crate) fn merge_rating(
+    old: Option<PracticeRating>,
+    topic: &str,
+    change: &RatingChange,
+    by: Option<UserId>,
+    now: Millis,
+) -> Option<PracticeRating> {
+    let base = match old {
+        Some(o) => o,
+        None => PracticeRating {
+            topic: topic.to_owned(),
+            rating: change.rating?,
+            rationale: String::new(),
+            evidence: Vec::new(),
+            owner: None,
+            next_step: String::new(),
+            due_day: None,
+            rated_by: None,
+            rated_at: now,
+        },
+    };
+    Some(PracticeRating {
+        topic: base.topic,
+        rating: change.rating.unwrap_or(base.rating),
+        rationale: change.rationale.clone().unwrap_or(base.rationale),
+        evidence: change.evidence.clone().unwrap_or(base.evidence),
+        owner: change.owner.unwrap_or(base.owner),
+        next_step: change.next_step.clone().unwrap_or(base.next_step),
+        due_day: change.due_day.unwrap_or(base.due_day),
+        rated_by: by,
+        rated_at: now,
+    })
 }
 
 pub(crate) fn status_from_db(s: &str) -> Result<Status> {

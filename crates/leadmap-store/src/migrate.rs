@@ -43,6 +43,9 @@ pub const TABLES: &[&str] = &[
     "team_invite_uses",
     "focus_topics",
     "one_on_ones",
+    "assessments",
+    "assessment_ratings",
+    "assessment_rating_history",
 ];
 
 /// Tables of a schema that belong to the migration machinery, not to the data.

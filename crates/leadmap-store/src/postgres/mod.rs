@@ -10,6 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use crate::{Result, Store, StoreError};
 
+mod assessments;
 mod history;
 mod plans;
 mod progress;
@@ -65,6 +66,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "teams",
         include_str!("../../migrations/postgres/0007_teams.sql"),
+    ),
+    (
+        8,
+        "assessments",
+        include_str!("../../migrations/postgres/0008_assessments.sql"),
     ),
 ];
 

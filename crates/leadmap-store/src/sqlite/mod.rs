@@ -29,6 +29,7 @@ use crate::{Result, Store, StoreError};
 
 pub use backup::{BackupInfo, backup_file, check_backup, restore_file};
 
+mod assessments;
 mod backup;
 mod history;
 mod plans;
@@ -50,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0005_history_shares.sql"),
     include_str!("../../migrations/sqlite/0006_roadmaps.sql"),
     include_str!("../../migrations/sqlite/0007_teams.sql"),
+    include_str!("../../migrations/sqlite/0008_assessments.sql"),
 ];
 
 /// How long a statement waits for another process's lock before failing.

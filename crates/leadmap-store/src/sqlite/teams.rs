@@ -73,7 +73,7 @@ fn focus(r: &Row) -> rusqlite::Result<Focus> {
 }
 
 /// Ids as the JSON array `json_each` reads.
-fn id_list(ids: impl Iterator<Item = i64>) -> String {
+pub(super) fn id_list(ids: impl Iterator<Item = i64>) -> String {
     let mut s = String::from("[");
     for (i, id) in ids.enumerate() {
         if i > 0 {

@@ -37,6 +37,7 @@ macro_rules! conformance {
     };
 }
 
+mod assessments;
 mod history;
 mod migrate;
 mod open;

@@ -1,0 +1,53 @@
+-- Append-only: never edit a migration that has shipped; add a new file.
+-- Practice assessments: the organisation (team_id NULL) or one team rates each practice (a
+-- topic of one roadmap version) on the five-level scale. A published assessment is never
+-- changed again (the store refuses it in the write's transaction); a new one starts as a copy
+-- of the last. Deleting a team deletes its assessments.
+CREATE TABLE assessments (
+    id              INTEGER PRIMARY KEY,
+    team_id         INTEGER REFERENCES teams(id) ON DELETE CASCADE,
+    roadmap         TEXT    NOT NULL,
+    roadmap_version INTEGER NOT NULL,
+    title           TEXT    NOT NULL,
+    assessed_on     INTEGER NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('draft', 'published')),
+    based_on        INTEGER REFERENCES assessments(id) ON DELETE SET NULL,
+    created_by      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at      INTEGER NOT NULL,
+    published_at    INTEGER
+);
+CREATE INDEX assessments_owner ON assessments(team_id, roadmap, assessed_on);
+
+-- One row per rated practice: the current rating. `evidence` is the links, one per line.
+CREATE TABLE assessment_ratings (
+    assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+    topic         TEXT    NOT NULL,
+    rating        TEXT    NOT NULL CHECK (rating IN ('absent', 'ad-hoc', 'defined', 'practised',
+                                                     'improving', 'not-applicable')),
+    rationale     TEXT    NOT NULL DEFAULT '',
+    evidence      TEXT    NOT NULL DEFAULT '',
+    owner_id      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    next_step     TEXT    NOT NULL DEFAULT '',
+    due_day       INTEGER,
+    rated_by      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    rated_at      INTEGER NOT NULL,
+    PRIMARY KEY (assessment_id, topic)
+) WITHOUT ROWID;
+
+-- Every write of a rating, kept: when two managers rate one practice at once the last write is
+-- the rating, and both are here.
+CREATE TABLE assessment_rating_history (
+    id            INTEGER PRIMARY KEY,
+    assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+    topic         TEXT    NOT NULL,
+    rating        TEXT    NOT NULL,
+    rationale     TEXT    NOT NULL,
+    evidence      TEXT    NOT NULL,
+    owner_id      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    next_step     TEXT    NOT NULL,
+    due_day       INTEGER,
+    rated_by      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    rated_at      INTEGER NOT NULL
+);
+CREATE INDEX assessment_rating_history_topic
+    ON assessment_rating_history(assessment_id, topic, id);
