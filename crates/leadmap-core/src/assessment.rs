@@ -65,17 +65,21 @@ impl Level {
     /// A level from its word, its label or its number, without regard to case, spaces,
     /// hyphens or underscores (`ad hoc`, `Ad-hoc`, `AD_HOC`, `2`; `practiced` too).
     pub fn parse(s: &str) -> Option<Level> {
+        let s = s.trim();
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s.parse().ok().and_then(Level::from_number);
+        }
         let key: String = s
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '_'))
             .flat_map(char::to_lowercase)
             .collect();
         match key.as_str() {
-            "absent" | "1" => Some(Level::Absent),
-            "adhoc" | "2" => Some(Level::AdHoc),
-            "defined" | "3" => Some(Level::Defined),
-            "practised" | "practiced" | "4" => Some(Level::Practised),
-            "improving" | "5" => Some(Level::Improving),
+            "absent" => Some(Level::Absent),
+            "adhoc" => Some(Level::AdHoc),
+            "defined" => Some(Level::Defined),
+            "practised" | "practiced" => Some(Level::Practised),
+            "improving" => Some(Level::Improving),
             _ => None,
         }
     }
@@ -161,7 +165,17 @@ mod tests {
         }
         assert_eq!(Level::parse("AD_HOC"), Some(Level::AdHoc));
         assert_eq!(Level::parse("practiced"), Some(Level::Practised));
-        for bad in ["", "0", "6", "excellent", "-1", "1.5"] {
+        for bad in [
+            "",
+            "0",
+            "6",
+            "excellent",
+            "-1",
+            "1.5",
+            "-",
+            "01x",
+            "99999999999999999999",
+        ] {
             assert_eq!(Level::parse(bad), None, "{bad}");
         }
         assert_eq!(Level::from_number(0), None);
@@ -173,7 +187,10 @@ mod tests {
         for w in ["n/a", "N/A", "na", "n", "not applicable", "not-applicable"] {
             assert_eq!(Rating::parse(w), Some(Rating::NotApplicable), "{w}");
         }
-        assert_eq!(Rating::parse("defined"), Some(Rating::Level(Level::Defined)));
+        assert_eq!(
+            Rating::parse("defined"),
+            Some(Rating::Level(Level::Defined))
+        );
         assert_eq!(mean([]), None);
         assert_eq!(mean([Level::Absent, Level::Improving]), Some(3.0));
         assert_eq!(index([Level::Absent]), Some(0.0));

@@ -1,5 +1,5 @@
 //! The checker: what the parser reports, plus what needs the whole tree (empty areas,
-//! related-topic links that go nowhere).
+//! related-topic links that go nowhere, `Levels:` on a node that is no topic).
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Parsed;
@@ -43,6 +43,31 @@ pub fn check(parsed: &Parsed, others: &dyn Resolver) -> Vec<Diagnostic> {
             );
         }
     }
+    // Levels describe a practice, which a topic or a subtopic is; a part, area or group is not.
+    let mut level_labels: Option<rustc_hash::FxHashMap<&str, &std::ops::Range<usize>>> = None;
+    for (i, n) in r.nodes().enumerate() {
+        if n.kind.is_learnable() || n.content.levels.is_empty() {
+            continue;
+        }
+        let labels = level_labels.get_or_insert_with(|| {
+            let spans = &parsed.spans.levels;
+            spans.iter().map(|(id, r)| (id.as_str(), r)).collect()
+        });
+        let range = labels
+            .get(n.id.as_str())
+            .map_or_else(|| span(i), |r| (*r).clone());
+        out.push(
+            Diagnostic::warning(
+                range,
+                format!(
+                    "the {} `{}` has a `Levels:` block; levels are for topics and subtopics",
+                    n.kind,
+                    n.title.plain()
+                ),
+            )
+            .with_hint("move it under the topic (or subtopic) whose practice it describes"),
+        );
+    }
     for (from, rel, range) in &parsed.spans.related {
         let local = rel.roadmap.as_ref().is_none_or(|rm| rm == &r.id);
         if local {
@@ -79,7 +104,8 @@ pub fn check(parsed: &Parsed, others: &dyn Resolver) -> Vec<Diagnostic> {
 /// The content bar every learnable topic must meet under `leadmap check --strict`: a summary
 /// of 60–150 words, 3–6 steps, 1–3 pitfalls, at least two resources, at least one related
 /// topic. `practices` also asks for what "established" looks like (the Engineering Leadership
-/// roadmap's topics are practices an organisation establishes). Each gap is a warning at the
+/// roadmap's topics are practices an organisation establishes); `Levels:` is never asked for,
+/// and any of the five levels may be left out. Each gap is a warning at the
 /// topic's line, naming the topic file it can be written in.
 pub fn completeness(parsed: &Parsed, practices: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::assessment::Level;
 use crate::blocks::{self, Block, BlockKind};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::emoji::split_leading_emoji;
 use crate::model::{
-    Content, IdAllocator, IdError, Kind, Meta, Node, NodeId, Related, Resource, ResourceKind,
-    Roadmap, Title,
+    Content, IdAllocator, IdError, Kind, LevelCriterion, Meta, Node, NodeId, Related, Resource,
+    ResourceKind, Roadmap, Title,
 };
 
 /// Item nesting deeper than this (topic → subtopic → …) is reported and not read.
@@ -22,6 +23,8 @@ pub struct Spans {
     /// The source range of each node's title, in document order (`Roadmap::nodes()` order).
     pub nodes: Vec<Range<usize>>,
     pub related: Vec<(NodeId, Related, Range<usize>)>,
+    /// Where each node that has a `Levels:` block wrote its (first) label, in document order.
+    pub levels: Vec<(NodeId, Range<usize>)>,
 }
 
 /// What the parser gives back: always a roadmap, and what was wrong with the input.
@@ -344,6 +347,8 @@ fn take_front_matter(text: &mut String, diags: &mut Vec<Diagnostic>) -> Front {
 struct Side {
     range: Range<usize>,
     related_ranges: Vec<Range<usize>>,
+    /// The first `Levels:` label under the node.
+    levels_label: Option<Range<usize>>,
 }
 
 /// A heading node still open: later blocks go into it.
@@ -364,6 +369,7 @@ enum Label {
     Related,
     Templates,
     Established,
+    Levels,
 }
 
 impl Label {
@@ -377,6 +383,7 @@ impl Label {
             "related" => Label::Related,
             "templates" => Label::Templates,
             "established" => Label::Established,
+            "levels" => Label::Levels,
             _ => return None,
         };
         Some((label, rest.trim()))
@@ -543,8 +550,16 @@ fn close_open_block(mut text: String) -> String {
 }
 
 /// Text that followed a label on its line (`Established: - x`) becomes a paragraph of its
-/// own when printed: escape a start that would make it a block (`\- x`).
+/// own when printed: escape a start that would make it a block (`\- x`), or the colon of a
+/// label (`Steps\: x`).
 fn escape_paragraph_start(text: &str) -> String {
+    // `Established: Steps: x` keeps `Steps: x` as text: escape its colon, or the paragraph
+    // would read back as a label.
+    if Label::parse(text).is_some()
+        && let Some(colon) = text.find(':')
+    {
+        return format!("{}\\{}", &text[..colon], &text[colon..]);
+    }
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')')) {
         return format!("{}\\{}", &text[..digits], &text[digits..]);
@@ -901,10 +916,26 @@ impl<'s> Builder<'s> {
                         if !rest.is_empty() {
                             push_para(&mut node.content.established, &escape_paragraph_start(rest));
                         }
-                    } else if rest.is_empty() {
-                        st.pending = Some((label, range));
                     } else {
-                        self.content_entries(node, side, label, &[(rest.to_owned(), range)]);
+                        let colon = text.find(':').map_or(0, |c| c + 1);
+                        if label == Label::Levels && self.side[side].levels_label.is_none() {
+                            let end = (range.start + colon).min(range.end);
+                            self.side[side].levels_label = Some(range.start..end);
+                        }
+                        if rest.is_empty() {
+                            st.pending = Some((label, range));
+                        } else {
+                            let mut range = range;
+                            if label == Label::Levels {
+                                // Where the first item starts (the line is the source's own).
+                                let after = &text[colon..];
+                                let at = colon + after.len() - after.trim_start().len();
+                                if !text[..at].contains('\n') {
+                                    range.start = (range.start + at).min(range.end);
+                                }
+                            }
+                            self.content_entries(node, side, label, &[(rest.to_owned(), range)]);
+                        }
                     }
                 } else {
                     self.finish_pending(st);
@@ -925,7 +956,17 @@ impl<'s> Builder<'s> {
                             let start = item.children.first().map_or(item.range.start, |f| {
                                 f.inline.as_ref().map_or(f.range.start, |r| r.start)
                             });
-                            (self.item_source(item), start..item.range.end)
+                            // A level is named by the item's text: a paragraph (or a setext
+                            // heading), not a block that an indented line or a quote makes.
+                            let named = item.children.first().is_some_and(|f| {
+                                matches!(f.kind, BlockKind::Paragraph | BlockKind::Heading(_))
+                            });
+                            let text = if label == Label::Levels && !named {
+                                String::new()
+                            } else {
+                                self.item_source(item)
+                            };
+                            (text, start..item.range.end)
                         })
                         .collect();
                     self.content_entries(node, side, label, &entries);
@@ -985,6 +1026,7 @@ impl<'s> Builder<'s> {
                 Label::Steps => node.content.steps.push(text.clone()),
                 Label::Pitfalls => node.content.pitfalls.push(text.clone()),
                 Label::Established => push_para(&mut node.content.established, text),
+                Label::Levels => self.level_entry(node, text, range),
                 Label::Summary => push_para(&mut node.content.summary, text),
                 Label::Resources => match parse_resource(text) {
                     Ok(r) => node.content.resources.push(r),
@@ -1015,6 +1057,100 @@ impl<'s> Builder<'s> {
                     }
                 }
             }
+        }
+    }
+
+    /// One item of a `Levels:` block, `Level: text`, whose text starts at `range.start`.
+    fn level_entry(&mut self, node: &mut Node, text: &str, range: &Range<usize>) {
+        let levels_hint = "the levels are absent, ad hoc, defined, practised, improving";
+        let shaped = |w: &str| {
+            w.starts_with(char::is_alphanumeric)
+                && w.ends_with(char::is_alphanumeric)
+                && w.len() <= 32
+                && w.split_whitespace().count() <= 3
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        };
+        let Some((word, rest)) = text
+            .split_once(':')
+            // All white space off the text, a vertical tab too: printed after `Level: `, the
+            // text's first and last lines are a paragraph's, which keeps none.
+            .map(|(w, r)| (w.trim(), r.trim()))
+            .filter(|(w, _)| shaped(w))
+        else {
+            let first_line = text.split('\n').next().unwrap_or("");
+            let span = self.locate(range, first_line);
+            self.diags.push(
+                Diagnostic::error(
+                    span,
+                    "a level's criterion starts with the level and a colon, as in `Defined: …`",
+                )
+                .with_hint(levels_hint),
+            );
+            return;
+        };
+        let word_span = self.locate(range, word);
+        // Level::parse reads numbers too; the file names levels by word only.
+        let by_number = word
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .all(|c| c.is_ascii_digit());
+        let level = match Level::parse(word) {
+            Some(l) if !by_number => l,
+            parsed => {
+                let hint = match parsed {
+                    Some(l) => format!("write the level's name, `{}:`, not its number", l.label()),
+                    None => "start the item with a level and a colon, as in `Defined: …`".into(),
+                };
+                self.diags.push(
+                    Diagnostic::error(word_span, format!("`{word}` is not a level; {levels_hint}"))
+                        .with_hint(hint),
+                );
+                return;
+            }
+        };
+        if rest.is_empty() {
+            self.diags.push(
+                Diagnostic::warning(word_span, format!("`{}:` has no text", level.label()))
+                    .with_hint(
+                        "say what the practice looks like at this level, or leave the level out",
+                    ),
+            );
+            return;
+        }
+        let levels = &mut node.content.levels;
+        match levels.binary_search_by_key(&level, |c| c.level) {
+            Ok(_) => self.diags.push(
+                Diagnostic::warning(
+                    word_span,
+                    format!(
+                        "the level `{}` is written twice; the first is kept",
+                        level.label()
+                    ),
+                )
+                .with_hint("say all of it in one item"),
+            ),
+            Err(at) => levels.insert(
+                at,
+                LevelCriterion {
+                    level,
+                    text: rest.to_owned(),
+                },
+            ),
+        }
+    }
+
+    /// Where `needle` is written within `range` (its first occurrence); where it is not
+    /// found as written, the first byte of `range`.
+    fn locate(&self, range: &Range<usize>, needle: &str) -> Range<usize> {
+        let found = self
+            .src
+            .get(range.clone())
+            .filter(|_| !needle.is_empty())
+            .and_then(|hay| hay.find(needle));
+        match found {
+            Some(i) => range.start + i..range.start + i + needle.len(),
+            None => range.start..(range.start + 1).min(self.src.len().max(range.start)),
         }
     }
 
@@ -1237,6 +1373,11 @@ fn derive_ids(
         }
         if let Some(s) = here {
             spans.nodes.push(s.range.clone());
+            if let Some(l) = &s.levels_label
+                && !node.content.levels.is_empty()
+            {
+                spans.levels.push((node.id.clone(), l.clone()));
+            }
             for (rel, range) in node.content.related.iter().zip(&s.related_ranges) {
                 spans
                     .related

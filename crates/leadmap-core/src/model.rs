@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::Level;
+
 /// The longest id we accept, in bytes.
 pub const MAX_ID_LEN: usize = 128;
 
@@ -397,6 +399,19 @@ pub struct Content {
     /// For a practice: what "established" looks like (Markdown blocks).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub established: String,
+    /// For a practice: what it looks like at each level of the assessment scale (`Levels:`),
+    /// in scale order, each level at most once; any of the five may be left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelCriterion>,
+}
+
+/// One item of a `Levels:` block: what a practice looks like at one level of the scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelCriterion {
+    /// Serialised as the level's word (`ad-hoc`).
+    pub level: Level,
+    /// Markdown: what an assessor sees at this level; not empty.
+    pub text: String,
 }
 
 impl Content {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Content, Kind, Meta, Node, Resource, Roadmap};
+use crate::model::{Content, Kind, LevelCriterion, Meta, Node, Resource, Roadmap};
 
 pub fn print(r: &Roadmap) -> String {
     let mut out = String::with_capacity(1024);
@@ -170,6 +170,15 @@ fn print_content(out: &mut String, c: &Content, indent: &str) {
         let _ = write!(out, "\n{indent}Established:\n\n");
         block(out, &c.established, indent);
     }
+    // In scale order (the parser keeps them so; a value built otherwise is put in order),
+    // each with the level's label.
+    let mut levels: Vec<&LevelCriterion> = c.levels.iter().collect();
+    levels.sort_by_key(|l| l.level);
+    let levels: Vec<String> = levels
+        .iter()
+        .map(|l| format!("{}: {}", l.level.label(), l.text))
+        .collect();
+    list(out, "Levels", &levels, indent, false);
     list(out, "Steps", &c.steps, indent, true);
     list(out, "Pitfalls", &c.pitfalls, indent, false);
     let resources: Vec<String> = c.resources.iter().map(resource_line).collect();

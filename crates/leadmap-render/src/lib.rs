@@ -4,16 +4,25 @@
 //! Invariants (see `ARCHITECTURE.md`): no I/O (fonts are compiled in), no async, no clock;
 //! the same roadmap and options always give the same bytes.
 
+pub mod charts;
 pub mod heatmap;
 pub mod html;
 pub mod layout;
 pub mod raster;
+pub mod report;
 pub mod svg;
 pub mod text;
 pub mod thumbnail;
 
+pub use charts::{
+    AreaMean, AreaRatings, CompareDumbbell, HeatStrip, IndexLine, IndexPoint, LevelBars,
+    PracticeChange, PracticeSeries, RankedBars, StepMultiples, StripPractice, StripTeam,
+    compare_svg, heat_strip_svg, index_line_svg, level_bars_svg, ranked_bars_svg,
+    step_multiples_svg,
+};
 pub use layout::{Layout, layout};
 pub use raster::{FontDb, Page, RasterError, pdf, png, shipped_fonts};
+pub use report::{Block, Document};
 pub use svg::{NodeSpan, SvgOptions, SvgTemplate, Theme};
 pub use thumbnail::Thumbnail;
 

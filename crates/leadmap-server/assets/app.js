@@ -28,6 +28,69 @@
       function () { copy.textContent = "Select it and copy"; });
   });
 
+
+  // ---- A practice assessment: rated as you go, by keyboard --------------------------------
+  // j/k or the arrows move between practices, 1-5 set the level, n "not applicable", e the
+  // evidence box. Each change is saved at once; the forms work without this script.
+  var sheet = document.querySelector('.assess[data-editable="true"]');
+  if (sheet) (function () {
+    var practices = Array.prototype.slice.call(sheet.querySelectorAll("article.practice"));
+    var KEYS = { "1": "absent", "2": "ad-hoc", "3": "defined", "4": "practised", "5": "improving", "n": "not-applicable" };
+    var current = null;
+    function save(art, form, clear) {
+      var status = form.querySelector(".saved");
+      var body = new URLSearchParams(new FormData(form));
+      if (clear) body.set("action", "clear");
+      status.textContent = "Saving…";
+      return fetch(BASE + form.getAttribute("action"), {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRF-Token": sheet.dataset.csrf }
+      }).then(function (r) {
+        return r.json().then(function (j) { return { ok: r.ok, j: j }; },
+          function () { return { ok: false, j: { error: "The server answered " + r.status + "." } }; });
+      }).then(function (x) {
+        if (!x.ok) throw new Error(x.j.error || "Not saved.");
+        art.dataset.level = x.j.level || "";
+        art.querySelector(".level-tag").textContent = x.j.label;
+        if (clear) form.querySelectorAll('input[name="level"]').forEach(function (i) { i.checked = false; });
+        status.textContent = "Saved";
+      }).catch(function (e) { status.textContent = "Not saved: " + e.message; });
+    }
+    function go(i) {
+      if (!practices.length) return;
+      current = practices[Math.max(0, Math.min(practices.length - 1, i))];
+      current.focus();
+      current.scrollIntoView({ block: "nearest" });
+    }
+    practices.forEach(function (art) {
+      var form = art.querySelector("form.rate");
+      if (!form) return;
+      form.addEventListener("change", function () { save(art, form, false); });
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        save(art, form, e.submitter && e.submitter.value === "clear");
+      });
+      art.addEventListener("focusin", function () { current = art; });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      var t = e.target;
+      if (t.matches && t.matches("textarea, select, input:not([type=radio])")) return;
+      var i = current ? practices.indexOf(current) : -1;
+      var k = e.key;
+      if (k === "j" || (k === "ArrowDown" && !(t.type === "radio"))) { e.preventDefault(); go(i + 1); return; }
+      if (k === "k" || (k === "ArrowUp" && !(t.type === "radio"))) { e.preventDefault(); go(i < 0 ? 0 : i - 1); return; }
+      if (!current) return;
+      if (KEYS[k]) {
+        var radio = current.querySelector('input[name="level"][value="' + KEYS[k] + '"]');
+        if (radio) { e.preventDefault(); radio.checked = true; save(current, radio.form, false); }
+      } else if (k === "e") {
+        var ev = current.querySelector("textarea.evidence");
+        if (ev) { e.preventDefault(); ev.focus(); }
+      }
+    });
+  })();
+
   var rm = document.querySelector(".rm");
   if (!rm) return;
   var roadmap = rm.dataset.roadmap, csrf = rm.dataset.csrf;

@@ -416,6 +416,22 @@ async fn create_owner(c: &Client, site: &Site) {
     assert!(thumbs.as_u64().unwrap_or(0) > 100, "thumbnails: {thumbs}");
 }
 
+/// Opens the roadmap, marks its first topic done on the panel and waits for the diagram to
+/// show it; the topic's id.
+async fn mark_first_topic_done(c: &Client, site: &Site) -> String {
+    c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
+    roadmap_ready(c).await;
+    let (id, _) = first_topic(c).await;
+    click(c, &node_css(&id)).await;
+    wait_for(c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
+    click(c, "#panel button[name=status][value=done]").await;
+    eventually("the node to be marked done", async || {
+        has_class(c, &node_css(&id), "done").await
+    })
+    .await;
+    id
+}
+
 /// The diagram's view as the pan-and-zoom script left it: offset x, y and scale.
 async fn view_state(c: &Client) -> (f64, f64, f64) {
     let v = js(
@@ -1513,16 +1529,7 @@ async fn the_activity_page_shows_a_marked_topic_and_filters_without_script() {
     with_browser(|c: Client, site: Site| async move {
         create_owner(&c, &site).await;
         c.set_window_size(1366, 900).await.unwrap();
-        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
-        roadmap_ready(&c).await;
-        let (id, _) = first_topic(&c).await;
-        click(&c, &node_css(&id)).await;
-        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
-        click(&c, "#panel button[name=status][value=done]").await;
-        eventually("the node to be marked done", async || {
-            has_class(&c, &node_css(&id), "done").await
-        })
-        .await;
+        mark_first_topic_done(&c, &site).await;
 
         click(&c, "header.site a[href=\"/activity\"]").await;
         wait_for(&c, "svg.heat").await;
@@ -1635,16 +1642,7 @@ async fn a_share_link_is_made_and_read_without_an_account() {
     with_browser(|c: Client, site: Site| async move {
         create_owner(&c, &site).await;
         c.set_window_size(1366, 900).await.unwrap();
-        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
-        roadmap_ready(&c).await;
-        let (id, _) = first_topic(&c).await;
-        click(&c, &node_css(&id)).await;
-        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
-        click(&c, "#panel button[name=status][value=done]").await;
-        eventually("the node to be marked done", async || {
-            has_class(&c, &node_css(&id), "done").await
-        })
-        .await;
+        mark_first_topic_done(&c, &site).await;
         c.goto(&site.url(&format!("/r/{ROADMAP}/share")))
             .await
             .unwrap();
@@ -1899,16 +1897,7 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
     with_browser(|c: Client, site: Site| async move {
         create_owner(&c, &site).await;
         c.set_window_size(1366, 900).await.unwrap();
-        c.goto(&site.url(&format!("/r/{ROADMAP}"))).await.unwrap();
-        roadmap_ready(&c).await;
-        let (id, _) = first_topic(&c).await;
-        click(&c, &node_css(&id)).await;
-        wait_for(&c, &format!("#panel .panel[data-topic=\"{id}\"]")).await;
-        click(&c, "#panel button[name=status][value=done]").await;
-        eventually("the node to be marked done", async || {
-            has_class(&c, &node_css(&id), "done").await
-        })
-        .await;
+        let id = mark_first_topic_done(&c, &site).await;
 
         c.goto(&site.url("/teams")).await.unwrap();
         wait_for(&c, "#team-name").await.send_keys("Web").await.unwrap();
@@ -1931,6 +1920,18 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
             .unwrap_or_default();
         assert!(link.contains("/join/"), "{link}");
         let join = link[link.find("/join/").unwrap()..].to_owned();
+
+        // A note on the topic: in a team now, its panel offers to share it with managers.
+        let topic_page = format!("/r/{ROADMAP}/t/{id}");
+        c.goto(&site.url(&topic_page)).await.unwrap();
+        wait_for(&c, "#note").await.send_keys("Ran the first values workshop").await.unwrap();
+        click(&c, "form.mark button.save").await;
+        c.goto(&site.url(&topic_page)).await.unwrap();
+        eventually("the switch to share the note", async || {
+            let t = text_of(&c, "main").await;
+            if t.contains("Share it with my managers") { Ok(()) } else { Err(t) }
+        })
+        .await;
 
         // A focus topic for the whole team, from the dashboard's form.
         let dashboard = format!("/teams/web/r/{ROADMAP}");
@@ -1965,6 +1966,7 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
             format!("/teams/web/members/{NAME}/one-on-one?roadmap={ROADMAP}"),
             join.clone(),
             "/".to_owned(),
+            topic_page.clone(),
         ];
         let mut found = Vec::new();
         for theme in ["light", "dark"] {
@@ -1983,6 +1985,7 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
             (&format!("{dashboard}/matrix"), "team-matrix.png"),
             (&format!("/teams/web/members/{NAME}/one-on-one?roadmap={ROADMAP}"), "team-one-on-one.png"),
             (&"/teams/web".to_owned(), "team.png"),
+            (&topic_page, "topic-note-sharing.png"),
         ] {
             c.goto(&site.url(p)).await.unwrap();
             wait_for(&c, "main h1").await;

@@ -1140,7 +1140,10 @@ pub(crate) fn evidence_to_db(links: &[String]) -> String {
 }
 
 pub(crate) fn evidence_from_db(s: &str) -> Vec<String> {
-    s.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    s.lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The text arguments of a change, checked before any SQL.

@@ -75,7 +75,10 @@ pub fn assessment_index(entry: &Entry, ratings: &Ratings) -> Option<f64> {
 
 /// The strongest and the weakest areas (by mean level; areas without one left out), at most
 /// `n` each, strongest first and weakest first; no area is in both.
-pub fn strongest_and_weakest(areas: &[AreaLevels], n: usize) -> (Vec<&AreaLevels>, Vec<&AreaLevels>) {
+pub fn strongest_and_weakest(
+    areas: &[AreaLevels],
+    n: usize,
+) -> (Vec<&AreaLevels>, Vec<&AreaLevels>) {
     let mut rated: Vec<&AreaLevels> = areas.iter().filter(|a| a.mean.is_some()).collect();
     rated.sort_by(|a, b| {
         b.mean
@@ -120,9 +123,10 @@ pub struct OrgView {
 /// The latest published assessment of each owner in `all` on the roadmap (by day, then id).
 pub fn latest_published<'a>(all: &'a [Assessment], roadmap: &str) -> Vec<&'a Assessment> {
     let mut best: HashMap<leadmap_store::Assessed, &Assessment> = HashMap::new();
-    for a in all.iter().filter(|a| {
-        a.roadmap == roadmap && a.state == leadmap_store::AssessmentState::Published
-    }) {
+    for a in all
+        .iter()
+        .filter(|a| a.roadmap == roadmap && a.state == leadmap_store::AssessmentState::Published)
+    {
         let slot = best.entry(a.assessed).or_insert(a);
         if (a.assessed_on, a.id) > (slot.assessed_on, slot.id) {
             *slot = a;

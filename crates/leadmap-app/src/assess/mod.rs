@@ -9,6 +9,7 @@
 
 pub mod compute;
 pub mod files;
+pub mod pictures;
 pub mod report;
 
 use std::collections::HashMap;
@@ -153,6 +154,11 @@ impl People {
     pub fn by_name(&self, name: &str) -> Option<&User> {
         let key = UserName::parse(name.trim()).ok()?.key();
         self.by_key.get(&key)
+    }
+
+    /// Everyone, in no particular order.
+    pub fn all(&self) -> impl Iterator<Item = &User> {
+        self.by_id.values()
     }
 
     pub fn get(&self, id: UserId) -> Option<&User> {

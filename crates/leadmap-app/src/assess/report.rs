@@ -10,7 +10,7 @@ use leadmap_store::{Assessment, Store};
 use super::compute::{
     self, AreaLevels, Comparison, History, Movement, Ratings, next_steps, one_decimal,
 };
-use super::{People, date, owner_name, ratings_of};
+use super::{People, date, owner_name, pictures, ratings_of};
 use crate::catalog::Entry;
 
 /// An open next step with its owner's name.
@@ -274,6 +274,209 @@ impl Report {
         }
         s
     }
+}
+
+impl Report {
+    /// The pictures of the report, light theme: (name, SVG), in the order the report shows
+    /// them. The history pictures come only with earlier assessments, the comparison only
+    /// with a previous one.
+    pub fn pictures(&self) -> Vec<(&'static str, String)> {
+        use leadmap_render::Theme::Light;
+        use leadmap_render::charts as c;
+        let mut out = vec![
+            (
+                "levels",
+                c::level_bars_svg(&pictures::level_bars_chart(&self.areas), Light),
+            ),
+            (
+                "ranked",
+                c::ranked_bars_svg(&pictures::ranked_chart(&self.areas), Light),
+            ),
+        ];
+        if self.history.titles.len() > 1 {
+            out.push((
+                "index",
+                c::index_line_svg(
+                    &pictures::index_chart(&self.history, "The index over the assessments"),
+                    Light,
+                ),
+            ));
+            let steps = pictures::steps_chart(&self.history, 24);
+            if !steps.practices.is_empty() {
+                out.push(("steps", c::step_multiples_svg(&steps, Light)));
+            }
+        }
+        if let Some((title, cmp)) = &self.previous {
+            out.push((
+                "compare",
+                c::compare_svg(
+                    &pictures::compare_chart(cmp, title, &self.assessment.title),
+                    Light,
+                ),
+            ));
+        }
+        out
+    }
+
+    /// The report as pages for the PDF: the same sections as [`Report::markdown`], with the
+    /// pictures, each kept whole on a page.
+    pub fn document(&self) -> leadmap_render::report::Document {
+        use leadmap_render::report::{Block, Document};
+        let mut b = Vec::new();
+        let h = |level: u8, text: &str| Block::Heading {
+            level,
+            text: text.to_owned(),
+        };
+        b.push(h(1, "Summary"));
+        for p in self.summary() {
+            b.push(Block::Paragraph(p));
+        }
+        let captions: std::collections::HashMap<&str, &str> = [
+            (
+                "levels",
+                "Practices at each level, by area (the table below has the numbers).",
+            ),
+            (
+                "ranked",
+                "Areas ranked by the mean level of their rated practices.",
+            ),
+            ("index", "The index of each assessment, 0 to 100."),
+            (
+                "steps",
+                "Each practice that changed, its level over the assessments.",
+            ),
+            (
+                "compare",
+                "What rose and what fell since the previous assessment.",
+            ),
+        ]
+        .into_iter()
+        .collect();
+        for (name, svg) in self.pictures() {
+            let (width, height) = svg_size(&svg);
+            b.push(Block::Figure {
+                svg,
+                width,
+                height,
+                caption: captions.get(name).copied().unwrap_or_default().to_owned(),
+            });
+            if name == "levels" {
+                b.push(Block::Table {
+                    header: [
+                        "Area",
+                        "Mean",
+                        "Absent",
+                        "Ad hoc",
+                        "Defined",
+                        "Practised",
+                        "Improving",
+                        "N/A",
+                        "Not rated",
+                    ]
+                    .map(str::to_owned)
+                    .to_vec(),
+                    rows: self
+                        .areas
+                        .iter()
+                        .map(|a| {
+                            let mut row = vec![a.title.clone(), one_decimal(a.mean)];
+                            row.extend(a.counts.iter().map(usize::to_string));
+                            row.push(a.not_applicable.to_string());
+                            row.push(a.unrated.to_string());
+                            row
+                        })
+                        .collect(),
+                    widths: Some(vec![4.0, 1.2, 1.2, 1.2, 1.2, 1.3, 1.3, 1.0, 1.2]),
+                });
+            }
+        }
+        let (strong, weak) = compute::strongest_and_weakest(&self.areas, 3);
+        let areas = |list: &[&AreaLevels]| {
+            if list.is_empty() {
+                vec!["No area is rated yet.".to_owned()]
+            } else {
+                list.iter()
+                    .map(|a| format!("{}: mean level {}", a.title, one_decimal(a.mean)))
+                    .collect()
+            }
+        };
+        b.push(h(1, "Strongest areas"));
+        b.push(Block::Bullets(areas(&strong)));
+        b.push(h(1, "Weakest areas"));
+        b.push(Block::Bullets(areas(&weak)));
+        b.push(h(1, "Practices that fell"));
+        let fell = self.fell();
+        if fell.is_empty() {
+            b.push(Block::Paragraph("None.".into()));
+        } else {
+            b.push(Block::Table {
+                header: vec!["Practice".into(), "Before".into(), "Now".into()],
+                rows: fell.into_iter().map(|(t, x, y)| vec![t, x, y]).collect(),
+                widths: Some(vec![5.0, 2.0, 2.0]),
+            });
+        }
+        b.push(h(1, "Open next steps"));
+        if self.steps.is_empty() {
+            b.push(Block::Paragraph("None written.".into()));
+        } else {
+            b.push(Block::Table {
+                header: vec![
+                    "Practice".into(),
+                    "Next step".into(),
+                    "Owner".into(),
+                    "Due".into(),
+                ],
+                rows: self
+                    .steps
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.practice.clone(),
+                            s.step.clone(),
+                            s.owner.clone().unwrap_or_else(|| "nobody yet".into()),
+                            s.due.clone().unwrap_or_else(|| "no date".into()),
+                        ]
+                    })
+                    .collect(),
+                widths: Some(vec![3.0, 5.0, 2.0, 1.6]),
+            });
+        }
+        b.push(h(1, "Evidence"));
+        if self.evidence.is_empty() {
+            b.push(Block::Paragraph("No links given.".into()));
+        }
+        for (t, links) in &self.evidence {
+            b.push(h(3, t));
+            for l in links {
+                b.push(Block::Link {
+                    text: l.clone(),
+                    url: l.clone(),
+                });
+            }
+        }
+        Document {
+            title: self.title(),
+            subtitle: format!(
+                "Practice assessment on {}, {}",
+                self.roadmap_title,
+                date(self.assessment.assessed_on)
+            ),
+            blocks: b,
+        }
+    }
+}
+
+/// An SVG's `width` and `height` (of its root element).
+pub fn svg_size(svg: &str) -> (f32, f32) {
+    let head = svg.split('>').next().unwrap_or_default();
+    let attr = |name: &str| {
+        head.split(&format!(" {name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|v| v.trim_end_matches("px").parse::<f32>().ok())
+            .unwrap_or(400.0)
+    };
+    (attr("width"), attr("height"))
 }
 
 fn list_areas(s: &mut String, areas: &[&AreaLevels]) {

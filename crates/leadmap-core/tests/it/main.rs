@@ -8,6 +8,7 @@ mod diff;
 mod format;
 mod import_outline;
 mod import_roadmapsh;
+mod levels;
 mod roundtrip;
 
 /// Parses a roadmap from a string, panicking on errors (for well-formed test inputs).

@@ -1,6 +1,7 @@
 //! `parse(print(r)) == r` for every roadmap the format can hold, and printing is stable.
 
-use leadmap_core::model::{IdAllocator, Meta, Related};
+use leadmap_core::assessment::Level;
+use leadmap_core::model::{IdAllocator, LevelCriterion, Meta, Related};
 use leadmap_core::{
     Content, Kind, Node, NodeId, Resource, ResourceKind, Roadmap, Title, parse, print,
 };
@@ -82,6 +83,24 @@ fn resource() -> impl Strategy<Value = Resource> {
         })
 }
 
+/// Criteria for some of the five levels, in scale order; a text may run over two paragraphs.
+fn levels() -> impl Strategy<Value = Vec<LevelCriterion>> {
+    (
+        prop::sample::subsequence(Level::ALL.to_vec(), 0..=5),
+        prop::collection::vec(prop::collection::vec(words(6), 1..3), 5),
+    )
+        .prop_map(|(levels, texts)| {
+            levels
+                .into_iter()
+                .zip(texts)
+                .map(|(level, text)| LevelCriterion {
+                    level,
+                    text: text.join("\n\n"),
+                })
+                .collect()
+        })
+}
+
 fn content() -> impl Strategy<Value = Content> {
     (
         prop::collection::vec(words(8), 0..3),
@@ -90,9 +109,10 @@ fn content() -> impl Strategy<Value = Content> {
         prop::collection::vec(resource(), 0..3),
         prop::collection::vec(words(8), 0..2),
         prop::collection::vec("[a-z][a-z0-9-]{0,8}", 0..2),
+        levels(),
     )
         .prop_map(
-            |(summary, steps, pitfalls, resources, established, templates)| Content {
+            |(summary, steps, pitfalls, resources, established, templates, levels)| Content {
                 summary: summary.join("\n\n"),
                 steps,
                 pitfalls,
@@ -103,6 +123,7 @@ fn content() -> impl Strategy<Value = Content> {
                     .filter_map(|t| NodeId::new(t).ok())
                     .collect(),
                 established: established.join("\n\n"),
+                levels,
             },
         )
 }

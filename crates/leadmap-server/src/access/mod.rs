@@ -10,6 +10,7 @@
 //! Handlers then get a capability scoped to what the caller proved ([`Me`], [`ApiMe`]): the
 //! person's own progress and account, never the whole store, which only this module holds.
 
+mod assess;
 mod caller;
 mod capability;
 mod client;
@@ -30,6 +31,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 
+pub use assess::{AssessmentView, MyAssessments, Overview, Right, Standing};
 pub use caller::{Caller, Role, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS};
 pub use capability::{
     ApiMe, Me, MyAccount, MyHistory, MyProgress, MyShares, PasswordCheck, SharedView, Viewer,

@@ -47,7 +47,7 @@ impl Relation {
 
 /// How `user` stands to every team they may see: admins to all; a manager to their teams and
 /// every team beneath; a member to their own teams.
-fn relations(
+pub(super) fn relations(
     user: &User,
     teams: &[Team],
     memberships: &[(Team, TeamRole)],

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod assess;
 pub mod authoring;
 pub mod home;
 pub mod roadmaps;
@@ -28,4 +29,5 @@ pub fn routes() -> Routes {
         .merge(activity::routes())
         .merge(share::routes())
         .merge(teams::routes())
+        .merge(assess::routes())
 }

@@ -73,7 +73,11 @@ impl AppError {
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            // A change refused by what is stored (a published assessment, say): it conflicts
+            // with the state of the thing, not with the request's shape.
+            AppError::Store(StoreError::Conflict(_) | StoreError::Refused(_)) => {
+                StatusCode::CONFLICT
+            }
             AppError::Store(_) | AppError::Template(_) | AppError::Internal { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

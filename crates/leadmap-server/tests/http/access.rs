@@ -139,7 +139,7 @@ async fn one_user_never_reaches_another_users_data(db: Arc<TestDb>) {
 /// fails `every_route_has_an_access_entry_and_the_guard_enforces_it`: decide who may call it,
 /// add it here, and the test checks that the guard enforces it. (The seed of the role ×
 /// route matrix.)
-const ACCESS: &[(&str, &str, &str)] = &[
+pub(super) const ACCESS: &[(&str, &str, &str)] = &[
     ("GET", "/", "Public"),
     ("GET", "/about", "Public"),
     ("POST", "/theme", "PublicForm"),
@@ -238,6 +238,38 @@ const ACCESS: &[(&str, &str, &str)] = &[
         "Token",
     ),
     ("GET", "/api/v1/me/focus", "Token"),
+    ("GET", "/assessments", "Session"),
+    ("POST", "/assessments", "Session"),
+    ("GET", "/assessments/compare", "Session"),
+    ("GET", "/assessments/overview/{roadmap}", "Session"),
+    ("GET", "/assessments/overview/{roadmap}/{file}", "Session"),
+    ("GET", "/assessments/{id}", "Session"),
+    ("POST", "/assessments/{id}/practices/{topic}", "Session"),
+    ("POST", "/assessments/{id}/publish", "Session"),
+    ("POST", "/assessments/{id}/delete", "Session"),
+    ("POST", "/assessments/{id}/import", "Session"),
+    ("GET", "/assessments/{id}/export.csv", "Session"),
+    ("GET", "/assessments/{id}/export.json", "Session"),
+    ("GET", "/assessments/{id}/history", "Session"),
+    ("GET", "/assessments/{id}/report", "Session"),
+    ("GET", "/assessments/{id}/{file}", "Session"),
+    ("GET", "/assessments/{id}/pictures/{file}", "Session"),
+    ("GET", "/api/v1/assessments", "Token"),
+    ("POST", "/api/v1/assessments", "Token"),
+    ("GET", "/api/v1/assessments/compare", "Token"),
+    ("GET", "/api/v1/assessments/overview/{roadmap}", "Token"),
+    ("GET", "/api/v1/assessments/{id}", "Token"),
+    ("DELETE", "/api/v1/assessments/{id}", "Token"),
+    ("PUT", "/api/v1/assessments/{id}/practices/{topic}", "Token"),
+    (
+        "DELETE",
+        "/api/v1/assessments/{id}/practices/{topic}",
+        "Token",
+    ),
+    ("POST", "/api/v1/assessments/{id}/publish", "Token"),
+    ("POST", "/api/v1/assessments/{id}/import", "Token"),
+    ("GET", "/api/v1/assessments/{id}/history", "Token"),
+    ("GET", "/api/v1/assessments/{id}/export.csv", "Token"),
 ];
 
 /// The metrics listener's routes (`serve --metrics-addr`), a table of their own: the app's
@@ -485,7 +517,7 @@ async fn the_matrix_in_docs_security_md_is_what_the_routes_answer() {
 /// Compares a generated table with the one of `docs/security.md` that begins with `header`
 /// (up to the next blank line), or with `LEADMAP_UPDATE_DOCS=1` writes it there. The two
 /// matrix tests run at once: the read and the write happen under one lock.
-fn doc_table(header: &str, table: &str) {
+pub(super) fn doc_table(header: &str, table: &str) {
     static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one_at_a_time = DOC
         .lock()

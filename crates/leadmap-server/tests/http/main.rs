@@ -199,6 +199,7 @@ macro_rules! both_backends {
 mod access;
 mod account;
 mod activity;
+mod assess;
 mod base_path;
 mod plans;
 mod probe;

@@ -13,6 +13,7 @@ both_backends!(
     the_dashboard_names_gaps_and_single_points_and_members_see_only_counts,
     the_api_creates_teams_adds_people_and_answers_the_dashboard_numbers,
     bad_team_input_gets_a_clear_answer_and_nothing_is_lost,
+    the_matrix_shows_a_large_team_in_pages_of_250,
 );
 
 /// Posts a form of a page: the CSRF token is read from `page_path` as a browser would have it.
@@ -32,6 +33,13 @@ async fn submit(
         .send()
         .await
         .unwrap()
+}
+
+/// A JSON answer that must be 200.
+async fn get_json(c: &reqwest::Client, url: String) -> Value {
+    let r = c.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{url}");
+    r.json().await.unwrap()
 }
 
 async fn status(c: &reqwest::Client, url: String) -> StatusCode {
@@ -431,28 +439,14 @@ async fn a_private_note_never_reaches_another_person_and_other_teams_are_404(db:
         );
     }
     let cy_api = api(&token(&app, &w.cy).await);
-    let agg: Value = cy_api
-        .get(format!("{b}/api/v1/teams/web/roadmaps/{EL}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let agg = get_json(&cy_api, format!("{b}/api/v1/teams/web/roadmaps/{EL}")).await;
     assert_eq!(
         agg["members"],
         json!(3),
         "a count (mia, bobwise, cyrilla), not names"
     );
     assert!(!agg.to_string().contains("bobwise"));
-    let detail: Value = cy_api
-        .get(format!("{b}/api/v1/teams/web"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = get_json(&cy_api, format!("{b}/api/v1/teams/web")).await;
     assert_eq!(detail["members"], json!([]));
 
     // A member of another team: every page and answer of this team is 404, never 403.
@@ -513,14 +507,7 @@ async fn the_dashboard_names_gaps_and_single_points_and_members_see_only_counts(
     mark(&app, &w.cy, &t0, "done", "").await;
 
     let mia = api(&token(&app, &w.mia).await);
-    let d: Value = mia
-        .get(format!("{b}/api/v1/teams/web/roadmaps/{EL}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let d = get_json(&mia, format!("{b}/api/v1/teams/web/roadmaps/{EL}")).await;
     let total = app.state.catalog().get(EL).unwrap().topics.len();
     let members = d["members"].as_array().unwrap();
     assert_eq!(members.len(), 3, "mia, bobwise, cyrilla: {d}");
@@ -546,14 +533,7 @@ async fn the_dashboard_names_gaps_and_single_points_and_members_see_only_counts(
     assert_eq!(bob_row.matches(",done").count(), 2, "{bob_row}");
 
     // The matrix from the API: a status per topic per member.
-    let m: Value = mia
-        .get(format!("{b}/api/v1/teams/web/roadmaps/{EL}/matrix"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m = get_json(&mia, format!("{b}/api/v1/teams/web/roadmaps/{EL}/matrix")).await;
     assert_eq!(m["topics"].as_array().unwrap().len(), total);
     let row = m["members"]
         .as_array()
@@ -565,14 +545,7 @@ async fn the_dashboard_names_gaps_and_single_points_and_members_see_only_counts(
 
     // A member sees counts only, until the team shows names.
     let cy = api(&token(&app, &w.cy).await);
-    let agg: Value = cy
-        .get(format!("{b}/api/v1/teams/web/roadmaps/{EL}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let agg = get_json(&cy, format!("{b}/api/v1/teams/web/roadmaps/{EL}")).await;
     assert_eq!(agg["topics"][0]["done"], json!(2), "{agg}");
     assert_eq!(agg["topics"][1]["done"], json!(1));
     let r = submit(
@@ -616,25 +589,11 @@ async fn the_dashboard_names_gaps_and_single_points_and_members_see_only_counts(
         "{home}"
     );
     let bob_api = api(&token(&app, &w.bob).await);
-    let focus: Value = bob_api
-        .get(format!("{b}/api/v1/me/focus"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let focus = get_json(&bob_api, format!("{b}/api/v1/me/focus")).await;
     assert_eq!(focus[0]["topic"], json!(t2), "{focus}");
     assert_eq!(focus[0]["due"], json!("2030-01-31"));
     // Not cy's.
-    let cy_focus: Value = cy
-        .get(format!("{b}/api/v1/me/focus"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cy_focus = get_json(&cy, format!("{b}/api/v1/me/focus")).await;
     assert_eq!(cy_focus, json!([]));
 
     // The 1:1: recording it moves "since the last 1:1".
@@ -699,14 +658,7 @@ async fn the_api_creates_teams_adds_people_and_answers_the_dashboard_numbers(db:
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(
-        bob_api
-            .get(format!("{b}/api/v1/teams"))
-            .send()
-            .await
-            .unwrap()
-            .json::<Value>()
-            .await
-            .unwrap(),
+        get_json(&bob_api, format!("{b}/api/v1/teams")).await,
         json!([])
     );
 
@@ -718,14 +670,7 @@ async fn the_api_creates_teams_adds_people_and_answers_the_dashboard_numbers(db:
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let list: Value = bob_api
-        .get(format!("{b}/api/v1/teams"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = get_json(&bob_api, format!("{b}/api/v1/teams")).await;
     assert_eq!(list[0]["relation"], json!("manager"), "{list}");
     let r = admin
         .put(format!("{b}/api/v1/teams/platform/members/nobody"))
@@ -758,14 +703,7 @@ async fn the_api_creates_teams_adds_people_and_answers_the_dashboard_numbers(db:
     // The dashboard's numbers for the manager.
     let t0 = topic(&app, 0);
     mark(&app, &bob, &t0, "done", "").await;
-    let d: Value = bob_api
-        .get(format!("{b}/api/v1/teams/platform/roadmaps/{EL}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let d = get_json(&bob_api, format!("{b}/api/v1/teams/platform/roadmaps/{EL}")).await;
     assert_eq!(d["single_points"][0]["topic"], json!(t0), "{d}");
     let r = bob_api
         .get(format!(
@@ -873,4 +811,44 @@ async fn bad_team_input_gets_a_clear_answer_and_nothing_is_lost(db: Arc<TestDb>)
         status(&w.bob, format!("{b}/teams/web")).await,
         StatusCode::OK
     );
+}
+
+async fn the_matrix_shows_a_large_team_in_pages_of_250(db: Arc<TestDb>) {
+    let app = start(db).await;
+    let w = world(&app).await;
+    let b = &app.base;
+    // 250 more people in web: with mia, bobwise and cyrilla, 253.
+    let web = team_id(&app, "web").await;
+    let p = leadmap_app::secrets::Password::parse(PASSWORD, &[]).unwrap();
+    let hash = leadmap_app::secrets::hash_password(&p).unwrap();
+    for i in 0..250 {
+        let name = leadmap_store::UserName::parse(&format!("zz{i:03}")).unwrap();
+        let u = app
+            .store()
+            .create_user(&name, &hash, false, 0)
+            .await
+            .unwrap();
+        app.store()
+            .set_member(web, u.id, TeamRole::Member, 0)
+            .await
+            .unwrap();
+    }
+    let matrix = format!("{b}/teams/web/r/{EL}/matrix");
+    let first = page(&w.mia, matrix.clone()).await;
+    assert!(first.contains("People 1–250 of 253."), "the pager");
+    assert!(first.contains(">bobwise</a>") && first.contains(">zz246</a>"));
+    assert!(!first.contains(">zz247</a>"), "by name: zz247 is the 251st");
+    assert!(first.contains("page=2\" rel=\"next\""));
+    let second = page(&w.mia, format!("{matrix}?page=2")).await;
+    assert!(second.contains("People 251–253 of 253."));
+    assert!(second.contains(">zz249</a>") && !second.contains(">bobwise</a>"));
+    assert!(second.contains("page=1\" rel=\"prev\""));
+    // A page past the end, or not a number: the last page, or the first.
+    let past = page(&w.mia, format!("{matrix}?page=99")).await;
+    assert!(past.contains("People 251–253 of 253."));
+    let junk = page(&w.mia, format!("{matrix}?page=x")).await;
+    assert!(junk.contains("People 1–250 of 253."));
+    // The CSV stays whole: a header and a row per person.
+    let csv = page(&w.mia, format!("{matrix}.csv")).await;
+    assert_eq!(csv.lines().count(), 254);
 }

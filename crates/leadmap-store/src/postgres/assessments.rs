@@ -144,10 +144,11 @@ impl AssessmentStore for PgStore {
         check_texts([new.roadmap, new.title])?;
         let mut tx = self.write.begin().await?;
         if let Some(t) = new.assessed.team() {
-            let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM teams WHERE id = $1)")
-                .bind(t)
-                .fetch_one(&mut *tx)
-                .await?;
+            let exists: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM teams WHERE id = $1)")
+                    .bind(t)
+                    .fetch_one(&mut *tx)
+                    .await?;
             if !exists {
                 return Err(StoreError::Invalid(format!("no team with id {t}")));
             }
@@ -269,12 +270,13 @@ impl AssessmentStore for PgStore {
         if lock_draft(&mut tx, id).await?.is_none() {
             return Ok(false);
         }
-        let n = sqlx::query("DELETE FROM assessment_ratings WHERE assessment_id = $1 AND topic = $2")
-            .bind(id)
-            .bind(topic)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n =
+            sqlx::query("DELETE FROM assessment_ratings WHERE assessment_id = $1 AND topic = $2")
+                .bind(id)
+                .bind(topic)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         tx.commit().await?;
         Ok(n > 0)
     }

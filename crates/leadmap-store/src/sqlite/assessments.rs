@@ -7,9 +7,9 @@ use super::teams::id_list;
 use super::{SqliteStore, collect};
 use crate::policy::{check_text, check_texts};
 use crate::{
-    Assessed, Assessment, AssessmentState, AssessmentStore, Millis, NewAssessment,
-    PracticeRating, Rating, RatingChange, Result, StoreError, UserId, check_change,
-    evidence_from_db, evidence_to_db, merge_rating,
+    Assessed, Assessment, AssessmentState, AssessmentStore, Millis, NewAssessment, PracticeRating,
+    Rating, RatingChange, Result, StoreError, UserId, check_change, evidence_from_db,
+    evidence_to_db, merge_rating,
 };
 
 const COLUMNS: &str = "id, team_id, roadmap, roadmap_version, title, assessed_on, state, \
@@ -48,7 +48,8 @@ fn rating(r: &Row, at: usize) -> rusqlite::Result<PracticeRating> {
     let evidence: String = r.get(at + 3)?;
     Ok(PracticeRating {
         topic: r.get(at)?,
-        rating: Rating::parse(&word).ok_or_else(|| bad(at + 1, format!("unknown rating {word:?}")))?,
+        rating: Rating::parse(&word)
+            .ok_or_else(|| bad(at + 1, format!("unknown rating {word:?}")))?,
         rationale: r.get(at + 2)?,
         evidence: evidence_from_db(&evidence),
         owner: r.get::<_, Option<i64>>(at + 4)?.map(UserId),

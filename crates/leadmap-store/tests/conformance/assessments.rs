@@ -220,7 +220,10 @@ async fn a_new_assessment_starts_as_a_copy_of_the_practices_still_there(s: &dyn 
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((renamed.title.as_str(), renamed.assessed_on), ("Q2 2027", 20_091));
+    assert_eq!(
+        (renamed.title.as_str(), renamed.assessed_on),
+        ("Q2 2027", 20_091)
+    );
     assert!(s.delete_assessment(q2.id).await.unwrap());
     assert!(s.ratings(&[q2.id]).await.unwrap().is_empty());
     assert_eq!(s.assessment(q2.id).await.unwrap(), None);
@@ -247,7 +250,10 @@ async fn two_raters_at_once_the_last_wins_and_both_are_in_the_history(s: &dyn St
         .enumerate()
         .map(|(i, c)| s.rate(a.id, "postmortems", c, None, T0 + i as i64));
     let results = futures_util::future::join_all(writes).await;
-    assert!(results.iter().all(|r| matches!(r, Ok(Some(_)))), "{results:?}");
+    assert!(
+        results.iter().all(|r| matches!(r, Ok(Some(_)))),
+        "{results:?}"
+    );
     let history = s.rating_history(a.id).await.unwrap();
     assert_eq!(history.len(), levels.len(), "every write is kept");
     let last = history.last().unwrap();
