@@ -12,7 +12,7 @@ use leadmap_app::time::rfc3339;
 use serde::{Deserialize, Serialize};
 
 use super::pages::{json_of, read_file};
-use super::views::CompareQuery;
+use super::views::{CompareQuery, compare_ids};
 use crate::access::{ApiMe, Right};
 use crate::web::{ApiError, AppError};
 
@@ -90,12 +90,14 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(json_of(&view).await?)).into_response())
 }
 
-pub(super) async fn show(me: ApiMe, Path(id): Path<i64>) -> Result<Response, ApiError> {
+pub(super) async fn show(me: ApiMe, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     Ok(Json(json_of(&view).await?).into_response())
 }
 
-pub(super) async fn delete(me: ApiMe, Path(id): Path<i64>) -> Result<Response, ApiError> {
+pub(super) async fn delete(me: ApiMe, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.delete().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -133,9 +135,10 @@ mod nullable {
 
 pub(super) async fn rate(
     me: ApiMe,
-    Path((id, topic)): Path<(i64, String)>,
+    Path((id, topic)): Path<(String, String)>,
     body: Result<Json<RateBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let Json(b) = body.map_err(|r| {
         json_error(
             &r,
@@ -171,8 +174,9 @@ pub(super) async fn rate(
 
 pub(super) async fn unrate(
     me: ApiMe,
-    Path((id, topic)): Path<(i64, String)>,
+    Path((id, topic)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     if view.unrate(&topic).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
@@ -181,7 +185,8 @@ pub(super) async fn unrate(
     }
 }
 
-pub(super) async fn publish(me: ApiMe, Path(id): Path<i64>) -> Result<Response, ApiError> {
+pub(super) async fn publish(me: ApiMe, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let mine = me.assessments();
     let view = mine.open(id).await?;
     view.publish().await?;
@@ -197,9 +202,10 @@ struct Imported {
 /// The body is the file: CSV, or JSON (it starts with `{`).
 pub(super) async fn import(
     me: ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     body: String,
 ) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.editable()?;
     let people = view.people().await?;
@@ -218,7 +224,8 @@ struct Write {
     at: String,
 }
 
-pub(super) async fn history(me: ApiMe, Path(id): Path<i64>) -> Result<Response, ApiError> {
+pub(super) async fn history(me: ApiMe, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     let people = view.people().await?;
     let out: Vec<Write> = view
@@ -237,7 +244,8 @@ pub(super) async fn history(me: ApiMe, Path(id): Path<i64>) -> Result<Response, 
     Ok(Json(out).into_response())
 }
 
-pub(super) async fn export_csv(me: ApiMe, Path(id): Path<i64>) -> Result<Response, ApiError> {
+pub(super) async fn export_csv(me: ApiMe, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     let ratings = view.ratings().await?;
     let people = view.people().await?;
@@ -257,13 +265,8 @@ struct CompareJson {
     comparison: compute::Comparison,
 }
 
-pub(super) async fn compare(
-    me: ApiMe,
-    Query(q): Query<CompareQuery>,
-) -> Result<Response, ApiError> {
-    let (Some(from), Some(to)) = (q.from, q.to) else {
-        return Err(AppError::Unprocessable("give two assessments: ?from=ID&to=ID".into()).into());
-    };
+pub(super) async fn compare(me: ApiMe, Query(q): CompareQuery) -> Result<Response, ApiError> {
+    let (from, to) = compare_ids(&q)?;
     let mine = me.assessments();
     let (a, b) = (mine.open(from).await?, mine.open(to).await?);
     if a.assessment.roadmap != b.assessment.roadmap {

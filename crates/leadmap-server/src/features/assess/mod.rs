@@ -64,3 +64,9 @@ pub fn routes() -> Routes {
             api::export_csv,
         )
 }
+
+/// An assessment's id from its address: anything that is not one is not found (never a 400
+/// that says more than "no such assessment").
+fn parse_id(s: &str) -> Result<i64, crate::web::AppError> {
+    s.parse().map_err(|_| crate::web::AppError::NotFound)
+}

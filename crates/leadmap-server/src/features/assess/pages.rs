@@ -378,9 +378,10 @@ pub(super) struct SheetQuery {
 pub(super) async fn sheet(
     me: Me,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Query(q): Query<SheetQuery>,
 ) -> PageResult {
+    let id = super::parse_id(&id)?;
     sheet_page(&me, &headers, id, String::new(), q.saved.is_some()).await
 }
 
@@ -424,9 +425,10 @@ impl RateForm {
 pub(super) async fn rate(
     me: Me,
     headers: HeaderMap,
-    Path((id, topic)): Path<(i64, String)>,
+    Path((id, topic)): Path<(String, String)>,
     Form(f): Form<RateForm>,
 ) -> Result<Response, AppError> {
+    let id = super::parse_id(&id)?;
     let json = wants_json(&headers);
     let mine = me.assessments();
     let view = mine.open(id).await?;
@@ -470,13 +472,15 @@ pub(super) async fn rate(
     }
 }
 
-pub(super) async fn publish(me: Me, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub(super) async fn publish(me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.publish().await?;
     Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
 }
 
-pub(super) async fn delete(me: Me, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub(super) async fn delete(me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.delete().await?;
     Ok(Redirect::to("/assessments").into_response())
@@ -492,9 +496,10 @@ pub(super) struct ImportForm {
 pub(super) async fn import(
     me: Me,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Form(f): Form<ImportForm>,
 ) -> PageResult {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.editable()?;
     let people = view.people().await?;
@@ -540,7 +545,8 @@ pub(super) fn file_stem(id: i64, title: &str) -> String {
     format!("assessment-{id}-{slug}")
 }
 
-pub(super) async fn export_csv(me: Me, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub(super) async fn export_csv(me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     let ratings = view.ratings().await?;
     let people = view.people().await?;
@@ -552,7 +558,8 @@ pub(super) async fn export_csv(me: Me, Path(id): Path<i64>) -> Result<Response, 
     ))
 }
 
-pub(super) async fn export_json(me: Me, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub(super) async fn export_json(me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     let body = serde_json::to_string_pretty(&json_of(&view).await?)
         .map_err(|e| AppError::internal("writing an assessment as JSON", e))?;
@@ -594,7 +601,8 @@ struct HistoryPage {
 }
 
 /// Every write of a rating, newest first: who rated what, when (two raters at once both show).
-pub(super) async fn history(me: Me, headers: HeaderMap, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn history(me: Me, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     let people = view.people().await?;
     let entry = &view.roadmap.entry;

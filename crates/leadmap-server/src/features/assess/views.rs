@@ -12,7 +12,6 @@ use leadmap_app::assess::pictures;
 use leadmap_app::assess::report::Report;
 use leadmap_core::assessment::Rating;
 use leadmap_store::{Assessed, Assessment};
-use serde::Deserialize;
 
 use super::charts::{self, Picture};
 use super::pages::file_stem;
@@ -199,12 +198,24 @@ pub(super) async fn overview_picture(
     charts::export(svg, ext, &format!("{roadmap}-{name}")).await
 }
 
-#[derive(Deserialize)]
-pub(super) struct CompareQuery {
-    #[serde(default)]
-    pub from: Option<i64>,
-    #[serde(default)]
-    pub to: Option<i64>,
+/// `?from=ID&to=ID` as pairs (a name given twice: the first counts).
+pub(super) type CompareQuery = Query<Vec<(String, String)>>;
+
+/// The two ids of a comparison's query, or what is wrong with them.
+pub(super) fn compare_ids(q: &[(String, String)]) -> Result<(i64, i64), AppError> {
+    {
+        let one = |name: &str| {
+            q.iter()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, s)| s.trim().parse::<i64>().ok())
+                .ok_or_else(|| {
+                    AppError::Unprocessable(format!(
+                        "choose two assessments by id: ?from=ID&to=ID ({name} is missing or not a number)"
+                    ))
+                })
+        };
+        Ok((one("from")?, one("to")?))
+    }
 }
 
 pub(super) struct ChangeRow {
@@ -261,16 +272,8 @@ pub(super) async fn comparison(
     Ok((a, b, cmp))
 }
 
-pub(super) async fn compare(
-    me: Me,
-    headers: HeaderMap,
-    Query(q): Query<CompareQuery>,
-) -> PageResult {
-    let (Some(from), Some(to)) = (q.from, q.to) else {
-        return Err(AppError::BadRequest(
-            "choose two assessments: /assessments/compare?from=ID&to=ID".into(),
-        ));
-    };
+pub(super) async fn compare(me: Me, headers: HeaderMap, Query(q): CompareQuery) -> PageResult {
+    let (from, to) = compare_ids(&q)?;
     let (a, b, cmp) = comparison(&me, from, to).await?;
     let rows = |m: Movement| cmp.with(m).map(change_row).collect::<Vec<_>>();
     let who =
@@ -317,7 +320,8 @@ struct ReportPage {
 }
 
 /// `/assessments/{id}/report`: the report as a page (print it, or take the PDF).
-pub(super) async fn report(me: Me, headers: HeaderMap, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn report(me: Me, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     let r = view.report().await?;
     let (strong, weak) = compute::strongest_and_weakest(&r.areas, 3);
@@ -345,8 +349,9 @@ pub(super) async fn report(me: Me, headers: HeaderMap, Path(id): Path<i64>) -> P
 /// `/assessments/{id}/report.md` and `/report.pdf`.
 pub(super) async fn report_file(
     me: Me,
-    Path((id, file)): Path<(i64, String)>,
+    Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
+    let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     let stem = file_stem(id, &view.assessment.title);
     let r = view.report().await?;
@@ -392,8 +397,9 @@ pub(super) async fn report_file(
 /// `/assessments/{id}/pictures/{name}.{svg,png,pdf}`: one of the report's pictures.
 pub(super) async fn picture(
     me: Me,
-    Path((id, file)): Path<(i64, String)>,
+    Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
+    let id = super::parse_id(&id)?;
     let (name, ext) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let view = me.assessments().open(id).await?;
     let r = view.report().await?;
