@@ -1926,8 +1926,10 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
         c.goto(&site.url(&topic_page)).await.unwrap();
         wait_for(&c, "#note").await.send_keys("Ran the first values workshop").await.unwrap();
         click(&c, "form.mark button.save").await;
-        c.goto(&site.url(&topic_page)).await.unwrap();
+        // The note is saved in the background: the page is opened again until it shows it.
         eventually("the switch to share the note", async || {
+            c.goto(&site.url(&topic_page)).await.unwrap();
+            wait_for(&c, "main h1").await;
             let t = text_of(&c, "main").await;
             if t.contains("Share it with my managers") { Ok(()) } else { Err(t) }
         })
@@ -2025,6 +2027,136 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
         c.goto(&site.url(&dashboard)).await.unwrap();
         wait_for(&c, "main h1").await;
         save_screenshot(&c, "team-dashboard-phone.png").await;
+    })
+    .await;
+}
+
+/// A practice assessment rated with the keyboard alone (j to move, 1–5 for the level, e for
+/// evidence), kept across a reload, published; its pages pass axe in both themes and fit a
+/// phone.
+#[tokio::test]
+async fn an_assessment_is_rated_by_keyboard_and_its_pages_pass_axe_and_fit_a_phone() {
+    with_browser(|c: Client, site: Site| async move {
+        create_owner(&c, &site).await;
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&site.url("/assessments")).await.unwrap();
+        wait_for(&c, "#a-title").await.send_keys("Q1 2027").await.unwrap();
+        click(&c, "form[action=\"/assessments\"] button[type=submit]").await;
+        let sheet = eventually("the new assessment's sheet", async || {
+            let p = url_path(&c).await;
+            if p.starts_with("/assessments/") && p != "/assessments" { Ok(p) } else { Err(p) }
+        })
+        .await;
+        wait_for(&c, "article.practice").await;
+
+        // j to the first practice, 3 for "defined"; j, 4 for "practised"; saved at once.
+        press(&c, 'j').await;
+        press(&c, '3').await;
+        press(&c, 'j').await;
+        press(&c, '4').await;
+        let tags = async || {
+            js(
+                &c,
+                "return Array.prototype.slice.call(document.querySelectorAll('article.practice .level-tag'), 0, 3).map(function (t) { return t.textContent; }).join('|');",
+                vec![],
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+        };
+        eventually("both levels shown as saved", async || {
+            let t = tags().await;
+            if t == "Defined|Practised|Not rated" { Ok(()) } else { Err(t) }
+        })
+        .await;
+        // e: the evidence box of the practice in focus; the link is saved when it is left.
+        press(&c, 'e').await;
+        let in_evidence = js(
+            &c,
+            "return document.activeElement.classList.contains('evidence');",
+            vec![],
+        )
+        .await;
+        assert_eq!(in_evidence, json!(true));
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys("https://wiki.example.com/career-ladder")
+            .await
+            .unwrap();
+        press(&c, '\u{E004}').await; // Tab
+        eventually("the evidence saved", async || {
+            let t = js(
+                &c,
+                "return document.querySelectorAll('article.practice')[1].querySelector('.saved').textContent;",
+                vec![],
+            )
+            .await;
+            if t == json!("Saved") { Ok(()) } else { Err(t.to_string()) }
+        })
+        .await;
+        c.goto(&site.url(&sheet)).await.unwrap();
+        wait_for(&c, "article.practice").await;
+        assert_eq!(tags().await, "Defined|Practised|Not rated", "kept across a reload");
+        let evidence = js(
+            &c,
+            "return document.querySelectorAll('article.practice textarea.evidence')[1].value;",
+            vec![],
+        )
+        .await;
+        assert!(evidence.as_str().unwrap_or_default().contains("career-ladder"), "{evidence}");
+
+        click(&c, "form[action$=\"/publish\"] button").await;
+        eventually("published", async || {
+            let t = text_of(&c, "h1").await;
+            if t.contains("published") { Ok(()) } else { Err(t) }
+        })
+        .await;
+
+        let pages = [
+            "/assessments".to_owned(),
+            sheet.clone(),
+            format!("{sheet}/report"),
+            format!("{sheet}/history"),
+            format!("/assessments/overview/{ROADMAP}"),
+        ];
+        let mut found = Vec::new();
+        for theme in ["light", "dark"] {
+            c.goto(&site.url("/assessments")).await.unwrap();
+            choose_theme(&c, theme).await;
+            for p in &pages {
+                c.goto(&site.url(p)).await.unwrap();
+                wait_for(&c, "main h1").await;
+                found.extend(axe_violations(&c, &format!("{theme} {p}")).await);
+            }
+        }
+        assert_eq!(found, Vec::<String>::new());
+        choose_theme(&c, "light").await;
+        for (p, name) in [
+            (&sheet, "assessment-sheet.png"),
+            (&format!("{sheet}/report"), "assessment-report.png"),
+            (&format!("/assessments/overview/{ROADMAP}"), "assessment-overview.png"),
+        ] {
+            c.goto(&site.url(p)).await.unwrap();
+            wait_for(&c, "main h1").await;
+            save_screenshot(&c, name).await;
+        }
+        c.set_window_size(390, 844).await.unwrap();
+        for p in &pages {
+            c.goto(&site.url(p)).await.unwrap();
+            wait_for(&c, "main h1").await;
+            let wide = js(
+                &c,
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await;
+            assert!(wide.as_i64().unwrap_or(0) <= 1, "{p} runs {wide} px wider than a phone");
+        }
+        c.goto(&site.url(&sheet)).await.unwrap();
+        wait_for(&c, "main h1").await;
+        save_screenshot(&c, "assessment-sheet-phone.png").await;
     })
     .await;
 }

@@ -277,10 +277,10 @@ pub async fn rate(
         .ok_or_else(|| crate::Error::Invalid(invalid("the assessment is gone")))
 }
 
-/// Who an assessment is of, in words: "the organisation" or the team's name.
+/// Who an assessment is of, in words: "The organisation" or the team's name.
 pub fn owner_name(assessed: Assessed, teams: &[Team]) -> String {
     match assessed {
-        Assessed::Organisation => "the organisation".into(),
+        Assessed::Organisation => "The organisation".into(),
         Assessed::Team(id) => teams
             .iter()
             .find(|t| t.id == id)
