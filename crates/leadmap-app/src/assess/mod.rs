@@ -11,6 +11,7 @@ pub mod compute;
 pub mod files;
 pub mod pictures;
 pub mod report;
+pub mod synthetic;
 
 use std::collections::HashMap;
 
