@@ -13,7 +13,17 @@ both_backends!(
     a_manager_rates_publishes_and_starts_the_next_and_members_read_only_published,
     the_organisation_view_counts_the_teams_a_person_may_read,
     bad_assessment_input_gets_a_clear_answer_and_nothing_is_lost,
+    a_custom_roadmap_shows_its_level_criteria_and_a_dropped_practice_is_kept_not_copied,
 );
+
+const PLAYBOOK_V1: &str = "---\nid: playbook\n---\n# Team playbook\n\n## Delivery\n\n\
+- Decision records {#decision-records}\n\n  Established:\n\n  Every decision that is hard to \
+reverse has a short record.\n\n  Levels:\n\n  * Absent: Decisions live in chat threads.\n  \
+* Defined: A template and a rule for when a record is due are written down.\n\n\
+- Release trains {#release-train}\n";
+
+const PLAYBOOK_V2: &str = "---\nid: playbook\n---\n# Team playbook\n\n## Delivery\n\n\
+- Decision records {#decision-records}\n- Feature flags {#feature-flags}\n";
 
 async fn submit(
     app: &App,
@@ -767,4 +777,94 @@ async fn the_assessment_matrix_in_docs_security_md_is_what_the_routes_answer() {
         }
     }
     access::doc_table("| Method | Assessment route | Of |", &table);
+}
+
+async fn a_custom_roadmap_shows_its_level_criteria_and_a_dropped_practice_is_kept_not_copied(
+    db: Arc<TestDb>,
+) {
+    let app = start(db).await;
+    let ana = owner(&app).await;
+    let ana_api = api(&token(&app, &ana).await);
+    let publish = |body: &'static str| {
+        let c = ana_api.clone();
+        let url = format!("{}/api/v1/roadmaps/playbook?visibility=signed-in", app.base);
+        async move {
+            c.put(url)
+                .header("content-type", "text/markdown")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(publish(PLAYBOOK_V1).await.status().is_success());
+    let r = ana_api
+        .post(format!("{}/api/v1/assessments", app.base))
+        .json(&json!({"roadmap": "playbook", "title": "Q1 2027"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let q1: Value = r.json().await.unwrap();
+    assert_eq!(q1["of"], "organisation");
+    assert_eq!(q1["roadmap_version"], 1);
+    let q1 = q1["id"].as_i64().unwrap();
+    // The author's criteria per level, beside the rating.
+    let sheet = page(&ana, format!("{}/assessments/{q1}", app.base)).await;
+    assert!(sheet.contains("What each level looks like"));
+    assert!(sheet.contains("Decisions live in chat threads."));
+    assert!(sheet.contains("Every decision that is hard to reverse has a short record."));
+    for (topic, level) in [
+        ("decision-records", "defined"),
+        ("release-train", "practised"),
+    ] {
+        let r = ana_api
+            .put(format!(
+                "{}/api/v1/assessments/{q1}/practices/{topic}",
+                app.base
+            ))
+            .json(&json!({"level": level}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    ana_api
+        .post(format!("{}/api/v1/assessments/{q1}/publish", app.base))
+        .send()
+        .await
+        .unwrap();
+    // Version 2 drops release trains: the published rating of it is kept and shown as such.
+    assert!(publish(PLAYBOOK_V2).await.status().is_success());
+    let sheet = page(&ana, format!("{}/assessments/{q1}", app.base)).await;
+    assert!(sheet.contains("Ratings of practices the roadmap no longer has"));
+    assert!(sheet.contains("release-train (Practised)"));
+    // The next assessment copies what the roadmap still has, and refuses the dropped one.
+    let q2: Value = ana_api
+        .post(format!("{}/api/v1/assessments", app.base))
+        .json(&json!({"roadmap": "playbook", "title": "Q2 2027"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(q2["roadmap_version"], 2);
+    let practices: Vec<&str> = q2["practices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["practice"].as_str().unwrap())
+        .collect();
+    assert_eq!(practices, ["decision-records"]);
+    let r = ana_api
+        .put(format!(
+            "{}/api/v1/assessments/{}/practices/release-train",
+            app.base, q2["id"]
+        ))
+        .json(&json!({"level": "improving"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
