@@ -205,10 +205,19 @@ enum Command {
     /// `remove`, `invite TEAM` (prints the link), `delete`, `heatmap TEAM ROADMAP -o FILE`.
     #[command(subcommand)]
     Team(crate::team::TeamCmd),
+    /// Practice assessments of the organisation or a team on a roadmap: `assess new`, `rate ID
+    /// PRACTICE LEVEL`, `show ID`, `publish ID`, `report ID -o FILE`, `compare FROM TO`,
+    /// `import ID FILE`, `export ID`, `list`.
+    #[command(subcommand)]
+    Assess(crate::assess::AssessCmd),
     /// Publish a synthetic roadmap and make a large team with a year of statuses on it
     /// (benchmarks of the team dashboard).
     #[command(hide = true)]
     SyntheticTeam(crate::team::SyntheticTeamArgs),
+    /// An admin and an organisation of teams with quarterly assessments (benchmarks of the
+    /// assessment pages).
+    #[command(hide = true)]
+    SyntheticAssessments(crate::assess::SyntheticAssessmentsArgs),
     /// Write a person's progress on a roadmap as JSON (what `render --progress` reads) or CSV.
     ExportProgress(crate::app::ExportArgs),
     /// Read progress from a JSON or CSV export into the database.
@@ -326,7 +335,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Share(c) => crate::app::share(c),
         Command::SyntheticHistory(a) => crate::app::synthetic_history(a),
         Command::Team(c) => crate::team::team(c),
+        Command::Assess(c) => crate::assess::assess(c),
         Command::SyntheticTeam(a) => crate::team::synthetic_team(a),
+        Command::SyntheticAssessments(a) => crate::assess::synthetic_assessments(a),
         Command::ExportProgress(a) => crate::app::export(a),
         Command::ImportProgress(a) => crate::app::import(a),
         Command::Backup(a) => crate::app::backup(a),

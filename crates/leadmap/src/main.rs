@@ -2,6 +2,7 @@
 
 mod alloc;
 mod app;
+mod assess;
 mod cli;
 mod config;
 mod input;

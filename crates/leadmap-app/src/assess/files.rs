@@ -241,9 +241,10 @@ pub struct AssessmentJson {
 #[serde(deny_unknown_fields)]
 pub struct PracticeJson {
     pub practice: String,
-    #[serde(default, skip_deserializing)]
+    /// Written for people; read back and ignored.
+    #[serde(default)]
     pub title: String,
-    #[serde(default, skip_deserializing)]
+    #[serde(default)]
     pub area: String,
     pub level: String,
     #[serde(default)]

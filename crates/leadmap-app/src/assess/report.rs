@@ -386,7 +386,7 @@ impl Report {
                             row
                         })
                         .collect(),
-                    widths: Some(vec![4.0, 1.2, 1.2, 1.2, 1.2, 1.3, 1.3, 1.0, 1.2]),
+                    widths: Some(vec![2.9, 1.0, 1.3, 1.3, 1.4, 1.9, 2.2, 0.9, 1.3]),
                 });
             }
         }
@@ -464,7 +464,141 @@ impl Report {
             blocks: b,
         }
     }
+
+    /// The report as one self-contained HTML page (`leadmap assess report -o FILE.html`): the
+    /// blocks of [`Report::document`] (so the same sections, pictures and captions as the PDF),
+    /// every text escaped, the pictures inline as SVG, a small style sheet for the screen and
+    /// for print. No script, and nothing loaded from elsewhere (the page's own policy says so).
+    pub fn html(&self) -> String {
+        use crate::catalog::escape_html as esc;
+        use leadmap_render::report::Block;
+        let doc = self.document();
+        let mut s = String::with_capacity(64 * 1024);
+        let _ = write!(
+            s,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+             <title>{}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n<main>\n\
+             <h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
+            esc(&doc.title),
+            esc(&doc.title),
+            esc(&doc.subtitle)
+        );
+        // Only web and mail addresses become links; anything else stays text.
+        let link = |url: &str, text: &str| {
+            let lower = url.trim_start().to_ascii_lowercase();
+            if ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|p| lower.starts_with(p))
+            {
+                format!(
+                    "<a href=\"{}\" rel=\"nofollow noopener noreferrer\">{}</a>",
+                    esc(url),
+                    esc(text)
+                )
+            } else {
+                esc(text)
+            }
+        };
+        for block in &doc.blocks {
+            match block {
+                Block::Heading { level, text } => {
+                    let h = (*level).clamp(1, 3) + 1;
+                    let _ = writeln!(s, "<h{h}>{}</h{h}>", esc(text));
+                }
+                Block::Paragraph(text) => {
+                    let lines: Vec<String> = text.lines().map(esc).collect();
+                    let _ = writeln!(s, "<p>{}</p>", lines.join("<br>"));
+                }
+                Block::Bullets(items) => {
+                    s.push_str("<ul>");
+                    for i in items {
+                        let _ = write!(s, "<li>{}</li>", esc(i));
+                    }
+                    s.push_str("</ul>\n");
+                }
+                Block::Table {
+                    header,
+                    rows,
+                    widths,
+                } => {
+                    s.push_str("<div class=\"scroll\"><table>");
+                    if let Some(w) = widths.as_ref().filter(|w| w.len() == header.len()) {
+                        let total: f32 = w.iter().sum();
+                        if total > 0.0 {
+                            s.push_str("<colgroup>");
+                            for x in w {
+                                let _ =
+                                    write!(s, "<col style=\"width:{:.1}%\">", x / total * 100.0);
+                            }
+                            s.push_str("</colgroup>");
+                        }
+                    }
+                    s.push_str("<thead><tr>");
+                    for h in header {
+                        let _ = write!(s, "<th scope=\"col\">{}</th>", esc(h));
+                    }
+                    s.push_str("</tr></thead><tbody>");
+                    for row in rows {
+                        s.push_str("<tr>");
+                        for (i, cell) in row.iter().enumerate() {
+                            if i == 0 {
+                                let _ = write!(s, "<th scope=\"row\">{}</th>", esc(cell));
+                            } else {
+                                let _ = write!(s, "<td>{}</td>", esc(cell));
+                            }
+                        }
+                        s.push_str("</tr>");
+                    }
+                    s.push_str("</tbody></table></div>\n");
+                }
+                Block::Figure { svg, caption, .. } => {
+                    // The pictures are drawn by leadmap-render, which escapes every text in them.
+                    let _ = writeln!(
+                        s,
+                        "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                        esc(caption)
+                    );
+                }
+                Block::Link { text, url } => {
+                    let _ = writeln!(s, "<p class=\"link\">{}</p>", link(url, text));
+                }
+                Block::PageBreak => s.push_str("<hr class=\"page\">\n"),
+            }
+        }
+        s.push_str("</main>\n</body>\n</html>\n");
+        s
+    }
 }
+
+/// The style of [`Report::html`]: light (the pictures are drawn light), readable on a screen,
+/// A4 in print with figures and table rows never cut.
+const REPORT_CSS: &str = "\
+:root{color-scheme:light}\
+body{margin:0;background:#fff;color:#1f2328;font:16px/1.5 \"DejaVu Sans\",system-ui,sans-serif}\
+main{max-width:54rem;margin:0 auto;padding:2rem 1.25rem}\
+h1{font-size:1.75rem;margin:0 0 .25rem}\
+h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:1px solid #d0d7de}\
+h3{font-size:1.05rem;margin:1.25rem 0 .25rem}\
+h4{font-size:1rem;margin:1rem 0 .25rem}\
+.sub{color:#57606a;margin-top:0}\
+.scroll{overflow-x:auto}\
+table{border-collapse:collapse;width:100%;font-size:.875rem;margin:1rem 0}\
+th,td{border:1px solid #d0d7de;padding:.3rem .45rem;text-align:left;vertical-align:top}\
+thead th{background:#eef1f4}\
+tbody th{font-weight:normal}\
+figure{margin:1.5rem 0}\
+figure svg{display:block;max-width:100%;height:auto}\
+figcaption{color:#57606a;font-size:.875rem;margin-top:.25rem}\
+a{color:#0a58ca;overflow-wrap:anywhere}\
+.link{margin:.1rem 0 .1rem 1rem}\
+hr.page{border:0;margin:0}\
+@page{size:A4;margin:16mm}\
+@media print{body{font-size:10.5pt}main{max-width:none;padding:0}\
+figure,tr,.link{break-inside:avoid}h2,h3,h4{break-after:avoid}\
+a{color:inherit}hr.page{break-after:page}.scroll{overflow:visible}}\
+";
 
 /// An SVG's `width` and `height` (of its root element).
 pub fn svg_size(svg: &str) -> (f32, f32) {
@@ -513,4 +647,106 @@ fn md(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leadmap_core::assessment::{Level, Rating};
+    use leadmap_store::{Assessed, AssessmentState, PracticeRating};
+
+    fn rated(topic: &str, rating: Rating, next_step: &str, evidence: &[&str]) -> PracticeRating {
+        PracticeRating {
+            topic: topic.into(),
+            rating,
+            rationale: String::new(),
+            evidence: evidence.iter().map(|e| (*e).to_owned()).collect(),
+            owner: None,
+            next_step: next_step.into(),
+            due_day: Some(20_000),
+            rated_by: None,
+            rated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_html_report_is_one_escaped_page_with_its_pictures_inline() {
+        let md = "# Practices <b>&</b>\n\n## Delivery & `a<b`\n\n- Code review {#review}\n- On-call {#oncall}\n\n## People\n\n- One-on-ones {#one-on-ones}\n";
+        let entry = Entry::new(leadmap_core::parse(md.as_bytes(), "practices").roadmap);
+        let a = Assessment {
+            id: 7,
+            assessed: Assessed::Organisation,
+            roadmap: "practices".into(),
+            roadmap_version: 0,
+            title: "Q1 <2027> & \"after\"".into(),
+            assessed_on: 20_000,
+            state: AssessmentState::Draft,
+            based_on: None,
+            created_by: None,
+            created_at: 0,
+            published_at: None,
+        };
+        let ratings: Ratings = [
+            rated(
+                "review",
+                Rating::Level(Level::Defined),
+                "<script>alert(1)</script>",
+                &["https://wiki.example.com/a?x=1&y=2", "javascript:alert(1)"],
+            ),
+            rated("oncall", Rating::Level(Level::AdHoc), "", &[]),
+            rated("one-on-ones", Rating::NotApplicable, "", &[]),
+        ]
+        .into_iter()
+        .map(|r| (r.topic.clone(), r))
+        .collect();
+        let r = Report::new(
+            "the organisation".into(),
+            &entry,
+            &a,
+            &ratings,
+            &[],
+            &People::new(Vec::new()),
+        );
+        let html = r.html();
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+            "{html}"
+        );
+        assert!(html.ends_with("</html>\n"));
+        assert!(
+            html.contains(
+                "<title>The organisation: Q1 &#60;2027&#62; &#38; &#34;after&#34;</title>"
+            ),
+            "{html}"
+        );
+        // Every text is escaped: the next step is words, not a script.
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        assert!(
+            html.contains("<th scope=\"row\">Delivery &#38; a&#60;b</th>"),
+            "{html}"
+        );
+        // The same sections as the PDF, the pictures inline, one figure each.
+        for h in [
+            "Summary",
+            "Strongest areas",
+            "Weakest areas",
+            "Open next steps",
+            "Evidence",
+        ] {
+            assert!(html.contains(&format!("<h2>{h}</h2>")), "{h}");
+        }
+        assert_eq!(html.matches("<figure>").count(), r.pictures().len());
+        assert_eq!(html.matches("<svg").count(), r.pictures().len());
+        // A web link is a link; anything else stays text.
+        assert!(html.contains(
+            "<a href=\"https://wiki.example.com/a?x=1&#38;y=2\" rel=\"nofollow noopener noreferrer\">"
+        ));
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(html.contains("<p class=\"link\">javascript:alert(1)</p>"));
+        // Self-contained: nothing loaded from elsewhere.
+        for external in ["<link", " src=", "@import", "url(http", "url(//"] {
+            assert!(!html.contains(external), "the page loads {external}");
+        }
+    }
 }

@@ -259,3 +259,11 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     }
     out
 }
+
+/// A JSON body that did not read: what shape it must have, and what was wrong (422).
+pub fn body_shape_error(r: &axum::extract::rejection::JsonRejection, shape: &str) -> AppError {
+    AppError::Unprocessable(format!(
+        "the body must be JSON like {shape}: {}",
+        r.body_text()
+    ))
+}

@@ -297,7 +297,35 @@ async fn a_manager_rates_publishes_and_starts_the_next_and_members_read_only_pub
         assert!(r.bytes().await.unwrap().starts_with(magic), "{name}");
     }
 
-    // The files, and every write kept.
+    // The files, and every write kept; an export reads back in.
+    let exported = page(&w.mia, format!("{}/assessments/{q1}/export.json", app.base)).await;
+    let r = mia_api
+        .post(format!("{}/api/v1/assessments/{q2}/import", app.base))
+        .body(exported)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let back: Value = mia_api
+        .get(format!("{}/api/v1/assessments/{q2}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        back["practices"][0]["level"], "defined",
+        "Q1's level read back into Q2"
+    );
+    for (topic, level) in [(&t0, "practised"), (&t1, "absent")] {
+        mia_api
+            .put(format!("{}/api/v1/assessments/{q2}/practices/{topic}", app.base))
+            .json(&json!({"level": level, "evidence": ["https://wiki.example.com/one", "https://wiki.example.com/three"]}))
+            .send()
+            .await
+            .unwrap();
+    }
     let csv = page(&w.mia, format!("{}/assessments/{q2}/export.csv", app.base)).await;
     assert!(csv.starts_with("practice,area,title,level,rationale,evidence,owner,next step,due\n"));
     assert!(csv.contains(&format!("{t0},")));

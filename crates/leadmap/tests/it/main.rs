@@ -4,6 +4,7 @@
 use assert_cmd::Command;
 
 mod app;
+mod assess;
 mod content;
 mod diff;
 mod docs;

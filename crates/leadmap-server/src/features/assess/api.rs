@@ -16,12 +16,7 @@ use super::views::{CompareQuery, compare_ids};
 use crate::access::{ApiMe, Right};
 use crate::web::{ApiError, AppError};
 
-fn json_error(r: &JsonRejection, shape: &str) -> AppError {
-    AppError::Unprocessable(format!(
-        "the body must be JSON like {shape}: {}",
-        r.body_text()
-    ))
-}
+use crate::web::error::body_shape_error as json_error;
 
 #[derive(Serialize)]
 struct Listed {

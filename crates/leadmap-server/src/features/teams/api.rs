@@ -41,12 +41,7 @@ fn team_json(t: &Team, all: &[(Team, Relation)], relation: Relation) -> TeamJson
     }
 }
 
-fn json_error(r: &JsonRejection, shape: &str) -> AppError {
-    AppError::Unprocessable(format!(
-        "the body must be JSON like {shape}: {}",
-        r.body_text()
-    ))
-}
+use crate::web::error::body_shape_error as json_error;
 
 pub(super) async fn list(me: ApiMe) -> Result<Response, ApiError> {
     let all = me.teams().list().await?;
