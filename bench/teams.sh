@@ -62,51 +62,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for() {
-  for _ in $(seq 300); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "nothing answers at $1" >&2
-  exit 1
-}
-# p QUANTILE FILE: wrk's latency at that quantile, in ms.
-p() { awk -v q="$1" '$1 == q {
-      v = $2
-      if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
-      else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-      else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
-      printf "%.2f", v }' "$2"; }
-# sign_in BASE NAME: the session cookie of NAME.
-sign_in() {
-  curl -s -o /dev/null -D - \
-    --data-urlencode "name=$2" --data-urlencode "password=$password" \
-    --data-urlencode "next=/" "$1/login" |
-    tr -d '\r' | sed -n 's/^set-cookie: \(leadmap_session=[^;]*\).*/\1/Ip' | head -n 1
-}
-# check BASE PATH HEADER NEEDLE: the request answers 200 with NEEDLE in its body.
-check() {
-  local code
-  code=$(curl -s -o "$work/body" -w '%{http_code}' -H "$3" "$1$2")
-  if [ "$code" != 200 ] || ! grep -q -- "$4" "$work/body"; then
-    echo "GET $2 answered $code without $4" >&2
-    head -c 600 "$work/body" >&2
-    echo >&2
-    exit 1
-  fi
-}
-# measure NAME BASE PATH HEADER: wrk into $work/NAME.wrk.
-measure() {
-  wrk -t1 -c1 -d"$duration" --latency -H "$4" "$2$3" >"$work/$1.wrk" 2>&1
-  if grep -q 'Non-2xx' "$work/$1.wrk"; then
-    echo "GET $3: answers other than 2xx" >&2
-    cat "$work/$1.wrk" >&2
-    exit 1
-  fi
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 # mean of numbers on standard input, two decimals.
 mean() { awk '{ s += $1; n++ } END { printf "%.2f", s / n }'; }
 

@@ -77,24 +77,14 @@ fn draft(c: &Connection, id: i64) -> Result<Option<Assessment>> {
     }
 }
 
-/// Writes the current rating of a practice (the history is not touched).
-fn copy_rating(c: &Connection, assessment: i64, r: &PracticeRating) -> Result<()> {
-    let evidence = evidence_to_db(&r.evidence);
-    c.prepare_cached(&format!(
-        "INSERT INTO assessment_ratings (assessment_id, {RATING_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (assessment_id, topic) DO UPDATE SET
-             rating = excluded.rating, rationale = excluded.rationale,
-             evidence = excluded.evidence, owner_id = excluded.owner_id,
-             next_step = excluded.next_step, due_day = excluded.due_day,
-             rated_by = excluded.rated_by, rated_at = excluded.rated_at"
-    ))?
-    .execute(params![
+/// Inserts a rating with `sql` (its ten parameters: the assessment, then `RATING_COLUMNS`).
+fn insert_rating(c: &Connection, sql: &str, assessment: i64, r: &PracticeRating) -> Result<()> {
+    c.prepare_cached(sql)?.execute(params![
         assessment,
         r.topic,
         r.rating.as_str(),
         r.rationale,
-        evidence,
+        evidence_to_db(&r.evidence),
         r.owner.map(|u| u.0),
         r.next_step,
         r.due_day,
@@ -104,27 +94,28 @@ fn copy_rating(c: &Connection, assessment: i64, r: &PracticeRating) -> Result<()
     Ok(())
 }
 
+/// Writes the current rating of a practice (the history is not touched).
+fn copy_rating(c: &Connection, assessment: i64, r: &PracticeRating) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO assessment_ratings (assessment_id, {RATING_COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (assessment_id, topic) DO UPDATE SET
+             rating = excluded.rating, rationale = excluded.rationale,
+             evidence = excluded.evidence, owner_id = excluded.owner_id,
+             next_step = excluded.next_step, due_day = excluded.due_day,
+             rated_by = excluded.rated_by, rated_at = excluded.rated_at"
+    );
+    insert_rating(c, &sql, assessment, r)
+}
+
 /// Writes the current rating of a practice and appends it to the history.
 fn write_rating(c: &Connection, assessment: i64, r: &PracticeRating) -> Result<()> {
     copy_rating(c, assessment, r)?;
-    let evidence = evidence_to_db(&r.evidence);
-    c.prepare_cached(&format!(
+    let sql = format!(
         "INSERT INTO assessment_rating_history (assessment_id, {RATING_COLUMNS})
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-    ))?
-    .execute(params![
-        assessment,
-        r.topic,
-        r.rating.as_str(),
-        r.rationale,
-        evidence,
-        r.owner.map(|u| u.0),
-        r.next_step,
-        r.due_day,
-        r.rated_by.map(|u| u.0),
-        r.rated_at
-    ])?;
-    Ok(())
+    );
+    insert_rating(c, &sql, assessment, r)
 }
 
 #[async_trait]
