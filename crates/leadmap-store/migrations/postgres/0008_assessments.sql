@@ -54,6 +54,9 @@ CREATE INDEX assessment_rating_history_topic
 
 -- The team dashboard reads every record of its members on one roadmap; with the columns it
 -- needs in the index, PostgreSQL answers from the index alone instead of one heap page per
--- record (SQLite's progress table is already clustered on its key).
+-- record (SQLite's progress table is already clustered on its key). The shared notes, few,
+-- are read apart through an index of their own.
 CREATE INDEX progress_team_read ON progress (roadmap, user_id)
-    INCLUDE (topic, status, updated_at, note_shared) WHERE status <> 'pending';
+    INCLUDE (topic, status, updated_at) WHERE status <> 'pending';
+CREATE INDEX progress_shared_notes ON progress (roadmap, user_id)
+    WHERE note_shared AND status <> 'pending';
