@@ -401,6 +401,27 @@ impl AssessmentView<'_> {
         Ok(People::load(self.state.store()).await?)
     }
 
+    /// Who may own a practice's next step, by the name an editor types: for a team's
+    /// assessment, the people of the team (and of the teams beneath it) and the editor; for the
+    /// organisation's, everyone. An editor learns no other account's name through it.
+    pub async fn owners(&self) -> Result<People, AppError> {
+        let store = self.state.store();
+        let Assessed::Team(team) = self.assessment.assessed else {
+            return Ok(People::load(store).await?);
+        };
+        let teams = store.teams().await?;
+        let mut ids = leadmap_app::teams::descendants(&teams, team);
+        ids.push(team);
+        let mut users: Vec<User> = store
+            .members(&ids)
+            .await?
+            .into_iter()
+            .map(|m| m.user)
+            .collect();
+        users.push(self.user.clone());
+        Ok(People::new(users))
+    }
+
     /// Whether the person may see the other assessment too (for a comparison).
     pub fn user(&self) -> &User {
         self.user

@@ -464,6 +464,8 @@ async fn bad_assessment_input_gets_a_clear_answer_and_nothing_is_lost(db: Arc<Te
         ),
         (json!({"evidence": ["not a link"]}), "http:// or https://"),
         (json!({"owner": "nobody-here"}), "no person named"),
+        // dan is in ops: a manager of web cannot name him, nor learn that he exists.
+        (json!({"owner": "dan"}), "no person named"),
         (json!({"due": "next week"}), "not a date"),
         (json!({"rationale": "x".repeat(4_001)}), "at most 4000"),
         (json!({"colour": "red"}), "unknown field"),

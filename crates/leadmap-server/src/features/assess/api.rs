@@ -142,7 +142,7 @@ pub(super) async fn rate(
     })?;
     let view = me.assessments().open(id).await?;
     view.editable()?;
-    let people = view.people().await?;
+    let owners = view.owners().await?;
     let input = RatingInput {
         rating: b.level,
         rationale: b.rationale,
@@ -151,8 +151,9 @@ pub(super) async fn rate(
         next_step: b.next_step,
         due: b.due.map(Option::unwrap_or_default),
     };
-    let change = input.check(&people).map_err(AppError::from)?;
+    let change = input.check(&owners).map_err(AppError::from)?;
     let r = view.rate(&topic, &change).await?;
+    let people = view.people().await?;
     Ok(Json(files::PracticeJson {
         practice: r.topic,
         title: String::new(),
@@ -203,8 +204,8 @@ pub(super) async fn import(
     let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.editable()?;
-    let people = view.people().await?;
-    let rows = read_file(&view, &people, body.as_bytes()).map_err(AppError::Unprocessable)?;
+    let owners = view.owners().await?;
+    let rows = read_file(&view, &owners, body.as_bytes()).map_err(AppError::Unprocessable)?;
     let n = view.import(&rows).await?;
     Ok(Json(Imported { practices: n }).into_response())
 }

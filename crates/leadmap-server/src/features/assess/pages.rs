@@ -346,7 +346,7 @@ async fn sheet_page(
 }
 
 async fn people_names(view: &AssessmentView<'_>) -> Result<Vec<String>, AppError> {
-    Ok(view.people().await?.all().map(|u| u.name.clone()).collect())
+    Ok(view.owners().await?.all().map(|u| u.name.clone()).collect())
 }
 
 /// The assessment of the same owner and roadmap just before this one that the person may see.
@@ -438,8 +438,8 @@ pub(super) async fn rate(
             view.unrate(&topic).await?;
             return Ok(None);
         }
-        let people = view.people().await?;
-        let change = f.input().check(&people)?;
+        let owners = view.owners().await?;
+        let change = f.input().check(&owners)?;
         Ok(Some(view.rate(&topic, &change).await?))
     }
     .await;
@@ -502,8 +502,8 @@ pub(super) async fn import(
     let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.editable()?;
-    let people = view.people().await?;
-    let rows = read_file(&view, &people, f.data.as_bytes());
+    let owners = view.owners().await?;
+    let rows = read_file(&view, &owners, f.data.as_bytes());
     match rows {
         Ok(rows) => {
             view.import(&rows).await?;
