@@ -521,6 +521,14 @@ async fn bad_assessment_input_gets_a_clear_answer_and_nothing_is_lost(db: Arc<Te
         "{}",
         r.status()
     );
+    let r = mia
+        .post(format!("{}/api/v1/assessments/{id}/import", app.base))
+        .body(vec![b'j', 0xff, b'\n'])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("not UTF-8"));
     let r = import("{\"practices\": 7}".into()).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Nothing of it was stored: the rating is what the one good write made it.

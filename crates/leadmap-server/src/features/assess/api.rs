@@ -195,17 +195,25 @@ struct Imported {
     practices: usize,
 }
 
-/// The body is the file: CSV, or JSON (it starts with `{`).
+/// The body is the file: CSV, or JSON (it starts with `{`); text that is not UTF-8 is refused
+/// with 422, like any other file that does not read.
 pub(super) async fn import(
     me: ApiMe,
     Path(id): Path<String>,
-    body: String,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let id = super::parse_id(&id)?;
     let view = me.assessments().open(id).await?;
     view.editable()?;
     let owners = view.owners().await?;
-    let rows = read_file(&view, &owners, body.as_bytes()).map_err(AppError::Unprocessable)?;
+    if std::str::from_utf8(&body).is_err() {
+        return Err(AppError::Unprocessable(
+            "the file is not UTF-8 text: save the spreadsheet as CSV (UTF-8) or send the JSON export"
+                .into(),
+        )
+        .into());
+    }
+    let rows = read_file(&view, &owners, &body).map_err(AppError::Unprocessable)?;
     let n = view.import(&rows).await?;
     Ok(Json(Imported { practices: n }).into_response())
 }
