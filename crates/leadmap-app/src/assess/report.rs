@@ -22,6 +22,15 @@ pub struct Step {
     pub due: Option<String>,
 }
 
+/// A picture of the report and its numbers as a table.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub name: &'static str,
+    pub svg: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
 /// Everything the report says, computed once.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -281,38 +290,50 @@ impl Report {
     /// them. The history pictures come only with earlier assessments, the comparison only
     /// with a previous one.
     pub fn pictures(&self) -> Vec<(&'static str, String)> {
+        self.figures()
+            .into_iter()
+            .map(|f| (f.name, f.svg))
+            .collect()
+    }
+
+    /// The pictures with the same numbers as a table each (what a page prints under them).
+    pub fn figures(&self) -> Vec<Figure> {
         use leadmap_render::Theme::Light;
         use leadmap_render::charts as c;
+        let figure = |name, svg, (header, rows): (Vec<String>, Vec<Vec<String>>)| Figure {
+            name,
+            svg,
+            header,
+            rows,
+        };
+        let levels = pictures::level_bars_chart(&self.areas);
+        let ranked = pictures::ranked_chart(&self.areas);
         let mut out = vec![
-            (
-                "levels",
-                c::level_bars_svg(&pictures::level_bars_chart(&self.areas), Light),
-            ),
-            (
-                "ranked",
-                c::ranked_bars_svg(&pictures::ranked_chart(&self.areas), Light),
-            ),
+            figure("levels", c::level_bars_svg(&levels, Light), levels.rows()),
+            figure("ranked", c::ranked_bars_svg(&ranked, Light), ranked.rows()),
         ];
         if self.history.titles.len() > 1 {
-            out.push((
+            let index = pictures::index_chart(&self.history, "The index over the assessments");
+            out.push(figure(
                 "index",
-                c::index_line_svg(
-                    &pictures::index_chart(&self.history, "The index over the assessments"),
-                    Light,
-                ),
+                c::index_line_svg(&index, Light),
+                index.rows(),
             ));
             let steps = pictures::steps_chart(&self.history, 24);
             if !steps.practices.is_empty() {
-                out.push(("steps", c::step_multiples_svg(&steps, Light)));
+                out.push(figure(
+                    "steps",
+                    c::step_multiples_svg(&steps, Light),
+                    steps.rows(),
+                ));
             }
         }
         if let Some((title, cmp)) = &self.previous {
-            out.push((
+            let chart = pictures::compare_chart(cmp, title, &self.assessment.title);
+            out.push(figure(
                 "compare",
-                c::compare_svg(
-                    &pictures::compare_chart(cmp, title, &self.assessment.title),
-                    Light,
-                ),
+                c::compare_svg(&chart, Light),
+                chart.rows(),
             ));
         }
         out

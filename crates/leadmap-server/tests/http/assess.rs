@@ -258,6 +258,16 @@ async fn a_manager_rates_publishes_and_starts_the_next_and_members_read_only_pub
 
     // The report: the page, Markdown and a real PDF; the next step with its owner and date.
     let report = page(&w.mia, format!("{}/assessments/{q2}/report", app.base)).await;
+    // Every picture with its numbers as a table: the levels' area table, the others' own.
+    assert_eq!(
+        report.matches("<svg").count(),
+        report.matches("The numbers as a table").count() + 1,
+        "{report}"
+    );
+    assert!(
+        report.matches("<svg").count() >= 3,
+        "levels, ranked, compare at least"
+    );
     for words in [
         "Open next steps",
         "Review it with every team",

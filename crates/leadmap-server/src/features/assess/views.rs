@@ -313,7 +313,7 @@ struct ReportPage {
     id: i64,
     report: Report,
     summary: Vec<String>,
-    pictures: Vec<(String, String)>,
+    figures: Vec<leadmap_app::assess::report::Figure>,
     strong: Vec<(String, String)>,
     weak: Vec<(String, String)>,
     fell: Vec<(String, String, String)>,
@@ -334,11 +334,7 @@ pub(super) async fn report(me: Me, headers: HeaderMap, Path(id): Path<String>) -
         ),
         id,
         summary: r.summary(),
-        pictures: r
-            .pictures()
-            .into_iter()
-            .map(|(n, svg)| (n.to_owned(), svg))
-            .collect(),
+        figures: r.figures(),
         strong: strong.iter().map(pair).collect(),
         weak: weak.iter().map(pair).collect(),
         fell: r.fell(),
