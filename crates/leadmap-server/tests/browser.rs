@@ -1926,14 +1926,26 @@ async fn team_pages_pass_axe_in_both_themes_and_fit_a_phone() {
         c.goto(&site.url(&topic_page)).await.unwrap();
         wait_for(&c, "#note").await.send_keys("Ran the first values workshop").await.unwrap();
         click(&c, "form.mark button.save").await;
-        // The note is saved in the background: the page is opened again until it shows it.
+        // The note is saved in the background: the page is fetched (without leaving it, which
+        // would cancel the save) until the switch is on it, then opened.
         eventually("the switch to share the note", async || {
-            c.goto(&site.url(&topic_page)).await.unwrap();
-            wait_for(&c, "main h1").await;
-            let t = text_of(&c, "main").await;
+            let t = c
+                .execute_async(
+                    "var done = arguments[arguments.length - 1];\
+                     fetch(arguments[0], { credentials: 'same-origin' })\
+                       .then(function (r) { return r.text(); })\
+                       .then(done, function () { done(''); });",
+                    vec![json!(site.url(&topic_page))],
+                )
+                .await
+                .unwrap();
+            let t = t.as_str().unwrap_or_default().to_owned();
             if t.contains("Share it with my managers") { Ok(()) } else { Err(t) }
         })
         .await;
+        c.goto(&site.url(&topic_page)).await.unwrap();
+        wait_for(&c, "main h1").await;
+        assert!(text_of(&c, "main").await.contains("Share it with my managers"));
 
         // A focus topic for the whole team, from the dashboard's form.
         let dashboard = format!("/teams/web/r/{ROADMAP}");
