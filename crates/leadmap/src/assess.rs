@@ -13,14 +13,14 @@ use leadmap_app::Entry;
 use leadmap_app::assess::compute::{self, Movement, Ratings, one_decimal};
 use leadmap_app::assess::report::Report;
 use leadmap_app::assess::{self, People, RatingInput, files};
-use leadmap_app::progress::Invalid;
 use leadmap_app::publish::{Current, Library};
 use leadmap_app::time::now_ms;
 use leadmap_core::assessment::Rating;
-use leadmap_store::{Assessed, Assessment, AssessmentState, Store, StoreError, Team, UserId};
+use leadmap_store::{Assessed, Assessment, AssessmentState, Store, Team, UserId};
 use owo_colors::OwoColorize;
 
 use crate::app::{Db, runtime};
+use crate::stop::{Stop, finish};
 
 #[derive(Debug, Subcommand)]
 pub enum AssessCmd {
@@ -169,57 +169,6 @@ pub enum FileFormat {
     Json,
 }
 
-/// Why a command stopped: something the person can fix (said in one line, exit 1), or
-/// anything else (the binary's error path, exit 2).
-enum Stop {
-    Input(String),
-    Other(anyhow::Error),
-}
-
-impl From<anyhow::Error> for Stop {
-    fn from(e: anyhow::Error) -> Stop {
-        Stop::Other(e)
-    }
-}
-
-impl From<StoreError> for Stop {
-    fn from(e: StoreError) -> Stop {
-        match e {
-            StoreError::Conflict(_) | StoreError::Invalid(_) | StoreError::Refused(_) => {
-                Stop::Input(e.to_string())
-            }
-            e => Stop::Other(e.into()),
-        }
-    }
-}
-
-impl From<leadmap_app::Error> for Stop {
-    fn from(e: leadmap_app::Error) -> Stop {
-        match e {
-            leadmap_app::Error::Store(s) => s.into(),
-            e => Stop::Input(e.to_string()),
-        }
-    }
-}
-
-impl From<Invalid> for Stop {
-    fn from(e: Invalid) -> Stop {
-        Stop::Input(e.to_string())
-    }
-}
-
-impl From<std::io::Error> for Stop {
-    fn from(e: std::io::Error) -> Stop {
-        Stop::Other(e.into())
-    }
-}
-
-impl From<serde_json::Error> for Stop {
-    fn from(e: serde_json::Error) -> Stop {
-        Stop::Other(e.into())
-    }
-}
-
 type Done = std::result::Result<ExitCode, Stop>;
 
 pub fn assess(c: AssessCmd) -> Result<ExitCode> {
@@ -248,14 +197,7 @@ pub fn assess(c: AssessCmd) -> Result<ExitCode> {
             } => export(&db, &id, format, output.as_deref()).await,
         }
     });
-    match done {
-        Ok(code) => Ok(code),
-        Err(Stop::Input(m)) => {
-            let _ = writeln!(anstream::stderr(), "leadmap: error: {m}");
-            Ok(ExitCode::from(1))
-        }
-        Err(Stop::Other(e)) => Err(e),
-    }
+    finish(done)
 }
 
 // --- Finding things ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod input;
 mod publish;
+mod stop;
 mod team;
 mod watch;
 

@@ -22,6 +22,7 @@ use leadmap_store::{Member, Progress, Status, Store, StoreError, Team, TeamRole,
 use owo_colors::OwoColorize;
 
 use crate::app::{Db, runtime};
+use crate::stop::{Stop, finish};
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCmd {
@@ -139,51 +140,6 @@ pub enum ThemeArg {
     Dark,
 }
 
-/// Why a command stopped: something the person can fix (said in one line, exit 1), or
-/// anything else (the binary's error path, exit 2).
-enum Stop {
-    Input(String),
-    Other(anyhow::Error),
-}
-
-impl From<anyhow::Error> for Stop {
-    fn from(e: anyhow::Error) -> Stop {
-        Stop::Other(e)
-    }
-}
-
-impl From<StoreError> for Stop {
-    fn from(e: StoreError) -> Stop {
-        match e {
-            StoreError::Conflict(_) | StoreError::Invalid(_) | StoreError::Refused(_) => {
-                Stop::Input(e.to_string())
-            }
-            e => Stop::Other(e.into()),
-        }
-    }
-}
-
-impl From<leadmap_app::Error> for Stop {
-    fn from(e: leadmap_app::Error) -> Stop {
-        match e {
-            leadmap_app::Error::Store(s) => s.into(),
-            e => Stop::Input(e.to_string()),
-        }
-    }
-}
-
-impl From<std::io::Error> for Stop {
-    fn from(e: std::io::Error) -> Stop {
-        Stop::Other(e.into())
-    }
-}
-
-impl From<serde_json::Error> for Stop {
-    fn from(e: serde_json::Error) -> Stop {
-        Stop::Other(e.into())
-    }
-}
-
 type Done = std::result::Result<(), Stop>;
 
 pub fn team(c: TeamCmd) -> Result<ExitCode> {
@@ -232,14 +188,7 @@ pub fn team(c: TeamCmd) -> Result<ExitCode> {
             } => heatmap(&db, &team, &roadmap, &output, theme).await,
         }
     });
-    match done {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(Stop::Input(m)) => {
-            anstream::eprintln!("leadmap: error: {m}");
-            Ok(ExitCode::from(1))
-        }
-        Err(Stop::Other(e)) => Err(e),
-    }
+    finish(done.map(|()| ExitCode::SUCCESS))
 }
 
 /// The slug of the team with this id, among `teams`.

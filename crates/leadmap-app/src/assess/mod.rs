@@ -21,10 +21,9 @@ use leadmap_store::{
     Team, User, UserId, UserName,
 };
 
-use crate::activity::{day_date, parse_day};
 use crate::catalog::Entry;
 use crate::progress::Invalid;
-use crate::progress::plan::evidence;
+use crate::progress::plan::{due, evidence};
 
 /// The longest title, in characters.
 pub const TITLE_MAX: usize = 100;
@@ -102,22 +101,8 @@ pub fn evidence_links<S: AsRef<str>>(links: &[S]) -> Result<Vec<String>, Invalid
         .collect()
 }
 
-/// A due date as typed (`YYYY-MM-DD`; empty: none).
-pub fn due(s: &str) -> Result<Option<i64>, Invalid> {
-    match s.trim() {
-        "" => Ok(None),
-        s => parse_day(s).map(Some),
-    }
-}
-
-/// A day as typed (`YYYY-MM-DD`).
-pub fn day(s: &str) -> Result<i64, Invalid> {
-    parse_day(s)
-}
-
-pub fn date(day: i64) -> String {
-    day_date(day)
-}
+/// A day as typed (`YYYY-MM-DD`), and as written back.
+pub use crate::activity::{day_date as date, parse_day as day};
 
 /// A rating change as a person typed it: every field optional (absent: unchanged). The owner
 /// is a user name ("" clears it).

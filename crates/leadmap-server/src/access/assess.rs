@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use leadmap_app::assess::compute::Ratings;
+use leadmap_app::assess::compute::{Comparison, Ratings};
 use leadmap_app::assess::{self, People};
 use leadmap_app::publish::Current;
 use leadmap_app::time::now_ms;
@@ -145,6 +145,8 @@ pub struct AssessmentView<'a> {
     user: &'a User,
     pub assessment: Assessment,
     pub right: Right,
+    /// Whether the person edits this owner's assessments (and so may start the next one).
+    pub edits_owner: bool,
     /// Who it is of, in words.
     pub owner: String,
     /// `organisation` or the team's address.
@@ -184,6 +186,7 @@ impl<'a> MyAssessments<'a> {
         };
         let standing = self.standing().await?;
         let right = standing.right(&a).ok_or(AppError::NotFound)?;
+        let edits_owner = standing.right_on(a.assessed) == Some(Right::Edit);
         let roadmap = self.state.roadmap(Some(self.user), &a.roadmap).await?;
         Ok(AssessmentView {
             state: self.state,
@@ -192,6 +195,7 @@ impl<'a> MyAssessments<'a> {
             owner_slug: standing.owner_slug(a.assessed),
             assessment: a,
             right,
+            edits_owner,
             roadmap,
         })
     }
@@ -255,6 +259,25 @@ impl<'a> MyAssessments<'a> {
             org_series,
             ratings,
         })
+    }
+
+    /// Two assessments this person may read, compared on the later one's roadmap (two of
+    /// different roadmaps are refused).
+    pub async fn compare(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<(AssessmentView<'a>, AssessmentView<'a>, Comparison), AppError> {
+        let (a, b) = (self.open(from).await?, self.open(to).await?);
+        if a.assessment.roadmap != b.assessment.roadmap {
+            return Err(AppError::Unprocessable(
+                "these two assessments rate different roadmaps; compare assessments of one roadmap"
+                    .into(),
+            ));
+        }
+        let (ra, rb) = (a.ratings().await?, b.ratings().await?);
+        let cmp = leadmap_app::assess::compute::compare(&b.roadmap.entry, &ra, &rb);
+        Ok((a, b, cmp))
     }
 
     /// The roadmaps this person may read (and so assess).
@@ -339,11 +362,6 @@ impl AssessmentView<'_> {
     /// Applies every row of a file, each checked before (see `assess::files`).
     pub async fn import(&self, rows: &[(String, RatingChange)]) -> Result<usize, AppError> {
         self.editable()?;
-        if !self.is_draft() {
-            return Err(AppError::Store(leadmap_store::StoreError::Refused(
-                "a published assessment is never changed again; start a new one".into(),
-            )));
-        }
         for (topic, change) in rows {
             self.rate(topic, change).await?;
         }
@@ -420,10 +438,5 @@ impl AssessmentView<'_> {
             .collect();
         users.push(self.user.clone());
         Ok(People::new(users))
-    }
-
-    /// Whether the person may see the other assessment too (for a comparison).
-    pub fn user(&self) -> &User {
-        self.user
     }
 }

@@ -271,15 +271,7 @@ struct CompareJson {
 
 pub(super) async fn compare(me: ApiMe, Query(q): CompareQuery) -> Result<Response, ApiError> {
     let (from, to) = compare_ids(&q)?;
-    let mine = me.assessments();
-    let (a, b) = (mine.open(from).await?, mine.open(to).await?);
-    if a.assessment.roadmap != b.assessment.roadmap {
-        return Err(AppError::Unprocessable(
-            "these two assessments rate different roadmaps".into(),
-        )
-        .into());
-    }
-    let cmp = compute::compare(&b.roadmap.entry, &a.ratings().await?, &b.ratings().await?);
+    let (_, _, cmp) = me.assessments().compare(from, to).await?;
     Ok(Json(CompareJson {
         from,
         to,

@@ -304,7 +304,6 @@ async fn sheet_page(
         .into_iter()
         .map(|r| format!("{} ({})", r.topic, r.rating.label()))
         .collect();
-    let standing = mine.standing().await?;
     let a = &view.assessment;
     let previous = previous_of(&mine, &view).await?;
     let theme = crate::web::chrome::theme(headers);
@@ -318,7 +317,7 @@ async fn sheet_page(
         day: assess::date(a.assessed_on),
         state: a.state.as_str(),
         may_edit: view.may_edit(),
-        may_start_next: standing.right_on(a.assessed) == Some(Right::Edit),
+        may_start_next: view.edits_owner,
         owner_slug: view.owner_slug.clone(),
         index: one_decimal(compute::assessment_index(entry, &ratings)),
         rated: ratings.keys().filter(|t| entry.has_topic(t)).count(),

@@ -203,19 +203,17 @@ pub(super) type CompareQuery = Query<Vec<(String, String)>>;
 
 /// The two ids of a comparison's query, or what is wrong with them.
 pub(super) fn compare_ids(q: &[(String, String)]) -> Result<(i64, i64), AppError> {
-    {
-        let one = |name: &str| {
-            q.iter()
-                .find(|(k, _)| k == name)
-                .and_then(|(_, s)| s.trim().parse::<i64>().ok())
-                .ok_or_else(|| {
-                    AppError::Unprocessable(format!(
-                        "choose two assessments by id: ?from=ID&to=ID ({name} is missing or not a number)"
-                    ))
-                })
-        };
-        Ok((one("from")?, one("to")?))
-    }
+    let one = |name: &str| {
+        q.iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, s)| s.trim().parse::<i64>().ok())
+            .ok_or_else(|| {
+                AppError::Unprocessable(format!(
+                    "choose two assessments by id: ?from=ID&to=ID ({name} is missing or not a number)"
+                ))
+            })
+    };
+    Ok((one("from")?, one("to")?))
 }
 
 pub(super) struct ChangeRow {
@@ -253,28 +251,9 @@ fn change_row(c: &compute::Change) -> ChangeRow {
     }
 }
 
-/// Two assessments the person may read, compared on the later one's roadmap.
-pub(super) async fn comparison(
-    me: &Me,
-    from: i64,
-    to: i64,
-) -> Result<(AssessmentView<'_>, AssessmentView<'_>, compute::Comparison), AppError> {
-    let mine = me.assessments();
-    let (a, b) = (mine.open(from).await?, mine.open(to).await?);
-    if a.assessment.roadmap != b.assessment.roadmap {
-        return Err(AppError::Unprocessable(
-            "these two assessments rate different roadmaps; compare assessments of one roadmap"
-                .into(),
-        ));
-    }
-    let (ra, rb) = (a.ratings().await?, b.ratings().await?);
-    let cmp = compute::compare(&b.roadmap.entry, &ra, &rb);
-    Ok((a, b, cmp))
-}
-
 pub(super) async fn compare(me: Me, headers: HeaderMap, Query(q): CompareQuery) -> PageResult {
     let (from, to) = compare_ids(&q)?;
-    let (a, b, cmp) = comparison(&me, from, to).await?;
+    let (a, b, cmp) = me.assessments().compare(from, to).await?;
     let rows = |m: Movement| cmp.with(m).map(change_row).collect::<Vec<_>>();
     let who =
         |v: &AssessmentView<'_>| (v.assessment.id, v.owner.clone(), v.assessment.title.clone());
