@@ -429,8 +429,35 @@ pub trait PlanStore {
     /// The plans of the person (topics with a target day or evidence), ordered by roadmap and
     /// topic; with `roadmap`, of that roadmap only.
     async fn plans(&self, user: UserId, roadmap: Option<&str>) -> Result<Vec<Plan>>;
+    /// One topic's plan, empty (no day, no evidence) when it has none: one statement.
+    async fn plan(&self, user: UserId, roadmap: &str, topic: &str) -> Result<Plan>;
     /// (roadmap, topic, day) of every target day on or before `until_day`, earliest first.
     async fn due_until(&self, user: UserId, until_day: i64) -> Result<Vec<(String, String, i64)>>;
+}
+
+/// One topic's plan from the rows of its one-statement read: (due day, url, label), at least
+/// one row (the due day repeats on each; url and label are null when it has no evidence).
+pub(crate) fn one_plan(
+    roadmap: &str,
+    topic: &str,
+    rows: Vec<(Option<i64>, Option<String>, Option<String>)>,
+) -> Plan {
+    let due_day = rows.first().and_then(|r| r.0);
+    let evidence = rows
+        .into_iter()
+        .filter_map(|(_, url, label)| {
+            Some(Evidence {
+                url: url?,
+                label: label.unwrap_or_default(),
+            })
+        })
+        .collect();
+    Plan {
+        roadmap: roadmap.to_owned(),
+        topic: topic.to_owned(),
+        due_day,
+        evidence,
+    }
 }
 
 /// Merges due rows and evidence rows (both ordered by roadmap, topic) into plans.
@@ -1075,6 +1102,58 @@ pub trait Store:
     /// Writes a consistent copy of the database, safe while it is being written, to the new
     /// file `dest` (SQLite); PostgreSQL answers [`StoreError::Unsupported`] (use `pg_dump`).
     async fn backup(&self, dest: &std::path::Path) -> Result<()>;
+
+    /// The session `token_hash` names with its user, exactly as [`SessionStore::session`]
+    /// (`last_seen` bumped the same way), and with it what the signed-in roadmap page reads of
+    /// that user on `roadmap`: [`PageReads`]. `None` when no session has that hash.
+    ///
+    /// The default makes the separate calls; PostgreSQL answers in one round trip.
+    async fn session_page(
+        &self,
+        token_hash: &[u8],
+        now: Millis,
+        roadmap: &str,
+        due_until_day: i64,
+    ) -> Result<Option<(Session, User, PageReads)>> {
+        let Some((session, user)) = self.session(token_hash, now).await? else {
+            return Ok(None);
+        };
+        let records = self.progress(user.id, roadmap).await?;
+        let due = self
+            .due_until(user.id, due_until_day)
+            .await?
+            .into_iter()
+            .filter(|(r, _, _)| r == roadmap)
+            .map(|(_, topic, day)| (topic, day))
+            .collect();
+        let focus = self
+            .focus_for(user.id)
+            .await?
+            .into_iter()
+            .filter(|f| f.roadmap == roadmap)
+            .collect();
+        Ok(Some((
+            session,
+            user,
+            PageReads {
+                records,
+                due,
+                focus,
+            },
+        )))
+    }
+}
+
+/// What the signed-in roadmap page reads of its viewer on one roadmap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageReads {
+    /// The person's records of the roadmap, by topic.
+    pub records: Vec<Progress>,
+    /// (topic, day) of the roadmap's target days on or before the day asked for.
+    pub due: Vec<(String, i64)>,
+    /// The focus topics suggested to the person on the roadmap, in [`TeamStore::focus_for`]'s
+    /// order.
+    pub focus: Vec<Focus>,
 }
 
 /// The storage traits, for `use leadmap_store::prelude::*;`.

@@ -137,19 +137,9 @@ pub async fn plan_of(
     roadmap: &str,
     topic: &str,
 ) -> Result<Plan, Error> {
-    Ok(store
-        .plans(user, Some(roadmap))
-        .await?
-        .into_iter()
-        .find(|p| p.topic == topic)
-        .unwrap_or_else(|| Plan {
-            roadmap: roadmap.to_owned(),
-            topic: topic.to_owned(),
-            ..Plan::default()
-        }))
+    Ok(store.plan(user, roadmap, topic).await?)
 }
 
-/// The evidence links of `topic` among `plans` (none when it has no plan).
 pub fn plan_of_me(plans: &[Plan], topic: &str) -> Vec<Evidence> {
     plans
         .iter()

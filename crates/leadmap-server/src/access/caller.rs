@@ -3,7 +3,7 @@
 use axum::http::{HeaderMap, header};
 use leadmap_app::secrets::secret_hash;
 use leadmap_app::time::now_ms;
-use leadmap_store::{Session, User};
+use leadmap_store::{PageReads, Session, User};
 
 use super::state::AppState;
 use crate::web::chrome::ViewerInfo;
@@ -14,6 +14,19 @@ use crate::web::error::AppError;
 pub const SESSION_IDLE_MS: i64 = 30 * 24 * 3_600_000;
 /// A session is over this long (90 days) after it began, however often it is used.
 pub const SESSION_ABSOLUTE_MS: i64 = 90 * 24 * 3_600_000;
+
+/// Whether a session found by its cookie is still on: one idle for too long, or too old, is
+/// over, and deleted on sight.
+async fn live(state: &AppState, session: &Session, now: i64) -> Result<bool, AppError> {
+    if now - session.last_seen > SESSION_IDLE_MS || now - session.created_at > SESSION_ABSOLUTE_MS {
+        state
+            .store()
+            .delete_session(session.user_id, session.id)
+            .await?;
+        return Ok(false);
+    }
+    Ok(true)
+}
 
 /// What a person may do on this server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,18 +71,40 @@ impl Caller {
             return Ok(Caller::Anonymous);
         };
         let now = now_ms();
-        let store = state.store();
-        let Some((session, user)) = store.session(&secret_hash(&token), now).await? else {
+        let Some((session, user)) = state.store().session(&secret_hash(&token), now).await? else {
             return Ok(Caller::Anonymous);
         };
-        // A session idle for too long, or too old, is over; it is deleted on sight.
-        if now - session.last_seen > SESSION_IDLE_MS
-            || now - session.created_at > SESSION_ABSOLUTE_MS
-        {
-            store.delete_session(session.user_id, session.id).await?;
-            return Ok(Caller::Anonymous);
-        }
-        Ok(Caller::Session { user, session })
+        Ok(if live(state, &session, now).await? {
+            Caller::Session { user, session }
+        } else {
+            Caller::Anonymous
+        })
+    }
+
+    /// [`Caller::from_cookie`] for the signed-in roadmap page, with what that page reads of the
+    /// person on `roadmap` in the same store call (one round trip on PostgreSQL): the session
+    /// and its own person's records only, nobody else's.
+    pub(super) async fn from_cookie_with_page(
+        state: &AppState,
+        headers: &HeaderMap,
+        roadmap: &str,
+        due_until_day: i64,
+    ) -> Result<Option<(User, Session, PageReads)>, AppError> {
+        let name = cookies::session_name(state.config().secure_cookies);
+        let Some(token) = cookies::get(headers, name) else {
+            return Ok(None);
+        };
+        let now = now_ms();
+        let Some((session, user, reads)) = state
+            .store()
+            .session_page(&secret_hash(&token), now, roadmap, due_until_day)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(live(state, &session, now)
+            .await?
+            .then_some((user, session, reads)))
     }
 
     /// The owner of the bearer token (`Authorization: Bearer lm_…`, the scheme in any case).

@@ -108,6 +108,33 @@ impl FromRequestParts<AppState> for Viewer {
     }
 }
 
+impl Viewer {
+    /// The viewer of the roadmap page `roadmap` and, when signed in, what the page reads of
+    /// them there ([`leadmap_store::PageReads`]: their records, target days on or before
+    /// `due_until_day`, focus topics), read together with the session.
+    pub async fn with_page(
+        state: &AppState,
+        headers: &axum::http::HeaderMap,
+        roadmap: &str,
+        due_until_day: i64,
+    ) -> Result<Option<(Me, leadmap_store::PageReads)>, AppError> {
+        Ok(
+            Caller::from_cookie_with_page(state, headers, roadmap, due_until_day)
+                .await?
+                .map(|(user, session, reads)| {
+                    (
+                        Me {
+                            user,
+                            session,
+                            state: state.clone(),
+                        },
+                        reads,
+                    )
+                }),
+        )
+    }
+}
+
 impl Me {
     pub(super) fn state(&self) -> &AppState {
         &self.state

@@ -12,6 +12,7 @@ use crate::{Result, Store, StoreError};
 
 mod assessments;
 mod history;
+mod page;
 mod plans;
 mod progress;
 mod roadmaps;
@@ -260,6 +261,17 @@ impl Store for PgStore {
         Err(StoreError::Unsupported(
             "leadmap does not copy a PostgreSQL database itself: use pg_dump".into(),
         ))
+    }
+
+    async fn session_page(
+        &self,
+        token_hash: &[u8],
+        now: crate::Millis,
+        roadmap: &str,
+        due_until_day: i64,
+    ) -> Result<Option<(crate::Session, crate::User, crate::PageReads)>> {
+        crate::policy::check_text(roadmap)?;
+        page::session_page(self, token_hash, now, roadmap, due_until_day).await
     }
 }
 

@@ -119,6 +119,25 @@ impl PlanStore for PgStore {
         Ok(merge_plans(due, evidence))
     }
 
+    async fn plan(&self, user: UserId, roadmap: &str, topic: &str) -> Result<Plan> {
+        check_texts([roadmap, topic])?;
+        let rows = sqlx::query(
+            "SELECT d.due_day, e.url, e.label FROM (SELECT 1) AS one
+             LEFT JOIN topic_due d ON d.user_id = $1 AND d.roadmap = $2 AND d.topic = $3
+             LEFT JOIN evidence e ON e.user_id = $1 AND e.roadmap = $2 AND e.topic = $3
+             ORDER BY e.position",
+        )
+        .bind(user.0)
+        .bind(roadmap)
+        .bind(topic)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>>>()?;
+        Ok(crate::one_plan(roadmap, topic, rows))
+    }
+
     async fn due_until(&self, user: UserId, until_day: i64) -> Result<Vec<(String, String, i64)>> {
         sqlx::query(
             "SELECT roadmap, topic, due_day FROM topic_due

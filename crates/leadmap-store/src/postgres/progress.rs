@@ -65,10 +65,26 @@ impl ProgressStore for PgStore {
             note: String::new(),
             updated_at: now,
         };
-        let mut tx = self.write.begin().await?;
-        history::record(&mut tx, user, roadmap, topic, status, now).await?;
-        let row = upsert(&mut *tx, user, &p, note).await?;
-        tx.commit().await?;
+        // One statement, so one round trip and its own transaction: the history function runs
+        // first (it locks the record and reads the status being left), then the upsert.
+        let row = sqlx::query(
+            "WITH changed AS (SELECT leadmap_record_change($1, $2, $3, $4, $6, $7))
+             INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
+             SELECT $1, $2, $3, $4, COALESCE($5::text, ''), $6 FROM changed
+             ON CONFLICT (user_id, roadmap, topic) DO UPDATE
+               SET status = excluded.status, note = COALESCE($5::text, progress.note),
+                   updated_at = excluded.updated_at
+             RETURNING roadmap, topic, status, note, updated_at",
+        )
+        .bind(user.0)
+        .bind(&p.roadmap)
+        .bind(&p.topic)
+        .bind(p.status.as_str())
+        .bind(note)
+        .bind(p.updated_at)
+        .bind(crate::policy::HISTORY_COALESCE_MS)
+        .fetch_one(&self.write)
+        .await?;
         progress(&row)
     }
 

@@ -5,7 +5,7 @@ use rusqlite::params;
 
 use super::{SqliteStore, collect};
 use crate::policy::{check_text, check_texts};
-use crate::{Evidence, Plan, PlanStore, Result, UserId, merge_plans};
+use crate::{Evidence, Plan, PlanStore, Result, UserId, merge_plans, one_plan};
 
 #[async_trait]
 impl PlanStore for SqliteStore {
@@ -104,6 +104,24 @@ impl PlanStore for SqliteStore {
             Ok((due, evidence))
         })?;
         Ok(merge_plans(due, evidence))
+    }
+
+    async fn plan(&self, user: UserId, roadmap: &str, topic: &str) -> Result<Plan> {
+        check_texts([roadmap, topic])?;
+        let rows: Vec<(Option<i64>, Option<String>, Option<String>)> = self.read(|c| {
+            collect(
+                c.prepare_cached(
+                    "SELECT d.due_day, e.url, e.label FROM (SELECT 1) AS one
+                     LEFT JOIN topic_due d ON d.user_id = ?1 AND d.roadmap = ?2 AND d.topic = ?3
+                     LEFT JOIN evidence e ON e.user_id = ?1 AND e.roadmap = ?2 AND e.topic = ?3
+                     ORDER BY e.position",
+                )?
+                .query_map(params![user.0, roadmap, topic], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?,
+            )
+        })?;
+        Ok(one_plan(roadmap, topic, rows))
     }
 
     async fn due_until(&self, user: UserId, until_day: i64) -> Result<Vec<(String, String, i64)>> {

@@ -41,6 +41,7 @@ mod assessments;
 mod history;
 mod migrate;
 mod open;
+mod page;
 mod plans;
 mod progress;
 mod roadmaps;

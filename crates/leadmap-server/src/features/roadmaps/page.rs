@@ -106,42 +106,36 @@ pub(super) struct RoadmapQuery {
 
 pub(super) async fn roadmap_page(
     State(state): State<AppState>,
-    Viewer(viewer): Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<RoadmapQuery>,
 ) -> PageResult {
-    let Some(me) = viewer else {
+    // Overdue: a target day before today on a topic not finished. The session and everything
+    // the page reads of the person come in one store call (one round trip on PostgreSQL).
+    let today = leadmap_app::activity::day_of(leadmap_app::time::now_ms());
+    let Some((me, reads)) = Viewer::with_page(&state, &headers, &id, today - 1).await? else {
         return visitor_page(&state, &headers, &id, query).await;
     };
     let (current, editable) = me.roadmaps().current(&id).await?;
     let e = &*current.entry;
-    let records = by_topic(me.progress().of(&e.id).await?);
+    let records = by_topic(reads.records);
     let status = |t: &str| status_in(&records, t);
-    // Overdue: a target day before today on a topic not finished. Only the days are read (one
-    // statement; the evidence links are the panel's).
-    let today = leadmap_app::activity::day_of(leadmap_app::time::now_ms());
-    let overdue: HashSet<String> = me
-        .progress()
-        .due_until(today - 1)
-        .await?
+    let overdue: HashSet<String> = reads
+        .due
         .into_iter()
-        .filter(|(roadmap, topic, _)| {
-            *roadmap == e.id
-                && !matches!(
-                    status(topic),
-                    leadmap_core::progress::Status::Done | leadmap_core::progress::Status::Skipped
-                )
+        .filter(|(topic, _)| {
+            !matches!(
+                status(topic),
+                leadmap_core::progress::Status::Done | leadmap_core::progress::Status::Skipped
+            )
         })
-        .map(|(_, topic, _)| topic)
+        .map(|(topic, _)| topic)
         .collect();
-    // Focus topics a manager suggested (one statement; none for someone in no team).
-    let focus: Vec<leadmap_store::Focus> = me
-        .teams()
-        .focus()
-        .await?
+    // Focus topics a manager suggested (none for someone in no team).
+    let focus: Vec<leadmap_store::Focus> = reads
+        .focus
         .into_iter()
-        .filter(|f| f.roadmap == e.id && e.has_topic(&f.topic))
+        .filter(|f| e.has_topic(&f.topic))
         .collect();
     // The panel of a page without script (`?topic=`) shows the topic's plan.
     let plans = if query.topic.is_empty() {

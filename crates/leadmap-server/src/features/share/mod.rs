@@ -19,7 +19,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::access::{Access, ApiMe, AppState, Me, Routes, SharedView};
-use crate::web::{ApiError, AppError, Chrome, PageResult, html, html_sized};
+use crate::web::{ApiError, AppError, Chrome, PageResult, html};
 
 pub fn routes() -> Routes {
     use Access::{Public, Session, Token};
@@ -82,6 +82,45 @@ async fn view(state: &AppState, token: &str) -> Result<SharedView, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// Rendered share pages, by (link, theme): the page's bytes with a fingerprint of everything
+/// they were drawn from (the owner, the roadmap, the shown name, every status and shown note,
+/// the origin). A request still looks the link and the records up (a revoked link is 404 at
+/// once, a change shows at once); only the drawing is skipped when nothing it reads changed.
+/// At most [`PAGE_CACHE_MAX`] pages; the whole cache is dropped when full.
+type PageCache = std::collections::HashMap<(i64, &'static str), (u64, axum::body::Bytes)>;
+static PAGE_CACHE: std::sync::LazyLock<std::sync::Mutex<PageCache>> =
+    std::sync::LazyLock::new(Default::default);
+const PAGE_CACHE_MAX: usize = 1024;
+
+/// What a share page is drawn from, hashed (SipHash with fixed keys: the same inputs give the
+/// same fingerprint in every process).
+fn page_fingerprint(
+    v: &SharedView,
+    e: &leadmap_app::catalog::Entry,
+    records: &std::collections::HashMap<String, Progress>,
+    origin: &str,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (
+        v.share.user_id.0,
+        &v.share.roadmap,
+        &v.share.shown_name,
+        v.share.show_notes,
+        origin,
+    )
+        .hash(&mut h);
+    e.id.hash(&mut h);
+    e.topics.len().hash(&mut h);
+    for t in &e.topics {
+        status_in(records, t).as_str().hash(&mut h);
+        if let Some(p) = records.get(t) {
+            p.note.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 async fn shared_page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -93,7 +132,48 @@ async fn shared_page(
         .get(&v.share.roadmap)
         .ok_or(AppError::NotFound)?;
     let records = by_topic(v.records().await?);
-    let status = |t: &str| status_in(&records, t);
+    let theme = crate::web::chrome::theme(&headers);
+    let origin = origin(&state, &headers);
+    let fingerprint = page_fingerprint(&v, e, &records, &origin);
+    let key = (v.share.id, theme);
+    let cached = PAGE_CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+        .filter(|(f, _)| *f == fingerprint)
+        .map(|(_, page)| page.clone());
+    let page = match cached {
+        Some(page) => page,
+        None => {
+            let page =
+                axum::body::Bytes::from(render_shared(&token, theme, origin, &v, e, &records)?);
+            let mut cache = PAGE_CACHE
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if cache.len() >= PAGE_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(key, (fingerprint, page.clone()));
+            page
+        }
+    };
+    let mut r = axum::response::Html(page).into_response();
+    // A person's progress: not for search engines or shared caches.
+    r.headers_mut()
+        .insert("x-robots-tag", header::HeaderValue::from_static("noindex"));
+    Ok(r)
+}
+
+/// The share page's HTML.
+fn render_shared(
+    token: &str,
+    theme: &'static str,
+    origin: String,
+    v: &SharedView,
+    e: &leadmap_app::catalog::Entry,
+    records: &std::collections::HashMap<String, Progress>,
+) -> Result<String, AppError> {
+    let status = |t: &str| status_in(records, t);
     let areas = e
         .areas
         .iter()
@@ -112,23 +192,21 @@ async fn shared_page(
         })
         .collect();
     let page = SharedPage {
-        chrome: Chrome::new(None, &headers, &format!("/s/{token}")),
+        chrome: Chrome::themed(None, theme, &format!("/s/{token}")),
         title: e.title(),
         name: v.share.shown_name.clone(),
         summary: Summary::of(e.topics.iter(), status),
         svg: Diagram {
             template: &e.svg,
-            records: &records,
+            records,
         },
         areas,
         show_notes: v.share.show_notes,
-        url: format!("{}/s/{token}", origin(&state, &headers)),
+        url: format!("{origin}/s/{token}"),
     };
-    let mut r = html_sized(&page, e.svg.len() + 200 * e.topics.len() + 8192)?;
-    // A person's progress: not for search engines or shared caches.
-    r.headers_mut()
-        .insert("x-robots-tag", header::HeaderValue::from_static("noindex"));
-    Ok(r)
+    let mut out = String::with_capacity(e.svg.len() + 200 * e.topics.len() + 8192);
+    page.render_into(&mut out)?;
+    Ok(out)
 }
 
 async fn badge(
@@ -143,11 +221,7 @@ async fn badge(
         .ok_or(AppError::NotFound)?;
     let records = by_topic(v.records().await?);
     let summary = Summary::of(e.topics.iter(), |t| status_in(&records, t));
-    let body = shares::badge(&e.title(), summary.percent);
-    let etag = format!(
-        "\"{}\"",
-        &hex::encode(Sha256::digest(body.as_bytes()))[..16]
-    );
+    let (body, etag) = badge_bytes(&e.title(), summary.percent);
     let cache = [
         (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
         (header::ETAG, etag.clone()),
@@ -165,6 +239,39 @@ async fn badge(
         body,
     )
         .into_response())
+}
+
+/// Badges by (roadmap title, percent): drawn once each, with their ETag (at most
+/// [`BADGE_CACHE_MAX`]; the whole cache is dropped when full).
+type BadgeCache = std::collections::HashMap<(String, u32), (axum::body::Bytes, String)>;
+static BADGE_CACHE: std::sync::LazyLock<std::sync::Mutex<BadgeCache>> =
+    std::sync::LazyLock::new(Default::default);
+const BADGE_CACHE_MAX: usize = 4096;
+
+/// The badge's SVG and its ETag.
+fn badge_bytes(title: &str, percent: u32) -> (axum::body::Bytes, String) {
+    let key = (title.to_owned(), percent);
+    if let Some(hit) = BADGE_CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+    {
+        return hit.clone();
+    }
+    let body = shares::badge(title, percent);
+    let etag = format!(
+        "\"{}\"",
+        &hex::encode(Sha256::digest(body.as_bytes()))[..16]
+    );
+    let made = (axum::body::Bytes::from(body), etag);
+    let mut cache = BADGE_CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if cache.len() >= BADGE_CACHE_MAX {
+        cache.clear();
+    }
+    cache.insert(key, made.clone());
+    made
 }
 
 /// Link-preview images by (link, progress state): drawn once per state, kept in memory (at
@@ -233,6 +340,9 @@ async fn og_png(
     let summary = Summary::of(e.topics.iter(), |t| status_in(&records, t));
     // The progress state: every topic's status, in the roadmap's order.
     let mut state_key = Sha256::new();
+    state_key.update(v.share.user_id.0.to_le_bytes());
+    state_key.update(v.share.shown_name.as_bytes());
+    state_key.update(b"\n");
     for t in &e.topics {
         state_key.update(status_in(&records, t).as_str().as_bytes());
         state_key.update(b"\n");
