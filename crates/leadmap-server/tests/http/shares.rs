@@ -67,6 +67,29 @@ async fn a_share_link_shows_the_progress_read_only_until_revoked(db: Arc<TestDb>
         !shared.contains("href=\"/account\""),
         "nothing of the account"
     );
+    // The page is drawn once per progress state: a change shows on the next view, and each
+    // theme gets its own page.
+    let t2 = topic(&app, 1);
+    c.post(format!("{}/r/{EL}/t/{t2}", app.base))
+        .form(&[("csrf", csrf.as_str()), ("status", "done")])
+        .send()
+        .await
+        .unwrap();
+    let shared = page(&anon, format!("{}/s/{token}", app.base)).await;
+    assert!(shared.contains("2 done"), "the change shows at once");
+    assert!(shared.contains("data-theme=\"system\""));
+    let dark = anon
+        .get(format!("{}/s/{token}", app.base))
+        .header("cookie", "leadmap_theme=dark")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dark.contains("data-theme=\"dark\"") && dark.contains("2 done"));
+    let shared = page(&anon, format!("{}/s/{token}", app.base)).await;
+    assert!(shared.contains("data-theme=\"system\""), "not the dark page");
     // Listed on the share page; revoked: 404 at once, the page and the badge.
     let list = page(&c, format!("{}/r/{EL}/share", app.base)).await;
     assert!(list.contains("for my manager"));
