@@ -5,7 +5,13 @@
 #   bench/soak.sh sqlite      # one server on a SQLite file
 #   bench/soak.sh postgres    # two servers on one PostgreSQL database (127.0.0.1:5432, user
 #                             # postgres; database leadmap_soak, dropped and made anew); server
-#                             # B is killed (SIGKILL) half-way, its clients move to server A
+#                             # B is killed (SIGKILL) at KILL_AT seconds (default 30), its
+#                             # clients move to server A
+#   KILL_AT=300 bench/soak.sh postgres   # kill B half-way instead
+#
+# B dies inside the first minute by default so that A carries the whole load from before the
+# first-minute RSS sample on: memory is then compared under one load, not across the takeover
+# (which doubles A's connections and requests in flight, and its RSS with them).
 #   MINUTES=1 CLIENTS=50 bench/soak.sh sqlite     # a short run
 #   LEADMAP=path/to/leadmap SOAK=path/to/soak bench/soak.sh sqlite   # no build
 #
@@ -130,8 +136,9 @@ server_list=$(IFS=,; echo "${urls[*]}")
   --clients "$clients" --seconds "$seconds" >"$work/soak.out" &
 driver=$!
 if [ "$servers" -gt 1 ]; then
-  sleep $((seconds / 2))
-  echo "soak: killing server B (pid ${pids[1]}) at $((seconds / 2)) s" >&2
+  kill_at=${KILL_AT:-30}
+  sleep "$kill_at"
+  echo "soak: killing server B (pid ${pids[1]}) at $kill_at s" >&2
   kill -KILL "${pids[1]}"
   wait "${pids[1]}" 2>/dev/null || true
 fi

@@ -82,7 +82,7 @@ pub enum StoreError {
 
 /// The schema version this build knows: the number of migrations, the same on both backends.
 /// A database with a larger version is refused untouched.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

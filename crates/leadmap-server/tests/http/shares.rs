@@ -89,7 +89,10 @@ async fn a_share_link_shows_the_progress_read_only_until_revoked(db: Arc<TestDb>
         .unwrap();
     assert!(dark.contains("data-theme=\"dark\"") && dark.contains("2 done"));
     let shared = page(&anon, format!("{}/s/{token}", app.base)).await;
-    assert!(shared.contains("data-theme=\"system\""), "not the dark page");
+    assert!(
+        shared.contains("data-theme=\"system\""),
+        "not the dark page"
+    );
     // Listed on the share page; revoked: 404 at once, the page and the badge.
     let list = page(&c, format!("{}/r/{EL}/share", app.base)).await;
     assert!(list.contains("for my manager"));

@@ -103,8 +103,12 @@ impl HistoryStore for PgStore {
 
     async fn history_days(&self, user: UserId, since_day: Option<i64>) -> Result<Vec<HistoryDay>> {
         let rows = sqlx::query(
-            "SELECT roadmap, day, changes, done_delta FROM history_days
-             WHERE user_id = $1 AND day >= $2 AND (changes <> 0 OR done_delta <> 0)
+            // A day's counts are spread over slots (migration 0009): added up here.
+            "SELECT roadmap, day, SUM(changes)::int8 AS changes, SUM(done_delta)::int8 AS done_delta
+             FROM history_days
+             WHERE user_id = $1 AND day >= $2
+             GROUP BY roadmap, day
+             HAVING SUM(changes) <> 0 OR SUM(done_delta) <> 0
              ORDER BY roadmap, day",
         )
         .bind(user.0)

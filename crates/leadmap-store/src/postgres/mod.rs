@@ -73,6 +73,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "assessments",
         include_str!("../../migrations/postgres/0008_assessments.sql"),
     ),
+    (
+        9,
+        "history day slots",
+        include_str!("../../migrations/postgres/0009_history_day_slots.sql"),
+    ),
 ];
 
 static MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> = std::sync::LazyLock::new(|| {

@@ -13,6 +13,7 @@ conformance!(
     filters_and_pages_cover_every_change_once,
     imports_record_their_changes_and_a_failed_write_records_none,
     history_is_per_person_and_goes_with_the_account,
+    concurrent_changes_of_one_person_add_up_per_day,
 );
 
 const MIN: i64 = 60_000;
@@ -68,6 +69,42 @@ async fn every_status_change_is_kept_with_its_time(s: &dyn Store) {
         .collect();
     assert_eq!(days, [("el", d0, 2, 1), ("el", d0 + 1, 1, -1)]);
     assert_eq!(s.history_days(ana.id, Some(d0 + 1)).await.unwrap().len(), 1);
+}
+
+/// Many writes of one person at once (on PostgreSQL, over several connections, so into
+/// several of a day's counter slots): the day's counts are the sum of them all, undos too.
+async fn concurrent_changes_of_one_person_add_up_per_day(s: &dyn Store) {
+    let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
+    let topics: Vec<String> = (0..48).map(|i| format!("t{i}")).collect();
+    let marks = topics
+        .iter()
+        .map(|t| s.set_progress(ana.id, "el", t, Status::Done, None, T0));
+    for r in futures_util::future::join_all(marks).await {
+        r.unwrap();
+    }
+    // A third undone within the window (its row goes, its day loses a change), a third
+    // skipped instead (folds: still one change, still finished).
+    let undo = topics[..16]
+        .iter()
+        .map(|t| s.set_progress(ana.id, "el", t, Status::Pending, None, T0 + MIN));
+    let skip = topics[16..32]
+        .iter()
+        .map(|t| s.set_progress(ana.id, "el", t, Status::Skipped, None, T0 + MIN));
+    let (undone, skipped) = futures_util::future::join(
+        futures_util::future::join_all(undo),
+        futures_util::future::join_all(skip),
+    )
+    .await;
+    for r in undone.into_iter().chain(skipped) {
+        r.unwrap();
+    }
+    let days = s.history_days(ana.id, None).await.unwrap();
+    assert_eq!(days.len(), 1, "{days:?}");
+    assert_eq!(
+        (days[0].day, days[0].changes, days[0].done_delta),
+        (T0 / DAY_MS, 32, 32)
+    );
+    assert_eq!(s.history(ana.id, &all()).await.unwrap().len(), 32);
 }
 
 async fn a_quick_correction_folds_and_an_undo_leaves_nothing(s: &dyn Store) {
