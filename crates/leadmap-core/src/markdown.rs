@@ -831,13 +831,18 @@ impl<'s> Builder<'s> {
             return;
         };
         if level == 1 && self.title.is_none() && self.heads.is_empty() && self.root.is_empty() {
-            if id.is_some() || class.is_some() || emoji.is_some() {
+            if id.is_some() || class.is_some() {
                 self.diags.push(Diagnostic::warning(
                     b.range.clone(),
-                    "the roadmap title takes no id, class or emoji; set the id in the front matter",
+                    "the roadmap title takes no id or class; set the id in the front matter",
                 ));
             }
-            self.title = Some(title);
+            // The roadmap has no emoji of its own: a leading one stays in its title (dropping
+            // it would let the next emoji become the leading one when printed and read again).
+            self.title = Some(match emoji {
+                Some(e) => Title::trusted(format!("{e} {title}")),
+                None => title,
+            });
             return;
         }
         self.close_heads(level);

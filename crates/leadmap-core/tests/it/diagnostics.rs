@@ -219,7 +219,7 @@ fn every_other_message() {
         ),
         (
             b"# R {#x}\n\n## A\n\n- T\n",
-            "t.md:1:1: warning: the roadmap title takes no id, class or emoji",
+            "t.md:1:1: warning: the roadmap title takes no id or class",
         ),
         (
             b"---\nid: \"bad id\"\n---\n# R\n\n## A\n\n- T\n",

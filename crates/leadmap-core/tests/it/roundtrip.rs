@@ -304,3 +304,24 @@ fn line_end_vertical_tabs_read_back_the_same() {
         assert_eq!(again, first, "{src:?} printed as\n{printed}");
     }
 }
+
+/// The fuzzer's fourth find (`roundtrip`, 2026-12-06), minimized: a roadmap title starting
+/// with two emoji. The first was dropped with a warning, so the title started with the second,
+/// which the next read dropped too. The roadmap has no emoji of its own: a leading one stays
+/// in its title.
+#[test]
+fn a_roadmap_title_keeps_its_leading_emoji() {
+    let first = parse("# 🧍🏿🏏 x\n\n## Area\n".as_bytes(), "x");
+    assert_eq!(first.roadmap.title.to_string(), "🧍🏿 🏏 x");
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+    let again = parse(print(&first.roadmap).as_bytes(), "x").roadmap;
+    assert_eq!(again, first.roadmap);
+    let crash = include_bytes!("../fixtures/fuzz/roundtrip-title-emoji.bin");
+    let first = parse(crash, "fuzz").roadmap;
+    let printed = print(&first);
+    assert_eq!(
+        parse(printed.as_bytes(), "fuzz").roadmap,
+        first,
+        "{printed}"
+    );
+}
