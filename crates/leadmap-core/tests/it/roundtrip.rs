@@ -325,3 +325,23 @@ fn a_roadmap_title_keeps_its_leading_emoji() {
         "{printed}"
     );
 }
+
+/// The fifth find (2026-12-06), minimized by `cargo fuzz tmin` to `>`, a line break, a tab and
+/// `>`: pulldown-cmark reads that as one quote, but the same with the tab made four spaces as
+/// a quote and a code block, so a top-level block whose tabs were made spaces read back as
+/// two. A top-level block's lines are now kept as written.
+#[test]
+fn a_top_level_block_keeps_its_tabs() {
+    let crash: &[u8] = include_bytes!("../fixtures/fuzz/roundtrip-quote-tab.bin");
+    for src in [">\n\t>".as_bytes(), crash] {
+        let first = parse(src, "fuzz").roadmap;
+        let printed = print(&first);
+        assert_eq!(
+            parse(printed.as_bytes(), "fuzz").roadmap,
+            first,
+            "{printed}"
+        );
+    }
+    let r = parse("# Map\n\n>\n\t>\n\n## Area\n".as_bytes(), "x").roadmap;
+    assert_eq!(r.description, ">\n\t>");
+}
