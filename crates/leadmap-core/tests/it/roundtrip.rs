@@ -345,3 +345,24 @@ fn a_top_level_block_keeps_its_tabs() {
     let r = parse("# Map\n\n>\n\t>\n\n## Area\n".as_bytes(), "x").roadmap;
     assert_eq!(r.description, ">\n\t>");
 }
+
+/// The sixth find (2026-12-06), minimized to `## A`, then `- [o]:`: alone `[o]:` is an item's
+/// text, but printed with its id (`- [o]: {#o}`) it is a link reference definition, and the
+/// topic was gone. A title is now checked as the printer writes it, with the id after it, and
+/// escaped when that reads differently.
+#[test]
+fn a_title_that_would_read_as_a_link_definition_is_escaped() {
+    let crash: &[u8] = include_bytes!("../fixtures/fuzz/roundtrip-link-definition.bin");
+    for src in ["## A\n- [o]:".as_bytes(), crash] {
+        let first = parse(src, "fuzz").roadmap;
+        let printed = print(&first);
+        assert_eq!(
+            parse(printed.as_bytes(), "fuzz").roadmap,
+            first,
+            "{printed}"
+        );
+    }
+    let r = parse("## A\n- [o]:\n".as_bytes(), "x").roadmap;
+    assert_eq!(r.children[0].children.len(), 1, "the topic is kept");
+    assert!(print(&r).contains("- \\[o]: {#o}"), "{}", print(&r));
+}
