@@ -475,6 +475,28 @@ fn safe_title(text: String) -> Title {
     }
 }
 
+/// A block's text as it will be printed on its own: when it would not read back alone as one
+/// block of its kind (`-` after a link reference definition is a paragraph's text, alone an
+/// empty list item: the fuzzer's seventh find), its first character is escaped.
+fn safe_block(text: String, kind: BlockKind) -> String {
+    let reads_back = |t: &str| {
+        let doc = blocks::parse(t);
+        matches!(doc.blocks.as_slice(), [only] if only.kind == kind)
+    };
+    if text.is_empty() || reads_back(&text) {
+        return text;
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let escaped = match text.chars().next() {
+        Some(c) if c.is_ascii_punctuation() => format!("\\{text}"),
+        Some(_) if digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')')) => {
+            format!("{}\\{}", &text[..digits], &text[digits..])
+        }
+        _ => return text,
+    };
+    if reads_back(&escaped) { escaped } else { text }
+}
+
 /// Does `s` read back unchanged as a heading's and as a list item's title?
 pub(crate) fn title_round_trips(s: &str) -> bool {
     // Alone, and as the printer writes a node's title: followed by its id (`- [o]:` is an
@@ -734,7 +756,7 @@ impl<'s> Builder<'s> {
                         format!("heading level {level} is not part of the format; kept as text"),
                     ));
                 }
-                let text = self.block_source(b, 0);
+                let text = safe_block(self.block_source(b, 0), b.kind);
                 if !text.is_empty() {
                     self.description.push(text);
                 }
@@ -958,6 +980,7 @@ impl<'s> Builder<'s> {
                     }
                 } else {
                     self.finish_pending(st);
+                    let text = safe_block(text, BlockKind::Paragraph);
                     if st.in_established {
                         push_para(&mut node.content.established, &text);
                     } else {

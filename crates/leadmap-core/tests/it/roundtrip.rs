@@ -366,3 +366,23 @@ fn a_title_that_would_read_as_a_link_definition_is_escaped() {
     assert_eq!(r.children[0].children.len(), 1, "the topic is kept");
     assert!(print(&r).contains("- \\[o]: {#o}"), "{}", print(&r));
 }
+
+/// The seventh find (2026-12-06), minimized to `[g]::`, a line break and `-`: after the link
+/// reference definition the `-` is a paragraph's text, but printed on its own it is an empty
+/// list item (the fuzzer's input has the same in a topic's summary). A description block or a
+/// content paragraph that would not read back alone as itself has its first character escaped.
+#[test]
+fn a_block_that_would_read_back_as_another_is_escaped() {
+    let crash: &[u8] = include_bytes!("../fixtures/fuzz/roundtrip-lone-dash.bin");
+    for src in ["[g]::\n-".as_bytes(), crash] {
+        let first = parse(src, "fuzz").roadmap;
+        let printed = print(&first);
+        assert_eq!(
+            parse(printed.as_bytes(), "fuzz").roadmap,
+            first,
+            "{printed}"
+        );
+    }
+    let r = parse("[g]::\n-\n".as_bytes(), "x").roadmap;
+    assert_eq!(r.description, "\\-");
+}
