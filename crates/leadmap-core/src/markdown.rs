@@ -523,7 +523,7 @@ pub(crate) fn title_round_trips(s: &str) -> bool {
             return false;
         };
         let st = split_title(&src[inline]);
-        st.attrs.is_some() == !attrs.is_empty() && st.emoji.is_none() && st.text == s
+        st.attrs.is_some() != attrs.is_empty() && st.emoji.is_none() && st.text == s
     })
 }
 
