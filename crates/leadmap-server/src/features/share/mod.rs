@@ -83,8 +83,8 @@ async fn view(state: &AppState, token: &str) -> Result<SharedView, AppError> {
 }
 
 /// Rendered share pages, by (link, theme): the page's bytes with a fingerprint of everything
-/// they were drawn from (the owner, the roadmap, the shown name, every status and shown note,
-/// the origin). A request still looks the link and the records up (a revoked link is 404 at
+/// they were drawn from (the token, the owner, the roadmap, the shown name, every status and
+/// shown note, the origin). A request still looks the link and the records up (a revoked link is 404 at
 /// once, a change shows at once); only the drawing is skipped when nothing it reads changed.
 /// At most [`PAGE_CACHE_MAX`] pages; the whole cache is dropped when full.
 type PageCache = std::collections::HashMap<(i64, &'static str), (u64, axum::body::Bytes)>;
@@ -93,8 +93,9 @@ static PAGE_CACHE: std::sync::LazyLock<std::sync::Mutex<PageCache>> =
 const PAGE_CACHE_MAX: usize = 1024;
 
 /// What a share page is drawn from, hashed (SipHash with fixed keys: the same inputs give the
-/// same fingerprint in every process).
+/// same fingerprint in every process). The token is in it too: the page's own address holds it.
 fn page_fingerprint(
+    token: &str,
     v: &SharedView,
     e: &leadmap_app::catalog::Entry,
     records: &std::collections::HashMap<String, Progress>,
@@ -103,6 +104,7 @@ fn page_fingerprint(
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     (
+        token,
         v.share.user_id.0,
         &v.share.roadmap,
         &v.share.shown_name,
@@ -134,7 +136,7 @@ async fn shared_page(
     let records = by_topic(v.records().await?);
     let theme = crate::web::chrome::theme(&headers);
     let origin = origin(&state, &headers);
-    let fingerprint = page_fingerprint(&v, e, &records, &origin);
+    let fingerprint = page_fingerprint(&token, &v, e, &records, &origin);
     let key = (v.share.id, theme);
     let cached = PAGE_CACHE
         .lock()
