@@ -305,6 +305,18 @@ fn line_end_vertical_tabs_read_back_the_same() {
     }
 }
 
+/// What `src` parses to prints as a file that reads back to the same roadmap (the fuzz
+/// target's assertion).
+fn assert_reads_back(src: &[u8]) {
+    let first = parse(src, "fuzz").roadmap;
+    let printed = print(&first);
+    assert_eq!(
+        parse(printed.as_bytes(), "fuzz").roadmap,
+        first,
+        "{printed}"
+    );
+}
+
 /// The fuzzer's fourth find (`roundtrip`, 2026-12-06), minimized: a roadmap title starting
 /// with two emoji. The first was dropped with a warning, so the title started with the second,
 /// which the next read dropped too. The roadmap has no emoji of its own: a leading one stays
@@ -316,14 +328,7 @@ fn a_roadmap_title_keeps_its_leading_emoji() {
     assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
     let again = parse(print(&first.roadmap).as_bytes(), "x").roadmap;
     assert_eq!(again, first.roadmap);
-    let crash = include_bytes!("../fixtures/fuzz/roundtrip-title-emoji.bin");
-    let first = parse(crash, "fuzz").roadmap;
-    let printed = print(&first);
-    assert_eq!(
-        parse(printed.as_bytes(), "fuzz").roadmap,
-        first,
-        "{printed}"
-    );
+    assert_reads_back(include_bytes!("../fixtures/fuzz/roundtrip-title-emoji.bin"));
 }
 
 /// The fifth find (2026-12-06), minimized by `cargo fuzz tmin` to `>`, a line break, a tab and
@@ -334,13 +339,7 @@ fn a_roadmap_title_keeps_its_leading_emoji() {
 fn a_top_level_block_keeps_its_tabs() {
     let crash: &[u8] = include_bytes!("../fixtures/fuzz/roundtrip-quote-tab.bin");
     for src in [">\n\t>".as_bytes(), crash] {
-        let first = parse(src, "fuzz").roadmap;
-        let printed = print(&first);
-        assert_eq!(
-            parse(printed.as_bytes(), "fuzz").roadmap,
-            first,
-            "{printed}"
-        );
+        assert_reads_back(src);
     }
     let r = parse("# Map\n\n>\n\t>\n\n## Area\n".as_bytes(), "x").roadmap;
     assert_eq!(r.description, ">\n\t>");
@@ -354,13 +353,7 @@ fn a_top_level_block_keeps_its_tabs() {
 fn a_title_that_would_read_as_a_link_definition_is_escaped() {
     let crash: &[u8] = include_bytes!("../fixtures/fuzz/roundtrip-link-definition.bin");
     for src in ["## A\n- [o]:".as_bytes(), crash] {
-        let first = parse(src, "fuzz").roadmap;
-        let printed = print(&first);
-        assert_eq!(
-            parse(printed.as_bytes(), "fuzz").roadmap,
-            first,
-            "{printed}"
-        );
+        assert_reads_back(src);
     }
     let r = parse("## A\n- [o]:\n".as_bytes(), "x").roadmap;
     assert_eq!(r.children[0].children.len(), 1, "the topic is kept");
@@ -375,13 +368,7 @@ fn a_title_that_would_read_as_a_link_definition_is_escaped() {
 fn a_block_that_would_read_back_as_another_is_escaped() {
     let crash: &[u8] = include_bytes!("../fixtures/fuzz/roundtrip-lone-dash.bin");
     for src in ["[g]::\n-".as_bytes(), crash] {
-        let first = parse(src, "fuzz").roadmap;
-        let printed = print(&first);
-        assert_eq!(
-            parse(printed.as_bytes(), "fuzz").roadmap,
-            first,
-            "{printed}"
-        );
+        assert_reads_back(src);
     }
     let r = parse("[g]::\n-\n".as_bytes(), "x").roadmap;
     assert_eq!(r.description, "\\-");

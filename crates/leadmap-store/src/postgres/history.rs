@@ -1,8 +1,8 @@
-//! The history of status changes on PostgreSQL: [`record`] and [`reset`] are called by the
-//! progress writes, in their transaction, before the progress rows change; each is one round
-//! trip to the function `leadmap_record_change` (migration 0005), which reads the status being
-//! left, appends a row (or folds into the topic's row of the last
-//! [`policy::HISTORY_COALESCE_MS`]) and moves the day's counts.
+//! The history of status changes on PostgreSQL. Every change goes through the function
+//! `leadmap_record_change` (migrations 0005 and 0009), before the progress row changes: it
+//! reads the status being left, appends a row (or folds into the topic's row of the last
+//! [`policy::HISTORY_COALESCE_MS`]) and moves the day's counts. A write calls it in the same
+//! statement as its upsert (`progress.rs`); [`reset`] calls it for every topic a reset clears.
 
 use async_trait::async_trait;
 use sqlx::{Postgres, Row, Transaction};
@@ -12,27 +12,6 @@ use crate::policy::{HISTORY_COALESCE_MS, HISTORY_PAGE_MAX, check_text};
 use crate::{
     Change, HistoryDay, HistoryFilter, HistoryStore, Millis, Result, Status, UserId, status_from_db,
 };
-
-/// Records that the person's topic is about to change to `to` at `at`.
-pub(super) async fn record(
-    tx: &mut Transaction<'_, Postgres>,
-    user: UserId,
-    roadmap: &str,
-    topic: &str,
-    to: Status,
-    at: Millis,
-) -> Result<()> {
-    sqlx::query("SELECT leadmap_record_change($1, $2, $3, $4, $5, $6)")
-        .bind(user.0)
-        .bind(roadmap)
-        .bind(topic)
-        .bind(to.as_str())
-        .bind(at)
-        .bind(HISTORY_COALESCE_MS)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
 
 /// Records the changes to pending that a reset of `topics` (`None`: the whole roadmap) makes.
 pub(super) async fn reset(

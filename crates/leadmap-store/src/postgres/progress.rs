@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use super::{PgStore, history};
-use crate::policy::{check_text, check_texts};
+use crate::policy::{HISTORY_COALESCE_MS, check_text, check_texts};
 use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
 
 /// A row of `roadmap, topic, status, note, updated_at`, in that order (every statement here
@@ -21,16 +21,20 @@ fn progress(row: &PgRow) -> Result<Progress> {
     })
 }
 
-/// Inserts or updates a record; with no `note` a stored note is kept (a new record gets '').
-async fn upsert<'e>(
+/// Records the change in the history, then inserts or updates the record; with no `note` a
+/// stored note is kept (a new record gets ''). One statement, so one round trip and, outside
+/// a transaction, its own: the history function runs first (it locks the record and reads the
+/// status being left), then the upsert.
+async fn write_record<'e>(
     db: impl sqlx::PgExecutor<'e>,
     user: UserId,
     p: &Progress,
     note: Option<&str>,
 ) -> Result<PgRow> {
     Ok(sqlx::query(
-        "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
-         VALUES ($1, $2, $3, $4, COALESCE($5::text, ''), $6)
+        "WITH changed AS (SELECT leadmap_record_change($1, $2, $3, $4, $6, $7))
+         INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
+         SELECT $1, $2, $3, $4, COALESCE($5::text, ''), $6 FROM changed
          ON CONFLICT (user_id, roadmap, topic) DO UPDATE
            SET status = excluded.status, note = COALESCE($5::text, progress.note),
                updated_at = excluded.updated_at
@@ -42,6 +46,7 @@ async fn upsert<'e>(
     .bind(p.status.as_str())
     .bind(note)
     .bind(p.updated_at)
+    .bind(HISTORY_COALESCE_MS)
     .fetch_one(db)
     .await?)
 }
@@ -65,26 +70,7 @@ impl ProgressStore for PgStore {
             note: String::new(),
             updated_at: now,
         };
-        // One statement, so one round trip and its own transaction: the history function runs
-        // first (it locks the record and reads the status being left), then the upsert.
-        let row = sqlx::query(
-            "WITH changed AS (SELECT leadmap_record_change($1, $2, $3, $4, $6, $7))
-             INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
-             SELECT $1, $2, $3, $4, COALESCE($5::text, ''), $6 FROM changed
-             ON CONFLICT (user_id, roadmap, topic) DO UPDATE
-               SET status = excluded.status, note = COALESCE($5::text, progress.note),
-                   updated_at = excluded.updated_at
-             RETURNING roadmap, topic, status, note, updated_at",
-        )
-        .bind(user.0)
-        .bind(&p.roadmap)
-        .bind(&p.topic)
-        .bind(p.status.as_str())
-        .bind(note)
-        .bind(p.updated_at)
-        .bind(crate::policy::HISTORY_COALESCE_MS)
-        .fetch_one(&self.write)
-        .await?;
+        let row = write_record(&self.write, user, &p, note).await?;
         progress(&row)
     }
 
@@ -96,8 +82,7 @@ impl ProgressStore for PgStore {
         )?;
         let mut tx = self.write.begin().await?;
         for p in records {
-            history::record(&mut tx, user, &p.roadmap, &p.topic, p.status, p.updated_at).await?;
-            upsert(&mut *tx, user, p, Some(&p.note)).await?;
+            write_record(&mut *tx, user, p, Some(&p.note)).await?;
         }
         tx.commit().await?;
         Ok(records.len() as u64)
