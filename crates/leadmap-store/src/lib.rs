@@ -82,7 +82,7 @@ pub enum StoreError {
 
 /// The schema version this build knows: the number of migrations, the same on both backends.
 /// A database with a larger version is refused untouched.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -867,6 +867,14 @@ pub trait TeamStore {
     /// shared), in no particular order: a dashboard of 1,000 people reads 100,000 of them,
     /// and sorting them in the database cost PostgreSQL more than the rest of the page.
     async fn team_records(&self, users: &[UserId], roadmap: &str) -> Result<Vec<TeamRecord>>;
+    /// How many times each of these people's records of a roadmap have been inserted, changed
+    /// or deleted, as (person, count) for those with any (a person not in the answer: 0).
+    /// Kept by the database itself (triggers on `progress`, migration 0010), so every write
+    /// path and every server counts; a count only grows. A reader that kept a person's
+    /// [`team_records`](Self::team_records) with the count it read *before* them knows them
+    /// current for as long as the count stays the same.
+    async fn progress_clocks(&self, users: &[UserId], roadmap: &str)
+    -> Result<Vec<(UserId, i64)>>;
     /// The status changes of these people on one roadmap to or from `done`, oldest first, as
     /// (person, when, +1 or -1): what a team's trend is drawn from.
     async fn done_moves(

@@ -48,8 +48,9 @@ pub const TABLES: &[&str] = &[
     "assessment_rating_history",
 ];
 
-/// Tables of a schema that belong to the migration machinery, not to the data.
-const MACHINERY: &[&str] = &["_sqlx_migrations"];
+/// Tables of a schema that are not copied: the migration machinery's, and those the database
+/// keeps itself from the data (`progress_clock`, counted by triggers as `progress` is copied).
+const MACHINERY: &[&str] = &["_sqlx_migrations", "progress_clock"];
 
 /// Rows per `INSERT` (PostgreSQL takes at most 65,535 parameters in one statement).
 const BATCH_ROWS: usize = 500;

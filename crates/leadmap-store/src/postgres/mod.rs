@@ -78,6 +78,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "history day slots",
         include_str!("../../migrations/postgres/0009_history_day_slots.sql"),
     ),
+    (
+        10,
+        "progress clock",
+        include_str!("../../migrations/postgres/0010_progress_clock.sql"),
+    ),
 ];
 
 static MIGRATOR: std::sync::LazyLock<sqlx::migrate::Migrator> = std::sync::LazyLock::new(|| {

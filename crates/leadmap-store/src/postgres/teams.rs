@@ -538,6 +538,28 @@ impl TeamStore for PgStore {
         Ok(records)
     }
 
+    async fn progress_clocks(
+        &self,
+        users: &[UserId],
+        roadmap: &str,
+    ) -> Result<Vec<(UserId, i64)>> {
+        check_text(roadmap)?;
+        let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+        // A person's count is spread over slots (migration 0010): added up here.
+        sqlx::query(
+            "SELECT user_id, SUM(changes)::BIGINT FROM progress_clock
+             WHERE roadmap = $2 AND user_id = ANY($1)
+             GROUP BY user_id",
+        )
+        .bind(&ids)
+        .bind(roadmap)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| Ok((UserId(r.try_get(0)?), r.try_get(1)?)))
+        .collect()
+    }
+
     async fn done_moves(
         &self,
         users: &[UserId],

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0007_teams.sql"),
     include_str!("../../migrations/sqlite/0008_assessments.sql"),
     include_str!("../../migrations/sqlite/0009_history_day_slots.sql"),
+    include_str!("../../migrations/sqlite/0010_progress_clock.sql"),
 ];
 
 /// How long a statement waits for another process's lock before failing.

@@ -3,8 +3,8 @@
 
 use leadmap_store::prelude::*;
 use leadmap_store::{
-    NewFocus, NewInvite, NewTeam, Redeemed, Redeemer, ResetScope, Status, StoreError, TeamChange,
-    TeamRole, UserId,
+    NewFocus, NewInvite, NewTeam, Progress, Redeemed, Redeemer, ResetScope, Status, StoreError,
+    TeamChange, TeamRole, UserId,
 };
 
 use crate::{T0, name};
@@ -16,6 +16,7 @@ conformance!(
     two_people_taking_the_last_use_of_an_invite_at_once_one_wins,
     managers_read_statuses_and_only_shared_notes,
     focus_topics_and_one_on_ones,
+    every_write_of_a_persons_records_moves_their_clock,
 );
 
 fn team<'a>(slug: &'a str, name: &'a str, parent: Option<i64>) -> NewTeam<'a> {
@@ -494,4 +495,93 @@ async fn focus_topics_and_one_on_ones(s: &dyn Store) {
         Some(T0 + 10)
     );
     assert_eq!(s.last_one_on_one(api.id, bob.id).await.unwrap(), None);
+}
+
+/// A person's clock on a roadmap (0 when it never moved).
+async fn clock(s: &dyn Store, user: UserId, roadmap: &str) -> i64 {
+    let clocks = s.progress_clocks(&[user], roadmap).await.unwrap();
+    assert!(clocks.len() <= 1, "{clocks:?}");
+    clocks.first().map_or(0, |&(u, n)| {
+        assert_eq!(u, user);
+        n
+    })
+}
+
+/// What a team's dashboard keeps its members' records by: every kind of write to a person's
+/// records of a roadmap moves their clock, including the deletion of their account; nothing
+/// moves anyone else's, or theirs on another roadmap; concurrent writes each count.
+async fn every_write_of_a_persons_records_moves_their_clock(s: &dyn Store) {
+    let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
+    let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
+    assert_eq!(s.progress_clocks(&[ana.id, bob.id], "el").await.unwrap(), []);
+    s.set_progress(bob.id, "el", "okrs", Status::Done, None, T0)
+        .await
+        .unwrap();
+    let bob_el = clock(s, bob.id, "el").await;
+    assert!(bob_el > 0);
+
+    let mut last = clock(s, ana.id, "el").await;
+    assert_eq!(last, 0);
+    let mut step = async |what: &str| {
+        let now = clock(s, ana.id, "el").await;
+        assert!(now > last, "{what} did not move the clock ({last} → {now})");
+        last = now;
+    };
+    s.set_progress(ana.id, "el", "okrs", Status::Learning, None, T0)
+        .await
+        .unwrap();
+    step("a first record").await;
+    s.set_progress(ana.id, "el", "okrs", Status::Done, None, T0 + 1)
+        .await
+        .unwrap();
+    step("a new status").await;
+    s.set_progress(ana.id, "el", "okrs", Status::Done, Some("a note"), T0 + 2)
+        .await
+        .unwrap();
+    step("a new note, the status kept").await;
+    assert!(s.set_note_shared(ana.id, "el", "okrs", true).await.unwrap());
+    step("sharing the note").await;
+    let imported = [Progress {
+        roadmap: "el".into(),
+        topic: "values".into(),
+        status: Status::Skipped,
+        note: String::new(),
+        updated_at: T0 + 3,
+    }];
+    s.import_progress(ana.id, &imported).await.unwrap();
+    step("an import").await;
+    s.reset_progress(ana.id, "el", ResetScope::Topics(&["values".into()]), T0 + 4)
+        .await
+        .unwrap();
+    step("a reset of one topic").await;
+    s.reset_progress(ana.id, "el", ResetScope::Roadmap, T0 + 5)
+        .await
+        .unwrap();
+    step("a reset of the roadmap").await;
+
+    // Reads move nothing; another roadmap's clock is its own.
+    s.team_records(&[ana.id, bob.id], "el").await.unwrap();
+    s.progress(ana.id, "el").await.unwrap();
+    assert_eq!(clock(s, ana.id, "el").await, last);
+    assert_eq!(clock(s, ana.id, "em").await, 0);
+    assert_eq!(clock(s, bob.id, "el").await, bob_el);
+
+    // Sixteen new topics at once: sixteen more, however the database spreads them.
+    let writes = (0..16).map(|i| {
+        let topic = format!("t{i}");
+        async move {
+            s.set_progress(ana.id, "el", &topic, Status::Done, None, T0 + 6)
+                .await
+                .unwrap();
+        }
+    });
+    futures_util::future::join_all(writes).await;
+    assert_eq!(clock(s, ana.id, "el").await, last + 16);
+    last += 16;
+
+    // Deleting the account deletes the records, and that moves the clock too: a reader that
+    // kept them learns they are gone (and an id used again never meets an unmoved clock).
+    assert!(s.delete_user(ana.id).await.unwrap());
+    assert!(clock(s, ana.id, "el").await > last);
+    assert_eq!(clock(s, bob.id, "el").await, bob_el);
 }
