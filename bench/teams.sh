@@ -23,7 +23,12 @@
 #   2. GET /teams/bench/r/synthetic-team/matrix (members × topics), as the manager;
 #   3. GET /api/v1/teams/bench/roadmaps/synthetic-team with the manager's token;
 #   4. GET /r/synthetic-team as member0001, on the database with the team and on the one
-#      without, alternating ROUNDS times.
+#      without, alternating ROUNDS times;
+#   5. the dashboard again while 20 members mark topics through the API, about WRITES a
+#      second (default 10): the server keeps members' records between requests and reads
+#      again those of the members whose records changed (issue 16), so 1-3 are the view of a
+#      team at rest and 5 the view of a team at work;
+# and the first view of the dashboard after the server started (nothing kept yet), by curl.
 # Prints p50 and p99 of each. The bars: the dashboard under 50 ms at p50 and under 100 ms at
 # p99; the personal page with the team within 10 % of the page without.
 set -euo pipefail
@@ -113,6 +118,8 @@ for backend in ${BACKENDS:-sqlite postgres}; do
     exit 1
   fi
   dash=/teams/bench/r/$roadmap
+  first_view=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $manager" "${base[team]}$dash")
+  rows+=("| $backend | GET $dash, the first view after the start (curl, one request) | $(awk -v t="$first_view" 'BEGIN { printf "%.2f", t * 1000 }') ms | | |")
   check "${base[team]}" "$dash" "Cookie: $manager" '<svg'
   check "${base[team]}" "$dash/matrix" "Cookie: $manager" "$first"
   check "${base[team]}" "/api/v1/teams/bench/roadmaps/$roadmap" "Authorization: Bearer $token" "$first"
@@ -123,6 +130,45 @@ for backend in ${BACKENDS:-sqlite postgres}; do
     measure one "${base[team]}" "$what" "$auth"
     rows+=("| $backend | GET $what | $(p 50% "$work/one.wrk") ms | $(p 99% "$work/one.wrk") ms | $(awk '/^Requests\/sec:/ {print $2}' "$work/one.wrk") |")
   done
+
+  # The dashboard while members write: 20 members, each with a token, mark topics in turn.
+  if [ "$backend" = sqlite ]; then
+    mapfile -t topic_ids < <(python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for (t,) in c.execute("SELECT DISTINCT topic FROM progress WHERE roadmap = ? LIMIT 40", (sys.argv[2],)):
+    print(t)' "${url[team]}" "$roadmap")
+  else
+    mapfile -t topic_ids < <(psql -At "${url[team]}" \
+      -c "SELECT DISTINCT topic FROM progress WHERE roadmap = '$roadmap' LIMIT 40")
+  fi
+  writer_tokens=()
+  for i in $(seq 2 21); do
+    writer_tokens+=("$("$bin" token create bench-writes --user "$(printf "member%0*d" "$(( ${#members} > 4 ? ${#members} : 4 ))" "$i")" --database-url "${url[team]}")")
+  done
+  (
+    statuses=(done learning skipped pending)
+    pause=$(awk -v w="${WRITES:-10}" 'BEGIN { printf "%.3f", 1 / w }')
+    i=0
+    while :; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT \
+        -H "Authorization: Bearer ${writer_tokens[i % 20]}" -H 'Content-Type: application/json' \
+        -d "{\"status\":\"${statuses[i % 4]}\"}" \
+        "${base[team]}/api/v1/me/progress/$roadmap/${topic_ids[(i * 7) % ${#topic_ids[@]}]}")
+      [ "$code" = 200 ] || echo "a member's PUT answered $code" >&2
+      i=$((i + 1))
+      echo "$i" >"$work/writes"
+      sleep "$pause"
+    done
+  ) &
+  writer=$!
+  sleep 1
+  echo 0 >"$work/writes"
+  measure one "${base[team]}" "$dash" "Cookie: $manager"
+  writes=$(cat "$work/writes")
+  kill "$writer" 2>/dev/null || true
+  wait "$writer" 2>/dev/null || true
+  rows+=("| $backend | GET $dash while members write ($writes PUTs in the $duration) | $(p 50% "$work/one.wrk") ms | $(p 99% "$work/one.wrk") ms | $(awk '/^Requests\/sec:/ {print $2}' "$work/one.wrk") |")
 
   # The personal page, alternating: without any team, then with the team.
   : >"$work/page-base"

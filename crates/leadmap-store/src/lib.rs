@@ -873,8 +873,7 @@ pub trait TeamStore {
     /// path and every server counts; a count only grows. A reader that kept a person's
     /// [`team_records`](Self::team_records) with the count it read *before* them knows them
     /// current for as long as the count stays the same.
-    async fn progress_clocks(&self, users: &[UserId], roadmap: &str)
-    -> Result<Vec<(UserId, i64)>>;
+    async fn progress_clocks(&self, users: &[UserId], roadmap: &str) -> Result<Vec<(UserId, i64)>>;
     /// The status changes of these people on one roadmap to or from `done`, oldest first, as
     /// (person, when, +1 or -1): what a team's trend is drawn from.
     async fn done_moves(

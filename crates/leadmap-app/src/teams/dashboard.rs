@@ -149,7 +149,11 @@ impl<'a> Dashboard<'a> {
     /// Records of people not in `people` and of topics the roadmap no longer has are ignored;
     /// of two records of one member and topic, the later wins. A person listed twice is one
     /// row each (the second gets no records).
-    pub fn new(entry: &'a Entry, people: &'a [Person], records: &[TeamRecord]) -> Dashboard<'a> {
+    pub fn new<'r>(
+        entry: &'a Entry,
+        people: &'a [Person],
+        records: impl IntoIterator<Item = &'r TeamRecord>,
+    ) -> Dashboard<'a> {
         let mut topics = Vec::with_capacity(entry.topics.len());
         let mut area_ranges = Vec::with_capacity(entry.areas.len());
         for a in &entry.areas {

@@ -1,15 +1,18 @@
 //! Teams: the shapes of what a person types (a team's name and address, an invite's terms, a
 //! focus topic's reason), and the pure computations over what the store holds: the dashboard
 //! ([`dashboard`]), the trend ([`trend`]) and the 1:1 preparation ([`one_on_one`]). The
-//! caller reads the store and the clock; nothing here does I/O.
+//! caller reads the store and the clock; nothing here does I/O but [`records`], which keeps
+//! members' records between requests and reads the store for those that changed.
 
 pub mod dashboard;
 pub mod manage;
 pub mod one_on_one;
+pub mod records;
 pub mod trend;
 
 pub use dashboard::{Aggregate, Dashboard, DashboardJson, MatrixJson, Person};
 pub use one_on_one::{Prep, PrepInput};
+pub use records::{RecordsCache, TeamRecords};
 pub use trend::{TrendPoint, TrendRow, trend_svg, trend_table, weekly_trend};
 
 use crate::progress::Invalid;

@@ -65,6 +65,9 @@ struct Inner {
     /// Pages that are the same for every visitor without an account (a public roadmap at one
     /// version in one theme), rendered once; see [`AppState::visitor_page`].
     visitor_pages: Mutex<std::collections::HashMap<String, axum::body::Bytes>>,
+    /// Team members' records, kept between requests and checked against the database's
+    /// clocks on every read (see [`leadmap_app::teams::records`]).
+    team_records: leadmap_app::teams::RecordsCache,
 }
 
 /// How many visitor pages are kept before the cache starts again (a few per roadmap).
@@ -123,12 +126,27 @@ impl AppState {
             dummy_hash,
             hashing: Semaphore::new(cores),
             visitor_pages: Mutex::new(std::collections::HashMap::new()),
+            team_records: leadmap_app::teams::RecordsCache::default(),
         })))
     }
 
     /// The whole store: for this module only, which hands out scoped capabilities.
     pub(super) fn store(&self) -> &dyn Store {
         &*self.0.store
+    }
+
+    /// The records of these people on a roadmap that are not pending, shared notes included:
+    /// for this module only, whose callers have decided whose records may be read.
+    pub(super) async fn team_records(
+        &self,
+        users: &[leadmap_store::UserId],
+        roadmap: &str,
+    ) -> Result<leadmap_app::teams::TeamRecords, AppError> {
+        Ok(self
+            .0
+            .team_records
+            .records(self.store(), users, roadmap)
+            .await?)
     }
 
     /// The bundled roadmaps.

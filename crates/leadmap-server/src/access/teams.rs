@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use leadmap_app::Entry;
 use leadmap_app::secrets;
+use leadmap_app::teams::TeamRecords;
 use leadmap_app::time::now_ms;
 use leadmap_store::{
     Change, Focus, HistoryFilter, Invite, Member, NewFocus, Redeemed, Redeemer, StoreError, Team,
@@ -385,10 +386,20 @@ impl<'a> TeamView<'a> {
     pub async fn aggregate(&self, roadmap: &str) -> Result<TeamProgress, AppError> {
         let people = self.people().await?;
         let ids: Vec<UserId> = people.iter().map(|m| m.user.id).collect();
-        let mut records = self.state.store().team_records(&ids, roadmap).await?;
-        for r in &mut records {
-            r.shared_note = None;
-        }
+        // A member sees statuses, never notes: the kept records are copied without them.
+        let records = self
+            .state
+            .team_records(&ids, roadmap)
+            .await?
+            .iter()
+            .map(|r| TeamRecord {
+                user: r.user,
+                topic: r.topic.clone(),
+                status: r.status,
+                updated_at: r.updated_at,
+                shared_note: None,
+            })
+            .collect();
         let named = self.team.show_names || self.relation.manages();
         let people = people
             .iter()
@@ -437,13 +448,9 @@ impl Managed<'_> {
     }
 
     /// Members' records of a roadmap, with the notes they shared.
-    pub async fn records(
-        &self,
-        people: &[Member],
-        roadmap: &str,
-    ) -> Result<Vec<TeamRecord>, AppError> {
+    pub async fn records(&self, people: &[Member], roadmap: &str) -> Result<TeamRecords, AppError> {
         let ids: Vec<UserId> = people.iter().map(|m| m.user.id).collect();
-        Ok(self.store().team_records(&ids, roadmap).await?)
+        self.view.state.team_records(&ids, roadmap).await
     }
 
     /// The moves to and from done of these people on a roadmap (the trend).

@@ -543,6 +543,15 @@ async fn the_dashboard_names_gaps_and_single_points_and_members_see_only_counts(
         .unwrap();
     assert_eq!(row["statuses"][0], json!("done"));
 
+    // The server keeps members' records between views: a change shows on the next one, on the
+    // page and in the API (cy has done t1 too: no single point is left).
+    mark(&app, &w.cy, &t1, "done", "").await;
+    let d = get_json(&mia, format!("{b}/api/v1/teams/web/roadmaps/{EL}")).await;
+    assert_eq!(d["single_points"], json!([]), "{d}");
+    let html = page(&w.mia, format!("{b}/teams/web/r/{EL}")).await;
+    assert!(!html.contains(&format!("/r/{EL}/t/{t1}")), "{html}");
+    mark(&app, &w.cy, &t1, "learning", "").await;
+
     // A member sees counts only, until the team shows names.
     let cy = api(&token(&app, &w.cy).await);
     let agg = get_json(&cy, format!("{b}/api/v1/teams/web/roadmaps/{EL}")).await;

@@ -538,11 +538,7 @@ impl TeamStore for PgStore {
         Ok(records)
     }
 
-    async fn progress_clocks(
-        &self,
-        users: &[UserId],
-        roadmap: &str,
-    ) -> Result<Vec<(UserId, i64)>> {
+    async fn progress_clocks(&self, users: &[UserId], roadmap: &str) -> Result<Vec<(UserId, i64)>> {
         check_text(roadmap)?;
         let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
         // A person's count is spread over slots (migration 0010): added up here.

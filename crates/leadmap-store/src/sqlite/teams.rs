@@ -490,11 +490,7 @@ impl TeamStore for SqliteStore {
             .collect()
     }
 
-    async fn progress_clocks(
-        &self,
-        users: &[UserId],
-        roadmap: &str,
-    ) -> Result<Vec<(UserId, i64)>> {
+    async fn progress_clocks(&self, users: &[UserId], roadmap: &str) -> Result<Vec<(UserId, i64)>> {
         check_text(roadmap)?;
         let ids = id_list(users.iter().map(|u| u.0));
         self.read(|c| {
@@ -504,7 +500,9 @@ impl TeamStore for SqliteStore {
                      WHERE roadmap = ?2 AND user_id IN (SELECT value FROM json_each(?1))
                      GROUP BY user_id",
                 )?
-                .query_map(params![ids, roadmap], |r| Ok((UserId(r.get(0)?), r.get(1)?)))?,
+                .query_map(params![ids, roadmap], |r| {
+                    Ok((UserId(r.get(0)?), r.get(1)?))
+                })?,
             )
         })
     }

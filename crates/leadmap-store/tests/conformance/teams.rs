@@ -513,7 +513,10 @@ async fn clock(s: &dyn Store, user: UserId, roadmap: &str) -> i64 {
 async fn every_write_of_a_persons_records_moves_their_clock(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
-    assert_eq!(s.progress_clocks(&[ana.id, bob.id], "el").await.unwrap(), []);
+    assert_eq!(
+        s.progress_clocks(&[ana.id, bob.id], "el").await.unwrap(),
+        []
+    );
     s.set_progress(bob.id, "el", "okrs", Status::Done, None, T0)
         .await
         .unwrap();

@@ -365,7 +365,7 @@ async fn managed_dashboard<'v>(
         Managed<'v>,
         std::sync::Arc<Entry>,
         Vec<Member>,
-        Vec<leadmap_store::TeamRecord>,
+        leadmap_app::teams::TeamRecords,
     ),
     AppError,
 > {

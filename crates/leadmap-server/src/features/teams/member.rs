@@ -169,8 +169,9 @@ async fn prepare(
         .map(|r| d.could_close(r, leadmap_app::teams::one_on_one::GAPS_MAX))
         .unwrap_or_default();
     let own: Vec<TeamRecord> = records
-        .into_iter()
+        .iter()
         .filter(|r| r.user == person.user.id)
+        .cloned()
         .collect();
     let focus = managed.person_focus(&person).await?;
     let prep = Prep::new(&PrepInput {
