@@ -540,10 +540,13 @@ fn close_open_block(mut text: String) -> String {
     if let Some(fc) = fence_char {
         let n = first.chars().take_while(|c| *c == fc).count();
         if n >= 3 {
-            let closed = text.lines().skip(1).any(|l| {
-                let t = l.trim();
-                t.len() >= n && t.chars().all(|c| c == fc)
-            });
+            // Closed as the parser sees it, not as the fence rules read: pulldown-cmark does
+            // not take "```" followed by a tab as the closing fence (the fuzzer's eighth
+            // find: the fence ran on over the next topic once printed before it).
+            let src = format!("{text}\n\nx\n");
+            let doc = blocks::parse(&src);
+            let closed = matches!(doc.blocks.as_slice(), [.., last]
+                if last.kind == BlockKind::Paragraph && src[last.range.clone()].trim() == "x");
             if !closed {
                 text.push('\n');
                 text.push_str(&fc.to_string().repeat(n));

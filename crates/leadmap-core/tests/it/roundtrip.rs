@@ -373,3 +373,23 @@ fn a_block_that_would_read_back_as_another_is_escaped() {
     let r = parse("[g]::\n-\n".as_bytes(), "x").roadmap;
     assert_eq!(r.description, "\\-");
 }
+
+/// The eighth find (2026-12-06), minimized to 19 bytes: `## <`, `- ` with a NUL, a code fence
+/// whose closing fence ends in a tab, and a byte that is not UTF-8. pulldown-cmark does not
+/// close a fence with "```" and a tab, so the area's summary was a fence open to the end of
+/// the file; printed before the area's topics, it ran on over them. A fence left open is now
+/// closed as the parser sees it, not as a reading of the fence rules would.
+#[test]
+fn a_fence_the_parser_leaves_open_is_closed() {
+    assert_reads_back(include_bytes!("../fixtures/fuzz/roundtrip-fence-tab.bin"));
+    let src = "## Area\n\nIntro.\n\n```\ncode\n```\t\n\n- Topic\n";
+    let r = parse(src.as_bytes(), "x").roadmap;
+    assert_eq!(r.children.len(), 1);
+    assert_eq!(
+        r.children[0].content.summary,
+        "Intro.\n\n```\ncode\n```\t\n\n- Topic\n```"
+    );
+    assert_reads_back(src.as_bytes());
+    let printed = print(&r);
+    assert_eq!(parse(printed.as_bytes(), "x").roadmap, r, "{printed}");
+}
