@@ -478,6 +478,11 @@ fn safe_title(text: String) -> Title {
 /// A block's text as it will be printed on its own: when it would not read back alone as one
 /// block of its kind (`-` after a link reference definition is a paragraph's text, alone an
 /// empty list item: the fuzzer's seventh find), its first character is escaped.
+///
+/// Failing that, every line but a setext heading's underline has its start escaped: a line
+/// that was a lazy continuation left of its container (`  R`, `=`, `  -` in a list item is a
+/// heading "R =") reads as another block once dedented (`R` over `=` is a level-1 heading, and
+/// `-` an empty item: the fuzzer's ninth find).
 fn safe_block(text: String, kind: BlockKind) -> String {
     let reads_back = |t: &str| {
         let doc = blocks::parse(t);
@@ -486,15 +491,45 @@ fn safe_block(text: String, kind: BlockKind) -> String {
     if text.is_empty() || reads_back(&text) {
         return text;
     }
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    let escaped = match text.chars().next() {
-        Some(c) if c.is_ascii_punctuation() => format!("\\{text}"),
-        Some(_) if digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')')) => {
-            format!("{}\\{}", &text[..digits], &text[digits..])
-        }
-        _ => return text,
-    };
+    if let Some(escaped) = escape_line_start(&text)
+        && reads_back(&escaped)
+    {
+        return escaped;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let underline = matches!(kind, BlockKind::Heading(_))
+        && lines.len() > 1
+        && lines.last().is_some_and(|l| {
+            let t = l.trim();
+            !t.is_empty() && (t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-'))
+        });
+    let last = lines.len() - usize::from(underline);
+    let escaped = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match escape_line_start(l) {
+            Some(e) if i < last => e,
+            _ => (*l).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     if reads_back(&escaped) { escaped } else { text }
+}
+
+/// `line` with its first character after the indentation escaped, when that character could
+/// start a block (punctuation, or the `.`/`)` after digits); `None` when there is none.
+fn escape_line_start(line: &str) -> Option<String> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let (lead, text) = line.split_at(indent);
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    match text.chars().next() {
+        Some('\\') => None,
+        Some(c) if c.is_ascii_punctuation() => Some(format!("{lead}\\{text}")),
+        Some(_) if digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')')) => {
+            Some(format!("{lead}{}\\{}", &text[..digits], &text[digits..]))
+        }
+        _ => None,
+    }
 }
 
 /// Does `s` read back unchanged as a heading's and as a list item's title?
@@ -1025,7 +1060,10 @@ impl<'s> Builder<'s> {
             }
             BlockKind::Heading(_) | BlockKind::Other | BlockKind::Item => {
                 self.finish_pending(st);
-                let text = self.block_source(b, col);
+                let mut text = self.block_source(b, col);
+                if matches!(b.kind, BlockKind::Heading(_)) {
+                    text = safe_block(text, b.kind);
+                }
                 if st.in_established {
                     push_para(&mut node.content.established, &text);
                 } else {

@@ -393,3 +393,18 @@ fn a_fence_the_parser_leaves_open_is_closed() {
     let printed = print(&r);
     assert_eq!(parse(printed.as_bytes(), "x").roadmap, r, "{printed}");
 }
+
+/// The ninth find (2026-12-06), minimized to `## ` and a stray byte, `- r`, a blank line,
+/// `  R`, `=` and `  -`: in the topic, `=` is a lazy continuation of the paragraph `R` and `-`
+/// makes the two lines a level-2 heading "R =". Dedented to be printed in the topic, `R` over
+/// `=` is a level-1 heading and `-` an empty list item. A heading in a topic's content that
+/// would not read back alone as itself has its lines' starts escaped.
+#[test]
+fn a_lazy_line_of_a_heading_is_escaped() {
+    let crash: &[u8] = include_bytes!("../fixtures/fuzz/roundtrip-lazy-setext.bin");
+    for src in ["## A\n- r\n\n  R\n=\n  -".as_bytes(), crash] {
+        assert_reads_back(src);
+    }
+    let r = parse("## A\n- r\n\n  R\n=\n  -\n".as_bytes(), "x").roadmap;
+    assert_eq!(r.children[0].children[0].content.summary, "R\n\\=\n-");
+}
