@@ -408,3 +408,20 @@ fn a_lazy_line_of_a_heading_is_escaped() {
     let r = parse("## A\n- r\n\n  R\n=\n  -\n".as_bytes(), "x").roadmap;
     assert_eq!(r.children[0].children[0].content.summary, "R\n\\=\n-");
 }
+
+/// The tenth find (2026-12-06), 14 bytes: `#`, `<script-->` and a form feed. The check for an
+/// HTML block left open read the rules (`<script` and no `</script>`) and closed it; the
+/// closing line then read back as a block of its own, and was closed again. Whether a block
+/// is open is now asked of the parser, for fences and HTML blocks alike.
+#[test]
+fn an_html_block_is_closed_only_when_the_parser_leaves_it_open() {
+    assert_reads_back(include_bytes!(
+        "../fixtures/fuzz/roundtrip-script-dashes.bin"
+    ));
+    for src in [
+        "# M\n\n<script>\nlet a;\n\n## A\n",
+        "# M\n\n<!-- open\n\n## A\n",
+    ] {
+        assert_reads_back(src.as_bytes());
+    }
+}
