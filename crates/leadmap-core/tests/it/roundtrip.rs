@@ -425,3 +425,18 @@ fn an_html_block_is_closed_only_when_the_parser_leaves_it_open() {
         assert_reads_back(src.as_bytes());
     }
 }
+
+/// The eleventh find (2026-12-06; the fuzzer's 280 bytes are kept as they came): a step whose
+/// text ended in a vertical tab, on a line followed by a line of vertical tabs only. Read, the
+/// step kept its last vertical tab; printed as the item's last line, CommonMark left it out.
+/// A step's or pitfall's line-end white space at its very end is now left out when read.
+#[test]
+fn a_step_ending_in_a_vertical_tab_reads_back_the_same() {
+    let src = "## A\n- T\n\n  Steps:\n\n  - do it\u{b}\n\u{b}\u{b}\n";
+    assert_reads_back(src.as_bytes());
+    assert_reads_back(include_bytes!(
+        "../fixtures/fuzz/roundtrip-step-vertical-tab.bin"
+    ));
+    let r = parse(src.as_bytes(), "x").roadmap;
+    assert_eq!(r.children[0].children[0].content.steps, ["do it"]);
+}
