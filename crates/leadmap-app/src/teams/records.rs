@@ -146,8 +146,7 @@ impl RecordsCache {
             let mut inner = self.lock();
             inner.reads += 1;
             let now = inner.reads;
-            let kept = inner.roadmaps.get_mut(roadmap);
-            let mut kept = kept;
+            let mut kept = inner.roadmaps.get_mut(roadmap);
             for (i, u) in users.iter().enumerate() {
                 match kept.as_deref_mut().and_then(|m| m.get_mut(u)) {
                     Some(k) if k.clock == clock(u) => {
