@@ -695,11 +695,12 @@ fn dedent(text: &str, cols: usize, first_col: usize) -> String {
             };
         }
         let width = col - start;
-        if cols == 0 && first_col == 0 {
+        if cols == 0 {
             // A top-level block: nothing to take off, so its lines stay as written. Written
             // back where they stood, they read back the same; tabs made spaces need not
             // (pulldown-cmark reads `>` then a tab and `>` as one quote, but `>` then four
-            // spaces and `>` as a quote and a code block: the fuzzer's fifth find).
+            // spaces and `>` as a quote and a code block: the fuzzer's fifth find). The same
+            // when the block's first line is indented (` >` over a tab and `>`: the twelfth).
             if i > 0 {
                 out.push('\n');
             }

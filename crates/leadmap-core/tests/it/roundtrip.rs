@@ -440,3 +440,16 @@ fn a_step_ending_in_a_vertical_tab_reads_back_the_same() {
     let r = parse(src.as_bytes(), "x").roadmap;
     assert_eq!(r.children[0].children[0].content.steps, ["do it"]);
 }
+
+/// The twelfth find (2026-12-06), 19 bytes: ` >```bu`, a line break, a tab, `>~~~`, two NULs and
+/// `}`, then two backticks. Like the fifth, a top-level block's tab was made spaces, which
+/// pulldown-cmark reads differently (one quote became a quote and a code block); the fifth's
+/// fix kept the lines as written only for a block starting at the margin, and this one starts
+/// one space in. Every top-level block keeps its lines as written now.
+#[test]
+fn an_indented_top_level_block_keeps_its_tabs() {
+    assert_reads_back(include_bytes!(
+        "../fixtures/fuzz/roundtrip-indented-quote-tab.bin"
+    ));
+    assert_reads_back(" >\n\t>".as_bytes());
+}
