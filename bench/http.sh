@@ -60,19 +60,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Polls URL until it answers, at most 30 s.
-wait_for() {
-  for _ in $(seq 300); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "nothing answers at $1" >&2
-  exit 1
-}
+# free_port, wait_for, and the wrk scripts (roadmap_topics, count_lua, put_lua).
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # --- the server, with one account, a token and a session -------------------------------------
 db=$work/leadmap.db
@@ -112,63 +102,10 @@ if [ "$code" != 200 ] || ! grep -q 'data-id="define-core-values"' "$page"; then
 fi
 chmod -R a+rX "$work/www"
 
-# The topics the PUTs rotate through: the roadmap's learnable topics.
-"$bin" show "$roadmap" --json | python3 -c '
-import json, sys
-ids = []
-def walk(n):
-    if n.get("kind") == "topic":
-        ids.append(n["id"])
-    for c in n.get("children", []):
-        walk(c)
-walk(json.load(sys.stdin))
-print(",".join(chr(34) + i + chr(34) for i in ids))' >"$work/topics"
-
 # --- wrk scripts: count every status code; the PUT one builds its requests ------------------
-cat >"$work/count.lua" <<'EOF'
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("id", #threads)
-end
-function init(args) codes = {} end
-function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local total = {}
-  for _, t in ipairs(threads) do
-    for k, v in pairs(t:get("codes")) do total[k] = (total[k] or 0) + v end
-  end
-  local parts = {}
-  for k, v in pairs(total) do table.insert(parts, k .. "=" .. v) end
-  table.sort(parts)
-  io.write("status codes: " .. table.concat(parts, " ") .. "\n")
-end
-EOF
-{
-  cat "$work/count.lua"
-  echo "local topics = {$(cat "$work/topics")}"
-  echo "local token = \"$token\""
-  cat <<'EOF'
-local statuses = {"done", "learning", "skipped", "pending"}
-local n = 0
-local offset = 0
-init = (function(base_init)
-  return function(args)
-    base_init(args)
-    offset = id * 17
-  end
-end)(init)
-function request()
-  n = n + 1
-  local topic = topics[(n + offset) % #topics + 1]
-  local body = '{"status":"' .. statuses[n % #statuses + 1] .. '","note":"bench write ' .. n .. '"}'
-  return wrk.format("PUT", "/api/v1/me/progress/engineering-leadership/" .. topic, {
-    ["Authorization"] = "Bearer " .. token,
-    ["Content-Type"] = "application/json",
-  }, body)
-end
-EOF
-} >"$work/put.lua"
+roadmap_topics "$bin" >"$work/topics"
+count_lua >"$work/count.lua"
+put_lua "$(cat "$work/topics")" "$token" >"$work/put.lua"
 
 # Runs wrk; prints its output and leaves "REQ_PER_S P99_MS CODES" in $work/last.
 run_wrk() {

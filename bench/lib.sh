@@ -48,4 +48,67 @@ measure() {
     exit 1
   fi
 }
-
+# roadmap_topics BIN: the bundled Engineering Leadership roadmap's learnable topic ids, each
+# quoted, separated by commas (a Lua table's items): the topics the PUT loads rotate through.
+roadmap_topics() {
+  "$1" show engineering-leadership --json | python3 -c '
+import json, sys
+ids = []
+def walk(n):
+    if n.get("kind") == "topic":
+        ids.append(n["id"])
+    for c in n.get("children", []):
+        walk(c)
+walk(json.load(sys.stdin))
+print(",".join(chr(34) + i + chr(34) for i in ids))'
+}
+# count_lua: a wrk script that counts every status code and prints them at the end.
+count_lua() {
+  cat <<'EOF'
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+function init(args) codes = {} end
+function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("codes")) do total[k] = (total[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(total) do table.insert(parts, k .. "=" .. v) end
+  table.sort(parts)
+  io.write("status codes: " .. table.concat(parts, " ") .. "\n")
+end
+EOF
+}
+# put_lua TOPICS TOKEN: count_lua, and PUT progress requests with the bearer TOKEN, each wrk
+# thread rotating through TOPICS (roadmap_topics' output) from its own offset, through every
+# status, with a note.
+put_lua() {
+  count_lua
+  echo "local topics = {$1}"
+  echo "local token = \"$2\""
+  cat <<'EOF'
+local statuses = {"done", "learning", "skipped", "pending"}
+local n = 0
+local offset = 0
+init = (function(base_init)
+  return function(args)
+    base_init(args)
+    offset = id * 17
+  end
+end)(init)
+function request()
+  n = n + 1
+  local topic = topics[(n + offset) % #topics + 1]
+  local body = '{"status":"' .. statuses[n % #statuses + 1] .. '","note":"bench write ' .. n .. '"}'
+  return wrk.format("PUT", "/api/v1/me/progress/engineering-leadership/" .. topic, {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+  }, body)
+end
+EOF
+}

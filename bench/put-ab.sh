@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PUT progress on two builds side by side: each build serves its own new database, and wrk
-# (-t2 -c64, the bundled roadmap's learnable topics rotating, one token) alternates between
-# them, ROUNDS times DUR each; prints req/s, p99 and the server's RSS after each run.
+# (-t2 -c64, bench/http.sh's PUT load: the bundled roadmap's learnable topics rotating, one
+# token) alternates between them, ROUNDS times DUR each; prints req/s, p99, the status codes
+# and the server's RSS after each run.
 #
 #   bench/put-ab.sh BEFORE_BINARY AFTER_BINARY
 #   BACKEND=postgres bench/put-ab.sh …   # databases ab_before and ab_after on PG (default
@@ -33,39 +34,14 @@ for name in before after; do
   base[$name]=http://127.0.0.1:$port
   wait_for ${base[$name]}/healthz
 done
-"${bins[after]}" show engineering-leadership --json | python3 -c '
-import json, sys
-ids = []
-def walk(n):
-    if n.get("kind") == "topic":
-        ids.append(n["id"])
-    for c in n.get("children", []):
-        walk(c)
-walk(json.load(sys.stdin))
-print(",".join(chr(34) + i + chr(34) for i in ids))' >"$work/topics"
+topics=$(roadmap_topics "${bins[after]}")
 for name in before after; do
-cat > $work/put-$name.lua <<LUA
-local topics = {$(cat $work/topics)}
-local token = "${tok[$name]}"
-local statuses = {"done", "learning", "skipped", "pending"}
-local n = 0
-local offset = 0
-
-function request()
-  n = n + 1
-  local topic = topics[(n + offset) % #topics + 1]
-  local body = '{"status":"' .. statuses[n % #statuses + 1] .. '","note":"bench write ' .. n .. '"}'
-  return wrk.format("PUT", "/api/v1/me/progress/engineering-leadership/" .. topic, {
-    ["Authorization"] = "Bearer " .. token,
-    ["Content-Type"] = "application/json",
-  }, body)
-end
-LUA
+  put_lua "$topics" "${tok[$name]}" >"$work/put-$name.lua"
 done
 for r in $(seq ${ROUNDS:-3}); do
   for name in before after; do
     wrk -t2 -c64 -d${DUR:-10s} --latency -s $work/put-$name.lua ${base[$name]} > $work/w.txt 2>&1
     rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/${pid[$name]}/status)
-    echo "round $r $name: $(awk '/^Requests\/sec/ {print $2}' $work/w.txt) req/s, p99 $(awk '$1=="99%" {print $2}' $work/w.txt), non2xx $(grep -c Non-2xx $work/w.txt || true), RSS $rss MiB"
+    echo "round $r $name: $(awk '/^Requests\/sec/ {print $2}' $work/w.txt) req/s, p99 $(awk '$1=="99%" {print $2}' $work/w.txt), $(grep "^status codes" $work/w.txt), RSS $rss MiB"
   done
 done

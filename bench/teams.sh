@@ -41,9 +41,10 @@ days=${DAYS:-365}
 rounds=${ROUNDS:-3}
 pg=${PG:-postgres://postgres@127.0.0.1:5432}
 roadmap=synthetic-team
-# The first member, named as `leadmap synthetic-team` names them (zero-padded to the count's width,
-# at least four digits).
-first=$(printf "member%0*d" "$(( ${#members} > 4 ? ${#members} : 4 ))" 1)
+# member N: the Nth member, named as `leadmap synthetic-team` names them (zero-padded to the
+# count's width, at least four digits).
+member() { printf "member%0*d" "$(( ${#members} > 4 ? ${#members} : 4 ))" "$1"; }
+first=$(member 1)
 
 if [ -n "${LEADMAP:-}" ]; then
   bin=$LEADMAP
@@ -144,7 +145,7 @@ for (t,) in c.execute("SELECT DISTINCT topic FROM progress WHERE roadmap = ? LIM
   fi
   writer_tokens=()
   for i in $(seq 2 21); do
-    writer_tokens+=("$("$bin" token create bench-writes --user "$(printf "member%0*d" "$(( ${#members} > 4 ? ${#members} : 4 ))" "$i")" --database-url "${url[team]}")")
+    writer_tokens+=("$("$bin" token create bench-writes --user "$(member "$i")" --database-url "${url[team]}")")
   done
   (
     statuses=(done learning skipped pending)

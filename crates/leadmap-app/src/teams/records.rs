@@ -165,27 +165,25 @@ impl RecordsCache {
             }
             let mut inner = self.lock();
             let now = inner.reads;
-            let mut added = 0usize;
-            let mut dropped = 0usize;
-            let keep = self.limit > 0;
-            let map = inner.roadmaps.entry(roadmap.to_owned()).or_default();
+            let (mut added, mut dropped) = (0usize, 0usize);
+            // With no room at all, nothing is kept (not even an empty map for the roadmap).
+            let mut map =
+                (self.limit > 0).then(|| inner.roadmaps.entry(roadmap.to_owned()).or_default());
             for i in stale {
                 let u = users[i];
                 let records: Arc<[TeamRecord]> = by_user.remove(&u).unwrap_or_default().into();
-                if keep {
+                if let Some(map) = map.as_deref_mut() {
                     added += records.len();
-                    let old = map.insert(
-                        u,
-                        Kept {
-                            clock: clock(&u),
-                            records: records.clone(),
-                            used: now,
-                        },
-                    );
-                    dropped += old.map_or(0, |k| k.records.len());
+                    let kept = Kept {
+                        clock: clock(&u),
+                        records: records.clone(),
+                        used: now,
+                    };
+                    dropped += map.insert(u, kept).map_or(0, |k| k.records.len());
                 }
                 parts[i] = Some(records);
             }
+            // `dropped` were counted in `held` when they were kept.
             inner.held = inner.held + added - dropped;
             if inner.held > self.limit {
                 inner.shed(self.limit / 4 * 3);
