@@ -1110,6 +1110,27 @@ pub trait Store:
     /// file `dest` (SQLite); PostgreSQL answers [`StoreError::Unsupported`] (use `pg_dump`).
     async fn backup(&self, dest: &std::path::Path) -> Result<()>;
 
+    /// Writes a record exactly as [`ProgressStore::set_progress`] and reads back the topic's
+    /// plan as [`PlanStore::plan`] does: what an API progress write answers with.
+    ///
+    /// The default makes the two calls; PostgreSQL answers in one round trip.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_progress_with_plan(
+        &self,
+        user: UserId,
+        roadmap: &str,
+        topic: &str,
+        status: Status,
+        note: Option<&str>,
+        now: Millis,
+    ) -> Result<(Progress, Plan)> {
+        let p = self
+            .set_progress(user, roadmap, topic, status, note, now)
+            .await?;
+        let plan = self.plan(user, roadmap, topic).await?;
+        Ok((p, plan))
+    }
+
     /// The session `token_hash` names with its user, exactly as [`SessionStore::session`]
     /// (`last_seen` bumped the same way), and with it what the signed-in roadmap page reads of
     /// that user on `roadmap`: [`PageReads`]. `None` when no session has that hash.

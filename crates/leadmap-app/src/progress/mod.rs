@@ -3,7 +3,7 @@
 //! all go through these functions, so they check the same limits and say the same words.
 
 use leadmap_core::progress::Status;
-use leadmap_store::{Progress, Store, UserId};
+use leadmap_store::{Evidence, Plan, Progress, Store, UserId};
 
 mod files;
 pub mod plan;
@@ -126,6 +126,39 @@ pub async fn mark(
     };
     Ok(store
         .set_progress(user, &entry.id, topic, status, note.map(Note::as_str), now)
+        .await?)
+}
+
+/// A progress write as the API makes it: the plan's changes first when given (the target day:
+/// `Some(None)` clears it; the evidence links, replacing them all), then the status and, when
+/// given, the note; answers the record with the topic's plan. On PostgreSQL the record's write
+/// and the plan's read are one round trip.
+#[allow(clippy::too_many_arguments)]
+pub async fn mark_with_plan(
+    store: &dyn Store,
+    user: UserId,
+    entry: &Entry,
+    topic: &str,
+    status: Status,
+    note: Option<&Note>,
+    due: Option<Option<i64>>,
+    links: Option<&[Evidence]>,
+    now: i64,
+) -> Result<(Progress, Plan), Error> {
+    if !entry.has_topic(topic) {
+        return Err(Error::UnknownTopic {
+            roadmap: entry.id.clone(),
+            topic: topic.to_owned(),
+        });
+    }
+    if let Some(d) = due {
+        store.set_due(user, &entry.id, topic, d).await?;
+    }
+    if let Some(l) = links {
+        store.set_evidence(user, &entry.id, topic, l).await?;
+    }
+    Ok(store
+        .set_progress_with_plan(user, &entry.id, topic, status, note.map(Note::as_str), now)
         .await?)
 }
 

@@ -369,6 +369,31 @@ impl MyProgress<'_> {
         .await?)
     }
 
+    /// Marks a topic and answers it with its plan, changing the plan first when given (see
+    /// [`leadmap_app::progress::mark_with_plan`]).
+    pub async fn mark_with_plan(
+        &self,
+        entry: &Entry,
+        topic: &str,
+        status: Status,
+        note: Option<&Note>,
+        due: Option<Option<i64>>,
+        links: Option<&[leadmap_store::Evidence]>,
+    ) -> Result<(Progress, leadmap_store::Plan), AppError> {
+        Ok(progress::mark_with_plan(
+            self.state.store(),
+            self.user,
+            entry,
+            topic,
+            status,
+            note,
+            due,
+            links,
+            now_ms(),
+        )
+        .await?)
+    }
+
     /// Sets a topic's plan (see [`leadmap_app::progress::plan::set_plan`]).
     pub async fn set_plan(
         &self,

@@ -6,7 +6,9 @@ use sqlx::postgres::PgRow;
 
 use super::{PgStore, history};
 use crate::policy::{HISTORY_COALESCE_MS, check_text, check_texts};
-use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
+use crate::{
+    Millis, Plan, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db,
+};
 
 /// A row of `roadmap, topic, status, note, updated_at`, in that order (every statement here
 /// selects or returns those columns so), read by position.
@@ -49,6 +51,54 @@ async fn write_record<'e>(
     .bind(HISTORY_COALESCE_MS)
     .fetch_one(db)
     .await?)
+}
+
+/// [`crate::Store::set_progress_with_plan`] in one statement: [`write_record`]'s, with the
+/// topic's plan joined to the written row (its target day on every row, one row per evidence
+/// link, in their order; one row with nulls when it has none). The plan is read from the
+/// statement's snapshot, which is the plan as it stood when the write began: this statement
+/// does not change it.
+pub(super) async fn set_progress_with_plan(
+    store: &PgStore,
+    user: UserId,
+    roadmap: &str,
+    topic: &str,
+    status: Status,
+    note: Option<&str>,
+    now: Millis,
+) -> Result<(Progress, Plan)> {
+    check_texts([roadmap, topic, note.unwrap_or_default()])?;
+    let rows = sqlx::query(
+        "WITH changed AS (SELECT leadmap_record_change($1, $2, $3, $4, $6, $7)),
+         written AS (
+           INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
+           SELECT $1, $2, $3, $4, COALESCE($5::text, ''), $6 FROM changed
+           ON CONFLICT (user_id, roadmap, topic) DO UPDATE
+             SET status = excluded.status, note = COALESCE($5::text, progress.note),
+                 updated_at = excluded.updated_at
+           RETURNING roadmap, topic, status, note, updated_at)
+         SELECT w.roadmap, w.topic, w.status, w.note, w.updated_at, d.due_day, e.url, e.label
+         FROM written w
+         LEFT JOIN topic_due d ON d.user_id = $1 AND d.roadmap = $2 AND d.topic = $3
+         LEFT JOIN evidence e ON e.user_id = $1 AND e.roadmap = $2 AND e.topic = $3
+         ORDER BY e.position",
+    )
+    .bind(user.0)
+    .bind(roadmap)
+    .bind(topic)
+    .bind(status.as_str())
+    .bind(note)
+    .bind(now)
+    .bind(HISTORY_COALESCE_MS)
+    .fetch_all(&store.write)
+    .await?;
+    let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+    let record = progress(first)?;
+    let plan = rows
+        .iter()
+        .map(|r| Ok((r.try_get(5)?, r.try_get(6)?, r.try_get(7)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((record, crate::one_plan(roadmap, topic, plan)))
 }
 
 #[async_trait]

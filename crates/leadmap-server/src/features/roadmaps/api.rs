@@ -123,13 +123,9 @@ pub(super) async fn put_progress(
         .as_deref()
         .map(plan::evidence_list)
         .transpose()?;
-    let rec = me
+    let (rec, p) = me
         .progress()
-        .mark(e, &topic, Some(status), note.as_ref())
-        .await?;
-    let p = me
-        .progress()
-        .set_plan(e, &topic, due, links.as_deref())
+        .mark_with_plan(e, &topic, status, note.as_ref(), due, links.as_deref())
         .await?;
     Ok(Json(StoredRecord::from(&rec).with_plan(&p)).into_response())
 }
