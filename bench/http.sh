@@ -74,6 +74,7 @@ elif [ "${BACKEND:-sqlite}" = postgres ]; then
   db=postgres://postgres@127.0.0.1:5432/leadmap_bench
 fi
 echo "database: $db" >&2
+case $db in postgres*) backend_name=PostgreSQL ;; *) backend_name=SQLite ;; esac
 password="bench $(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n') passphrase"
 printf '%s\n' "$password" | "$bin" user add bench --password-stdin --database-url "$db" >/dev/null
 token=$("$bin" token create bench --database-url "$db")
@@ -302,7 +303,7 @@ Summary ($(date -u +%Y-%m-%d), $(nproc) cores, wrk -t2 -c64 -d$duration, $("$bin
 |---|---|---|---|
 | leadmap: GET /r/$roadmap (signed in) | $page_rps | $page_p99 ms | $page_codes |
 | nginx: the same page as a static file | $nginx_rps | $nginx_p99 ms | $nginx_codes |
-| leadmap: PUT progress (SQLite, $stored topics) | $put_rps | $put_p99 ms | $put_codes |
+| leadmap: PUT progress ($backend_name, $stored topics) | $put_rps | $put_p99 ms | $put_codes |
 | leadmap: GET /s/TOKEN/badge.svg | $badge_rps | $badge_p99 ms | $badge_codes |
 | nginx: the same badge as a static file | $nbadge_rps | $nbadge_p99 ms | $nbadge_codes |
 | leadmap: GET /s/TOKEN (the share page) | $share_rps | $share_p99 ms | $share_codes |

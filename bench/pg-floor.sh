@@ -4,10 +4,11 @@
 # database itself allows. One run, side by side:
 #
 #   1. nginx serving the signed-in page as a file; GET /healthz (reads nothing); GET /readyz
-#      (one round trip, `SELECT 1`); the signed-in page (one statement); alternating, twice;
+#      (one round trip, `SELECT 1`); the signed-in page (one statement; the account has no
+#      records yet); alternating, twice;
 #   2. PUT progress through the API (bench/http.sh's load), with the CPU time the server and
 #      all PostgreSQL processes spent per request during it (from /proc);
-#   3. the same for the page;
+#   3. the same for the page, now with the 112 records the PUTs wrote;
 #   4. pgbench (the database alone, 16 clients: the server's pool) running the PUT's own
 #      statements: the token lookup, then the write with the plan read back (history
 #      function, upsert, clock trigger, plan); the write alone; a plain upsert with no history
@@ -85,13 +86,19 @@ roadmap_topics "$bin" >"$work/topics"
 count_lua >"$work/count.lua"
 put_lua "$(cat "$work/topics")" "$token" >"$work/put.lua"
 
-# CPU seconds (user + system) of one process, and of every PostgreSQL process together.
+# CPU seconds (user + system) of one process; and "pid ticks" of every PostgreSQL process,
+# so that the database's share is summed over the processes alive at both ends of a run (a
+# backend or worker that exits in between would take its ticks with it).
 ticks=$(getconf CLK_TCK)
 cpu_of() { awk -v t="$ticks" '{ printf "%.3f\n", ($14 + $15) / t }' "/proc/$1/stat"; }
-pg_cpu() {
-  local stats=()
-  for pid in $(pgrep -x postgres); do stats+=("/proc/$pid/stat"); done
-  cat "${stats[@]}" 2>/dev/null | awk -v t="$ticks" '{ s += $14 + $15 } END { printf "%.3f\n", s / t }'
+pg_ticks() {
+  for pid in $(pgrep -x postgres); do
+    awk -v p="$pid" '{ print p, $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true
+  done
+}
+pg_cpu_between() {
+  awk -v t="$ticks" 'NR == FNR { a[$1] = $2; next } ($1 in a) { s += $2 - a[$1] }
+    END { printf "%.3f\n", s / t }' "$1" "$2"
 }
 
 # wrk NAME ARGS…: prints "NAME req/s p99-ms codes" and keeps req/s in $work/NAME.rps.
@@ -123,12 +130,13 @@ done
 
 # with_cpu NAME ARGS…: bench, then the CPU each side spent per request.
 with_cpu() {
-  local name=$1 s0 p0 s1 p1 n
+  local name=$1 s0 p0=0 s1 p1 n
   s0=$(cpu_of "$server_pid")
-  p0=$(pg_cpu)
+  pg_ticks >"$work/pg0"
   bench "$@"
   s1=$(cpu_of "$server_pid")
-  p1=$(pg_cpu)
+  pg_ticks >"$work/pg1"
+  p1=$(pg_cpu_between "$work/pg0" "$work/pg1")
   n=$(awk -v r="$(cat "$work/$name.rps")" -v s="$secs" 'BEGIN { print r * s }')
   awk -v a="$s0" -v b="$s1" -v c="$p0" -v d="$p1" -v n="$n" -v s="$secs" 'BEGIN {
     printf "    CPU per request: leadmap %.0f us, PostgreSQL %.0f us (cores busy: %.2f and %.2f)\n",

@@ -1114,7 +1114,6 @@ pub trait Store:
     /// plan as [`PlanStore::plan`] does: what an API progress write answers with.
     ///
     /// The default makes the two calls; PostgreSQL answers in one round trip.
-    #[allow(clippy::too_many_arguments)]
     async fn set_progress_with_plan(
         &self,
         user: UserId,

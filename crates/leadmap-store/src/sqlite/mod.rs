@@ -32,6 +32,7 @@ pub use backup::{BackupInfo, backup_file, check_backup, restore_file};
 mod assessments;
 mod backup;
 mod history;
+mod page;
 mod plans;
 mod progress;
 pub(crate) mod roadmaps;
@@ -353,6 +354,17 @@ impl Store for SqliteStore {
     async fn server_version(&self) -> Result<String> {
         self.read(|c| c.query_row("SELECT sqlite_version()", [], |r| r.get(0)))
             .map(|v: String| format!("SQLite {v}"))
+    }
+
+    async fn session_page(
+        &self,
+        token_hash: &[u8],
+        now: crate::Millis,
+        roadmap: &str,
+        due_until_day: i64,
+    ) -> Result<Option<(crate::Session, crate::User, crate::PageReads)>> {
+        crate::policy::check_text(roadmap)?;
+        page::session_page(self, token_hash, now, roadmap, due_until_day).await
     }
 
     async fn backup(&self, dest: &Path) -> Result<()> {

@@ -8,7 +8,7 @@ use crate::policy::{check_text, check_texts};
 use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
 
 /// A progress row with its status still a word: checked by [`checked`] outside rusqlite.
-type RawProgress = (Progress, String);
+pub(super) type RawProgress = (Progress, String);
 
 /// A row of `roadmap, topic, status, note, updated_at`, in that order (every statement here
 /// selects or returns those columns so): read by position, not by name, which is a string
@@ -31,8 +31,23 @@ fn checked((mut p, status): RawProgress) -> Result<Progress> {
     Ok(p)
 }
 
-fn all_checked(rows: Vec<RawProgress>) -> Result<Vec<Progress>> {
+pub(super) fn all_checked(rows: Vec<RawProgress>) -> Result<Vec<Progress>> {
     rows.into_iter().map(checked).collect()
+}
+
+/// A person's records of one roadmap, by topic (statuses checked by [`all_checked`]).
+pub(super) fn of_roadmap(
+    c: &rusqlite::Connection,
+    user: UserId,
+    roadmap: &str,
+) -> rusqlite::Result<Vec<RawProgress>> {
+    collect(
+        c.prepare_cached(
+            "SELECT roadmap, topic, status, note, updated_at FROM progress
+             WHERE user_id = ?1 AND roadmap = ?2 ORDER BY topic",
+        )?
+        .query_map(params![user.0, roadmap], progress)?,
+    )
 }
 
 const UPSERT: &str = "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
@@ -100,15 +115,7 @@ impl ProgressStore for SqliteStore {
 
     async fn progress(&self, user: UserId, roadmap: &str) -> Result<Vec<Progress>> {
         check_text(roadmap)?;
-        all_checked(self.read(|c| {
-            collect(
-                c.prepare_cached(
-                    "SELECT roadmap, topic, status, note, updated_at FROM progress
-                     WHERE user_id = ?1 AND roadmap = ?2 ORDER BY topic",
-                )?
-                .query_map(params![user.0, roadmap], progress)?,
-            )
-        })?)
+        all_checked(self.read(|c| of_roadmap(c, user, roadmap))?)
     }
 
     async fn all_progress(&self, user: UserId) -> Result<Vec<Progress>> {

@@ -1,7 +1,7 @@
 //! Browser sessions on SQLite.
 
 use async_trait::async_trait;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{SqliteStore, collect};
 use crate::policy::{bumps_last_seen, check_texts};
@@ -16,6 +16,48 @@ fn session(row: &Row) -> rusqlite::Result<Session> {
         created_at: row.get("created_at")?,
         last_seen: row.get("last_seen")?,
     })
+}
+
+/// The session `token_hash` names, with its user (read on `c`, which may be inside a
+/// transaction of the caller's).
+pub(super) fn session_with_user(
+    c: &Connection,
+    token_hash: &[u8],
+) -> rusqlite::Result<Option<(Session, User)>> {
+    c.prepare_cached(
+        "SELECT s.id, s.user_id, s.csrf, s.user_agent, s.created_at, s.last_seen,
+                u.name, u.display_name, u.is_admin, u.created_at AS user_created_at
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+    )?
+    .query_row([token_hash], |r| {
+        let s = session(r)?;
+        let u = User {
+            id: s.user_id,
+            name: r.get("name")?,
+            display_name: r.get("display_name")?,
+            is_admin: r.get("is_admin")?,
+            created_at: r.get("user_created_at")?,
+        };
+        Ok((s, u))
+    })
+    .optional()
+}
+
+/// Moves a session's `last_seen` to `now` when [`bumps_last_seen`] says it is time.
+pub(super) async fn bump_last_seen(store: &SqliteStore, s: &Session, now: Millis) -> Result<()> {
+    if bumps_last_seen(Some(s.last_seen), now) {
+        let id = s.id;
+        store
+            .write(move |c| {
+                c.execute(
+                    "UPDATE sessions SET last_seen = ?1 WHERE id = ?2",
+                    params![now, id],
+                )?;
+                Ok(())
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -43,37 +85,9 @@ impl SessionStore for SqliteStore {
     }
 
     async fn session(&self, token_hash: &[u8], now: Millis) -> Result<Option<(Session, User)>> {
-        let found = self.read(|c| {
-            c.prepare_cached(
-                "SELECT s.id, s.user_id, s.csrf, s.user_agent, s.created_at, s.last_seen,
-                        u.name, u.display_name, u.is_admin, u.created_at AS user_created_at
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
-            )?
-            .query_row([token_hash], |r| {
-                let s = session(r)?;
-                let u = User {
-                    id: s.user_id,
-                    name: r.get("name")?,
-                    display_name: r.get("display_name")?,
-                    is_admin: r.get("is_admin")?,
-                    created_at: r.get("user_created_at")?,
-                };
-                Ok((s, u))
-            })
-            .optional()
-        })?;
-        if let Some((s, _)) = &found
-            && bumps_last_seen(Some(s.last_seen), now)
-        {
-            let id = s.id;
-            self.write(move |c| {
-                c.execute(
-                    "UPDATE sessions SET last_seen = ?1 WHERE id = ?2",
-                    params![now, id],
-                )?;
-                Ok(())
-            })
-            .await?;
+        let found = self.read(|c| session_with_user(c, token_hash))?;
+        if let Some((s, _)) = &found {
+            bump_last_seen(self, s, now).await?;
         }
         Ok(found)
     }

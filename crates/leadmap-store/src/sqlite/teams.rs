@@ -17,7 +17,7 @@ use crate::{
 const TEAM_COLUMNS: &str = "id, slug, name, parent_id, show_names, created_at";
 const INVITE_COLUMNS: &str =
     "id, team_id, role, max_uses, uses, expires_at, revoked_at, created_by, created_at";
-const FOCUS_COLUMNS: &str =
+pub(super) const FOCUS_COLUMNS: &str =
     "id, team_id, user_id, roadmap, topic, due_day, reason, created_by, created_at";
 const USER_COLUMNS: &str = "u.id, u.name, u.display_name, u.is_admin, u.created_at";
 
@@ -58,7 +58,7 @@ fn invite(r: &Row) -> rusqlite::Result<Invite> {
     })
 }
 
-fn focus(r: &Row) -> rusqlite::Result<Focus> {
+pub(super) fn focus(r: &Row) -> rusqlite::Result<Focus> {
     Ok(Focus {
         id: r.get(0)?,
         team: r.get(1)?,
