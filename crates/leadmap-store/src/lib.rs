@@ -435,13 +435,12 @@ pub trait PlanStore {
     async fn due_until(&self, user: UserId, until_day: i64) -> Result<Vec<(String, String, i64)>>;
 }
 
-/// One topic's plan from the rows of its one-statement read: (due day, url, label), at least
-/// one row (the due day repeats on each; url and label are null when it has no evidence).
-pub(crate) fn one_plan(
-    roadmap: &str,
-    topic: &str,
-    rows: Vec<(Option<i64>, Option<String>, Option<String>)>,
-) -> Plan {
+/// A row of one topic's plan as its one-statement read gives it: (due day, url, label).
+pub(crate) type PlanRow = (Option<i64>, Option<String>, Option<String>);
+
+/// One topic's plan from the rows of its one-statement read, at least one row (the due day
+/// repeats on each; url and label are null when it has no evidence).
+pub(crate) fn one_plan(roadmap: &str, topic: &str, rows: Vec<PlanRow>) -> Plan {
     let due_day = rows.first().and_then(|r| r.0);
     let evidence = rows
         .into_iter()

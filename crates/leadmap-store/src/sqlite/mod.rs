@@ -367,6 +367,18 @@ impl Store for SqliteStore {
         page::session_page(self, token_hash, now, roadmap, due_until_day).await
     }
 
+    async fn set_progress_with_plan(
+        &self,
+        user: crate::UserId,
+        roadmap: &str,
+        topic: &str,
+        status: crate::Status,
+        note: Option<&str>,
+        now: crate::Millis,
+    ) -> Result<(crate::Progress, crate::Plan)> {
+        progress::set_progress_with_plan(self, user, roadmap, topic, status, note, now).await
+    }
+
     async fn backup(&self, dest: &Path) -> Result<()> {
         let (src, dest) = (self.inner.path.clone(), dest.to_owned());
         tokio::task::spawn_blocking(move || backup_file(&src, &dest).map(drop))

@@ -5,7 +5,28 @@ use rusqlite::params;
 
 use super::{SqliteStore, collect};
 use crate::policy::{check_text, check_texts};
-use crate::{Evidence, Plan, PlanStore, Result, UserId, merge_plans, one_plan};
+use crate::{Evidence, Plan, PlanRow, PlanStore, Result, UserId, merge_plans, one_plan};
+
+/// One topic's plan as rows for [`one_plan`], read on `c` (which may be the writer's, inside
+/// its transaction).
+pub(super) fn plan_rows(
+    c: &rusqlite::Connection,
+    user: UserId,
+    roadmap: &str,
+    topic: &str,
+) -> rusqlite::Result<Vec<PlanRow>> {
+    collect(
+        c.prepare_cached(
+            "SELECT d.due_day, e.url, e.label FROM (SELECT 1) AS one
+             LEFT JOIN topic_due d ON d.user_id = ?1 AND d.roadmap = ?2 AND d.topic = ?3
+             LEFT JOIN evidence e ON e.user_id = ?1 AND e.roadmap = ?2 AND e.topic = ?3
+             ORDER BY e.position",
+        )?
+        .query_map(params![user.0, roadmap, topic], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?,
+    )
+}
 
 #[async_trait]
 impl PlanStore for SqliteStore {
@@ -108,19 +129,7 @@ impl PlanStore for SqliteStore {
 
     async fn plan(&self, user: UserId, roadmap: &str, topic: &str) -> Result<Plan> {
         check_texts([roadmap, topic])?;
-        let rows: Vec<(Option<i64>, Option<String>, Option<String>)> = self.read(|c| {
-            collect(
-                c.prepare_cached(
-                    "SELECT d.due_day, e.url, e.label FROM (SELECT 1) AS one
-                     LEFT JOIN topic_due d ON d.user_id = ?1 AND d.roadmap = ?2 AND d.topic = ?3
-                     LEFT JOIN evidence e ON e.user_id = ?1 AND e.roadmap = ?2 AND e.topic = ?3
-                     ORDER BY e.position",
-                )?
-                .query_map(params![user.0, roadmap, topic], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?,
-            )
-        })?;
+        let rows = self.read(|c| plan_rows(c, user, roadmap, topic))?;
         Ok(one_plan(roadmap, topic, rows))
     }
 

@@ -3,9 +3,12 @@
 use async_trait::async_trait;
 use rusqlite::{Row, params};
 
-use super::{SqliteStore, collect, history};
+use super::{SqliteStore, collect, history, plans};
 use crate::policy::{check_text, check_texts};
-use crate::{Millis, Progress, ProgressStore, ResetScope, Result, Status, UserId, status_from_db};
+use crate::{
+    Millis, Plan, Progress, ProgressStore, ResetScope, Result, Status, UserId, one_plan,
+    status_from_db,
+};
 
 /// A progress row with its status still a word: checked by [`checked`] outside rusqlite.
 pub(super) type RawProgress = (Progress, String);
@@ -56,6 +59,37 @@ const UPSERT: &str = "INSERT INTO progress (user_id, roadmap, topic, status, not
        SET status = excluded.status, note = COALESCE(?5, progress.note),
            updated_at = excluded.updated_at
      RETURNING roadmap, topic, status, note, updated_at";
+
+/// [`crate::Store::set_progress_with_plan`] in one job of the writer: the write as
+/// `set_progress` makes it, then the topic's plan read on the same connection (no read
+/// connection taken, no read transaction of its own).
+pub(super) async fn set_progress_with_plan(
+    store: &SqliteStore,
+    user: UserId,
+    roadmap: &str,
+    topic: &str,
+    status: Status,
+    note: Option<&str>,
+    now: Millis,
+) -> Result<(Progress, Plan)> {
+    check_texts([roadmap, topic, note.unwrap_or_default()])?;
+    let (roadmap, topic, note) = (
+        roadmap.to_owned(),
+        topic.to_owned(),
+        note.map(str::to_owned),
+    );
+    store
+        .write(move |c| {
+            history::record(c, user, &roadmap, &topic, status, now)?;
+            let raw = c.prepare_cached(UPSERT)?.query_row(
+                params![user.0, roadmap, topic, status.as_str(), note, now],
+                progress,
+            )?;
+            let plan = plans::plan_rows(c, user, &roadmap, &topic)?;
+            Ok((checked(raw)?, one_plan(&roadmap, &topic, plan)))
+        })
+        .await
+}
 
 #[async_trait]
 impl ProgressStore for SqliteStore {
