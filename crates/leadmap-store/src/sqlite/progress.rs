@@ -80,15 +80,30 @@ pub(super) async fn set_progress_with_plan(
     );
     store
         .write(move |c| {
-            history::record(c, user, &roadmap, &topic, status, now)?;
-            let raw = c.prepare_cached(UPSERT)?.query_row(
-                params![user.0, roadmap, topic, status.as_str(), note, now],
-                progress,
-            )?;
+            let record = write_record(c, user, &roadmap, &topic, status, note.as_deref(), now)?;
             let plan = plans::plan_rows(c, user, &roadmap, &topic)?;
-            Ok((checked(raw)?, one_plan(&roadmap, &topic, plan)))
+            Ok((record, one_plan(&roadmap, &topic, plan)))
         })
         .await
+}
+
+/// `set_progress`'s write on the writer's connection: the history first (it reads the status
+/// being left), then the upsert.
+fn write_record(
+    c: &rusqlite::Connection,
+    user: UserId,
+    roadmap: &str,
+    topic: &str,
+    status: Status,
+    note: Option<&str>,
+    now: Millis,
+) -> Result<Progress> {
+    history::record(c, user, roadmap, topic, status, now)?;
+    let raw = c.prepare_cached(UPSERT)?.query_row(
+        params![user.0, roadmap, topic, status.as_str(), note, now],
+        progress,
+    )?;
+    checked(raw)
 }
 
 #[async_trait]
@@ -108,15 +123,8 @@ impl ProgressStore for SqliteStore {
             topic.to_owned(),
             note.map(str::to_owned),
         );
-        self.write(move |c| {
-            history::record(c, user, &roadmap, &topic, status, now)?;
-            let raw = c.prepare_cached(UPSERT)?.query_row(
-                params![user.0, roadmap, topic, status.as_str(), note, now],
-                progress,
-            )?;
-            checked(raw)
-        })
-        .await
+        self.write(move |c| write_record(c, user, &roadmap, &topic, status, note.as_deref(), now))
+            .await
     }
 
     async fn import_progress(&self, user: UserId, records: &[Progress]) -> Result<u64> {
