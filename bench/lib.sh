@@ -112,3 +112,25 @@ function request()
 end
 EOF
 }
+# nginx_conf DIR PORT ROOT: writes DIR/nginx.conf for nginx serving ROOT on 127.0.0.1:PORT
+# (2 workers, no access log, no gzip), its pid, log and temporary files in DIR.
+nginx_conf() {
+  mkdir -p "$1"
+  cat >"$1/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $1/nginx.pid;
+error_log $1/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type text/html;
+  client_body_temp_path $1/body;
+  proxy_temp_path $1/proxy;
+  fastcgi_temp_path $1/fastcgi;
+  uwsgi_temp_path $1/uwsgi;
+  scgi_temp_path $1/scgi;
+  server { listen 127.0.0.1:$2; root $3; }
+}
+EOF
+}

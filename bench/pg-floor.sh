@@ -63,24 +63,7 @@ check "$base" /readyz "X-No: 1" ready
 chmod -R a+rX "$work/www"
 
 nport=$(free_port)
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type text/html;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$nport; root $work/www; }
-}
-EOF
+nginx_conf "$work/nginx" "$nport" "$work/www"
 
 roadmap_topics "$bin" >"$work/topics"
 count_lua >"$work/count.lua"
