@@ -48,21 +48,10 @@ else
   bin=target/release/leadmap
 fi
 
-work=$(mktemp -d)
-chmod 755 "$work"
-server_pid=
-nginx_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# free_port, wait_for, and the wrk scripts (roadmap_topics, count_lua, put_lua).
+# work_with_servers, free_port, wait_for, and the wrk scripts (roadmap_topics, count_lua, put_lua).
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
+work_with_servers
 
 # --- the server, with one account, a token and a session -------------------------------------
 db=$work/leadmap.db

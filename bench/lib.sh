@@ -134,3 +134,19 @@ http {
 }
 EOF
 }
+# work_with_servers: makes $work (a temporary folder, readable by nginx's workers) and sets the
+# traps that, on exit, stop the server ($server_pid) and nginx ($nginx_pid) the script started
+# and remove $work.
+work_with_servers() {
+  work=$(mktemp -d)
+  chmod 755 "$work"
+  server_pid=
+  nginx_pid=
+  trap stop_servers EXIT
+  trap 'exit 130' INT TERM
+}
+stop_servers() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}

@@ -28,19 +28,9 @@ roadmap=engineering-leadership
 pgbench=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench | tail -n 1)
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-work=$(mktemp -d)
-chmod 755 "$work"
-server_pid=
-nginx_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
+work_with_servers
 
 pg=postgres://postgres@127.0.0.1:5432
 psql -q "$pg/postgres" -c 'DROP DATABASE IF EXISTS leadmap_floor' \

@@ -1112,7 +1112,8 @@ pub trait Store:
     /// Writes a record exactly as [`ProgressStore::set_progress`] and reads back the topic's
     /// plan as [`PlanStore::plan`] does: what an API progress write answers with.
     ///
-    /// The default makes the two calls; PostgreSQL answers in one round trip.
+    /// The default makes the two calls; PostgreSQL answers in one round trip, SQLite in one
+    /// job of its writer.
     async fn set_progress_with_plan(
         &self,
         user: UserId,
@@ -1133,7 +1134,8 @@ pub trait Store:
     /// (`last_seen` bumped the same way), and with it what the signed-in roadmap page reads of
     /// that user on `roadmap`: [`PageReads`]. `None` when no session has that hash.
     ///
-    /// The default makes the separate calls; PostgreSQL answers in one round trip.
+    /// The default makes the separate calls; PostgreSQL answers in one round trip, SQLite in
+    /// one read transaction on one connection.
     async fn session_page(
         &self,
         token_hash: &[u8],

@@ -23,34 +23,56 @@ fn progress(row: &PgRow) -> Result<Progress> {
     })
 }
 
-/// Records the change in the history, then inserts or updates the record; with no `note` a
-/// stored note is kept (a new record gets ''). One statement, so one round trip and, outside
-/// a transaction, its own: the history function runs first (it locks the record and reads the
-/// status being left), then the upsert.
+/// The history function, as the first part of a `WITH`: `$1` user, `$2` roadmap, `$3` topic,
+/// `$4` status, `$6` now, `$7` the history's coalescing window. It runs first (it locks the
+/// record and reads the status being left).
+macro_rules! changed {
+    () => {
+        "WITH changed AS (SELECT leadmap_record_change($1, $2, $3, $4, $6, $7))"
+    };
+}
+
+/// The upsert after [`changed!`]: with no note (`$5` null) a stored note is kept (a new record
+/// gets ''); returns the record's columns in [`progress`]'s order.
+macro_rules! upsert {
+    () => {
+        "INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
+         SELECT $1, $2, $3, $4, COALESCE($5::text, ''), $6 FROM changed
+         ON CONFLICT (user_id, roadmap, topic) DO UPDATE
+           SET status = excluded.status, note = COALESCE($5::text, progress.note),
+               updated_at = excluded.updated_at
+         RETURNING roadmap, topic, status, note, updated_at"
+    };
+}
+
+/// `sql` (a statement made of [`changed!`] and [`upsert!`]) with the record's values bound.
+fn bound<'q>(
+    sql: &'static str,
+    user: UserId,
+    p: &'q Progress,
+    note: Option<&'q str>,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    sqlx::query(sql)
+        .bind(user.0)
+        .bind(&p.roadmap)
+        .bind(&p.topic)
+        .bind(p.status.as_str())
+        .bind(note)
+        .bind(p.updated_at)
+        .bind(HISTORY_COALESCE_MS)
+}
+
+/// Records the change in the history, then inserts or updates the record. One statement, so
+/// one round trip and, outside a transaction, its own.
 async fn write_record<'e>(
     db: impl sqlx::PgExecutor<'e>,
     user: UserId,
     p: &Progress,
     note: Option<&str>,
 ) -> Result<PgRow> {
-    Ok(sqlx::query(
-        "WITH changed AS (SELECT leadmap_record_change($1, $2, $3, $4, $6, $7))
-         INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
-         SELECT $1, $2, $3, $4, COALESCE($5::text, ''), $6 FROM changed
-         ON CONFLICT (user_id, roadmap, topic) DO UPDATE
-           SET status = excluded.status, note = COALESCE($5::text, progress.note),
-               updated_at = excluded.updated_at
-         RETURNING roadmap, topic, status, note, updated_at",
-    )
-    .bind(user.0)
-    .bind(&p.roadmap)
-    .bind(&p.topic)
-    .bind(p.status.as_str())
-    .bind(note)
-    .bind(p.updated_at)
-    .bind(HISTORY_COALESCE_MS)
-    .fetch_one(db)
-    .await?)
+    Ok(bound(concat!(changed!(), " ", upsert!()), user, p, note)
+        .fetch_one(db)
+        .await?)
 }
 
 /// [`crate::Store::set_progress_with_plan`] in one statement: [`write_record`]'s, with the
@@ -68,30 +90,25 @@ pub(super) async fn set_progress_with_plan(
     now: Millis,
 ) -> Result<(Progress, Plan)> {
     check_texts([roadmap, topic, note.unwrap_or_default()])?;
-    let rows = sqlx::query(
-        "WITH changed AS (SELECT leadmap_record_change($1, $2, $3, $4, $6, $7)),
-         written AS (
-           INSERT INTO progress (user_id, roadmap, topic, status, note, updated_at)
-           SELECT $1, $2, $3, $4, COALESCE($5::text, ''), $6 FROM changed
-           ON CONFLICT (user_id, roadmap, topic) DO UPDATE
-             SET status = excluded.status, note = COALESCE($5::text, progress.note),
-                 updated_at = excluded.updated_at
-           RETURNING roadmap, topic, status, note, updated_at)
+    let p = Progress {
+        roadmap: roadmap.to_owned(),
+        topic: topic.to_owned(),
+        status,
+        note: String::new(),
+        updated_at: now,
+    };
+    let sql = concat!(
+        changed!(),
+        ", written AS (",
+        upsert!(),
+        ")
          SELECT w.roadmap, w.topic, w.status, w.note, w.updated_at, d.due_day, e.url, e.label
          FROM written w
          LEFT JOIN topic_due d ON d.user_id = $1 AND d.roadmap = $2 AND d.topic = $3
          LEFT JOIN evidence e ON e.user_id = $1 AND e.roadmap = $2 AND e.topic = $3
-         ORDER BY e.position",
-    )
-    .bind(user.0)
-    .bind(roadmap)
-    .bind(topic)
-    .bind(status.as_str())
-    .bind(note)
-    .bind(now)
-    .bind(HISTORY_COALESCE_MS)
-    .fetch_all(&store.write)
-    .await?;
+         ORDER BY e.position"
+    );
+    let rows = bound(sql, user, &p, note).fetch_all(&store.write).await?;
     let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
     let record = progress(first)?;
     let plan = rows

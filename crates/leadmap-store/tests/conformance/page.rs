@@ -182,12 +182,7 @@ async fn the_page_reads_are_the_separate_reads_of_the_sessions_person(s: &dyn St
 async fn one_topics_plan_is_its_row_of_plans(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
-    let links: Vec<Evidence> = (0..3)
-        .map(|i| Evidence {
-            url: format!("https://example.com/{i}"),
-            label: format!("Link {i}"),
-        })
-        .collect();
+    let links = three_links();
     s.set_due(ana.id, "el", "okrs", Some(20_400)).await.unwrap();
     s.set_evidence(ana.id, "el", "okrs", &links).await.unwrap();
     s.set_evidence(ana.id, "el", "values", &links[..1])
@@ -219,12 +214,7 @@ async fn one_topics_plan_is_its_row_of_plans(s: &dyn Store) {
 async fn a_write_with_its_plan_answers_the_write_and_the_plan(s: &dyn Store) {
     let ana = s.create_user(&name("ana"), "h", false, T0).await.unwrap();
     let bob = s.create_user(&name("bob"), "h", false, T0).await.unwrap();
-    let links: Vec<Evidence> = (0..3)
-        .map(|i| Evidence {
-            url: format!("https://example.com/{i}"),
-            label: format!("Link {i}"),
-        })
-        .collect();
+    let links = three_links();
     // Linked in reverse order of their URLs, so that an answer sorted by anything but the
     // links' own order shows.
     let reversed: Vec<Evidence> = links.iter().rev().cloned().collect();
@@ -346,4 +336,14 @@ async fn a_write_with_its_plan_answers_the_write_and_the_plan(s: &dyn Store) {
         "draft",
         "nothing changed"
     );
+}
+
+/// Three evidence links, `https://example.com/0` to `/2`.
+fn three_links() -> Vec<Evidence> {
+    (0..3)
+        .map(|i| Evidence {
+            url: format!("https://example.com/{i}"),
+            label: format!("Link {i}"),
+        })
+        .collect()
 }
