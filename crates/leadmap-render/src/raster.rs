@@ -58,8 +58,9 @@ pub fn shipped_fonts() -> FontDb {
     db
 }
 
-/// Does any loaded font draw emoji?
-fn has_emoji_font(db: &FontDb) -> bool {
+/// Does any loaded font draw emoji? Without one, PNG and PDF leave the emoji out (rather than
+/// draw empty boxes): callers say so to the person who asked for the file.
+pub fn has_emoji_font(db: &FontDb) -> bool {
     db.faces().any(|f| {
         f.families
             .iter()

@@ -1073,10 +1073,18 @@ fn render(
     let layout = leadmap_render::layout(r);
     let (svg, spans) = leadmap_render::svg::render_with_spans(r, &layout, &opts);
     std::mem::forget(layout); // see the end of this function
-    // The shipped font for text; the system's fonts too, for emoji where it has them.
+    // The shipped font for text; the system's fonts too, for emoji where it has them. Without
+    // an emoji font the renderer leaves emoji out: say so rather than drop them silently.
     let fonts = || {
         let mut db = leadmap_render::shipped_fonts();
         db.load_system_fonts();
+        if !leadmap_render::raster::has_emoji_font(&db) && r.nodes().any(|n| n.emoji.is_some()) {
+            anstream::eprintln!(
+                "{}: no emoji font is installed here, so this file leaves the roadmap's emoji out \
+                 (install one, e.g. Debian's fonts-noto-color-emoji, and render again)",
+                "warning".yellow().bold()
+            );
+        }
         db
     };
     let bytes = match format {

@@ -489,3 +489,46 @@ fn show_a_topic_and_fetch_its_template() {
     );
     leadmap().args(["template", "nope"]).assert().code(2);
 }
+
+/// On a system without an emoji font, PNG and PDF leave the emoji out: `render` says so (and
+/// only when the roadmap has emoji and the format draws with fonts).
+#[test]
+fn render_says_when_no_emoji_font_can_draw_the_emoji() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("no-fonts");
+    std::fs::create_dir(&empty).unwrap();
+    // A font configuration whose only folder is empty: no system font at all.
+    let conf = dir.path().join("fonts.conf");
+    std::fs::write(
+        &conf,
+        format!("<fontconfig><dir>{}</dir></fontconfig>", empty.display()),
+    )
+    .unwrap();
+    let plain = dir.path().join("plain.md");
+    std::fs::write(&plain, "# Plain\n\n## Area\n\n- Topic one\n- Topic two\n").unwrap();
+    let render = |roadmap: &std::path::Path, out: &str| {
+        let out = leadmap()
+            .env("FONTCONFIG_FILE", &conf)
+            .arg("render")
+            .arg(roadmap)
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let bundled = std::path::Path::new("engineering-leadership");
+    for out in ["map.png", "map.pdf"] {
+        let said = render(bundled, out);
+        assert!(
+            said.contains("warning: no emoji font is installed here")
+                && said.contains("fonts-noto-color-emoji"),
+            "{out}: {said}"
+        );
+    }
+    // The SVG keeps the emoji as text (the viewer's fonts draw them); a roadmap without emoji
+    // loses nothing.
+    assert!(!render(bundled, "map.svg").contains("emoji"));
+    assert!(!render(&plain, "plain.png").contains("emoji"));
+}
