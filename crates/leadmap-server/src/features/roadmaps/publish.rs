@@ -313,6 +313,12 @@ fn fonts() -> &'static leadmap_render::FontDb {
     FONTS.get_or_init(|| {
         let mut db = leadmap_render::shipped_fonts();
         db.load_system_fonts();
+        if !leadmap_render::raster::has_emoji_font(&db) {
+            tracing::warn!(
+                "no emoji font is installed: PNG and PDF downloads of roadmaps leave their emoji \
+                 out (install one, e.g. Debian's fonts-noto-color-emoji)"
+            );
+        }
         db
     })
 }
